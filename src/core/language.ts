@@ -1,0 +1,64 @@
+/** Push languages: Microsoft Azure Translator codes (SPEC 1.5). */
+import data from './azure-languages.json' with { type: 'json' };
+import { fail, ok, type Result } from './result.ts';
+
+export interface PushLanguage {
+  readonly code: string;
+  readonly name: string;
+  readonly nativeName: string;
+  readonly dir: 'ltr' | 'rtl';
+}
+
+/** All 135 Azure Translator languages, in Azure's spelling. */
+export const PUSH_LANGUAGES: readonly PushLanguage[] = data.languages as PushLanguage[];
+
+const byLower = new Map(PUSH_LANGUAGES.map((l) => [l.code.toLowerCase(), l]));
+
+/** Looks a code up case-insensitively. */
+export function findLanguage(code: string): PushLanguage | undefined {
+  return byLower.get(code.toLowerCase());
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Up to five known codes close to `code`: same base language first, then by spelling, then by name. */
+export function suggestLanguages(code: string, limit = 5): string[] {
+  const q = code.toLowerCase().trim();
+  const base = q.split(/[-_]/)[0] ?? q;
+  const scored = PUSH_LANGUAGES.map((l) => {
+    const c = l.code.toLowerCase();
+    let score = editDistance(q, c);
+    if (c.split('-')[0] === base) score -= 3;
+    if (base.length > 2 && l.name.toLowerCase().startsWith(base)) score -= 4;
+    return { code: l.code, score };
+  });
+  return scored
+    .filter((s) => s.score <= Math.max(2, Math.floor(q.length / 2)))
+    .sort((a, b) => a.score - b.score || a.code.localeCompare(b.code))
+    .slice(0, limit)
+    .map((s) => s.code);
+}
+
+/** Validates a push language: "" (no preference) or a known code, returned in Azure's spelling. */
+export function parseLanguage(value: unknown, field = 'translationLanguage'): Result<string> {
+  if (typeof value !== 'string') return fail(field, value, 'a Microsoft Translator language code such as "en" or "zh-Hans", or "" for none');
+  const trimmed = value.trim();
+  if (trimmed === '') return ok('');
+  const found = findLanguage(trimmed);
+  if (found) return ok(found.code);
+  const close = suggestLanguages(trimmed);
+  const hint = close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : '';
+  return fail(field, value, `unknown language code${hint} (one of the ${PUSH_LANGUAGES.length} Microsoft Translator codes, or "" for none)`);
+}
