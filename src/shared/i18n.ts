@@ -1,0 +1,44 @@
+/**
+ * Localised strings from `_locales/<lang>/messages.json`. Inside the extension `chrome.i18n`
+ * answers; in unit tests (no extension) the English file is read directly so text stays real.
+ */
+import en from '../../assets/_locales/en/messages.json' with { type: 'json' };
+
+type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+
+interface I18nApi {
+  getMessage(key: string, substitutions?: string | string[]): string;
+  getUILanguage(): string;
+}
+
+function api(): I18nApi | undefined {
+  const c = (globalThis as { chrome?: { i18n?: I18nApi } }).chrome;
+  return c?.i18n && typeof c.i18n.getMessage === 'function' ? c.i18n : undefined;
+}
+
+/** Applies `$1`… and named placeholders the way chrome.i18n does, for the fallback path. */
+function substitute(entry: Messages[string], subs: string[]): string {
+  let text = entry.message;
+  for (const [name, ph] of Object.entries(entry.placeholders ?? {})) {
+    const value = ph.content.replace(/\$(\d)/g, (_, d: string) => subs[Number(d) - 1] ?? '');
+    text = text.replace(new RegExp(`\\$${name}\\$`, 'gi'), value);
+  }
+  return text.replace(/\$(\d)/g, (_, d: string) => subs[Number(d) - 1] ?? '');
+}
+
+/** The message for `key`; the key itself if it is missing (visible in review, never a blank). */
+export function t(key: string, substitutions?: string | string[]): string {
+  const subs = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
+  const i18n = api();
+  if (i18n) {
+    const text = i18n.getMessage(key, subs);
+    if (text) return text;
+  }
+  const entry = (en as Messages)[key];
+  return entry ? substitute(entry, subs) : key;
+}
+
+/** The UI language ("en", "zh-CN", ...), for number and date formatting. */
+export function uiLanguage(): string {
+  return api()?.getUILanguage() ?? 'en';
+}
