@@ -51,6 +51,13 @@ export function isNonPublicAddress(ip: string): boolean {
   if (v6 === '::' || v6 === '::1') return true;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
   if (mapped) return isNonPublicAddress(mapped[1]!);
+  // URL() prints IPv4-mapped and IPv4-compatible addresses in hex (`[::ffff:7f00:1]`), so read them back.
+  const embedded = /^::(?:ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (embedded) {
+    const hi = parseInt(embedded[1]!, 16);
+    const lo = parseInt(embedded[2]!, 16);
+    return isNonPublicAddress(`${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`);
+  }
   const first = parseInt(v6.split(':')[0] || '0', 16);
   return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
 }

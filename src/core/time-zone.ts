@@ -31,7 +31,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 const IANA_SHAPE = /^(?:UTC|GMT|[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*)$/;
 
 /**
- * Validates an IANA zone name and returns its canonical spelling (`europe/paris` → `Europe/Paris`).
+ * Validates an IANA zone name and returns it with the platform's case (`europe/paris` → `Europe/Paris`);
+ * an alias the platform renames (`Asia/Kolkata`) is kept as sent.
  */
 export function parseTimeZone(value: unknown, field = 'timeZone'): Result<string> {
   const allowed = 'an IANA time zone name such as "Europe/Paris", "America/New_York" or "UTC"';
@@ -39,7 +40,9 @@ export function parseTimeZone(value: unknown, field = 'timeZone'): Result<string
     return fail(field, value, allowed);
   try {
     const canonical = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
-    return ok(canonical);
+    // ICU maps some current names to legacy ones (Asia/Kolkata → Asia/Calcutta): keep the name
+    // as sent then, and fix only the case when it is the same name.
+    return ok(canonical.toLowerCase() === value.toLowerCase() ? canonical : value);
   } catch {
     return fail(field, value, `unknown time zone; ${allowed}`);
   }

@@ -1,6 +1,7 @@
 /** Builders for core tests: settings, messages and devices with readable defaults. */
+import { expect } from 'vitest';
 import {
-  type AppSettings, type ConversationRef, type DecisionInput, type DeviceState, DEFAULT_APP_SETTINGS,
+  type AppSettings, type FieldError, type Result, showValue, type ConversationRef, type DecisionInput, type DeviceState, DEFAULT_APP_SETTINGS,
   type MessageForPush, prepareMessage,
 } from '../../src/core/index.ts';
 
@@ -50,4 +51,28 @@ export function input(overrides: Partial<Omit<DecisionInput, 'message'>> & { mes
     now: iso('2026-05-04T09:00:00Z'),
     ...rest,
   };
+}
+
+/**
+ * Asserts a failed Result whose first error names the field, shows the value and says what is
+ * allowed — in one sentence, `field value: allowed`.
+ */
+export function expectFieldError(r: Result<unknown>, field: string, value: unknown, allowed: string | RegExp): FieldError {
+  expect(r.ok, `expected an error for ${field}`).toBe(false);
+  if (r.ok) throw new Error('unreachable');
+  const e = r.errors[0]!;
+  expect(e.field).toBe(field);
+  expect(e.value).toEqual(value);
+  if (typeof allowed === 'string') expect(e.allowed).toContain(allowed);
+  else expect(e.allowed).toMatch(allowed);
+  expect(e.message).toContain(field);
+  if (value !== undefined) expect(e.message).toContain(showValue(value));
+  expect(e.message).toContain(e.allowed);
+  return e;
+}
+
+/** The value of an ok Result, failing the test with the error messages otherwise. */
+export function okValue<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got: ${r.errors.map((e) => e.message).join('; ')}`);
+  return r.value;
 }

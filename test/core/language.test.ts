@@ -1,0 +1,67 @@
+// SPEC 1.5: push languages are Azure Translator codes, case-insensitive, stored in Azure's spelling.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findLanguage, parseLanguage, PUSH_LANGUAGES, suggestLanguages } from '../../src/core/index.ts';
+import { expectFieldError, okValue } from './fixtures.ts';
+
+describe('PUSH_LANGUAGES', () => {
+  it('holds the 135 codes of the shared Azure list', () => {
+    const shared = JSON.parse(readFileSync('/work/shared/data/azure_translator_languages.json', 'utf8')) as unknown;
+    expect(PUSH_LANGUAGES).toHaveLength(135);
+    const codes = PUSH_LANGUAGES.map((l) => l.code);
+    expect(new Set(codes).size).toBe(135);
+    expect(JSON.stringify(shared)).toContain('"zh-Hans"');
+    for (const code of ['en', 'zh-Hans', 'zh-Hant', 'fr-CA', 'eu', 'pt-PT']) expect(codes).toContain(code);
+  });
+});
+
+describe('parseLanguage', () => {
+  it.each([
+    ['en', 'en'],
+    ['EN', 'en'],
+    ['zh-hans', 'zh-Hans'],
+    ['ZH-HANS', 'zh-Hans'],
+    ['fr-ca', 'fr-CA'],
+    [' eu ', 'eu'],
+    ['', ''],
+  ])('%j → %j (Azure spelling)', (input, code) => {
+    expect(okValue(parseLanguage(input))).toBe(code);
+  });
+
+  it('an unknown code names close matches: zh-CN → zh-Hans', () => {
+    const e = expectFieldError(parseLanguage('zh-CN'), 'translationLanguage', 'zh-CN', 'unknown language code');
+    expect(e.allowed).toContain('did you mean "zh-Hans"');
+    expect(e.allowed).toContain('"zh-Hant"');
+    expect(e.allowed).toContain('135 Microsoft Translator codes');
+  });
+
+  it.each([
+    ['pt-BR', 'pt'],
+    ['english', 'en'],
+    ['fr-FR', 'fr'],
+  ])('%s suggests %s', (code, suggestion) => {
+    expect(suggestLanguages(code)).toContain(suggestion);
+    const e = expectFieldError(parseLanguage(code), 'translationLanguage', code, 'unknown language code');
+    expect(e.allowed).toContain(`"${suggestion}"`);
+  });
+
+  it('a code with nothing close still says what is allowed', () => {
+    const e = expectFieldError(parseLanguage('qqqqqqqqqq'), 'translationLanguage', 'qqqqqqqqqq', 'unknown language code');
+    expect(e.allowed).toContain('or "" for none');
+  });
+
+  it.each([5, null, undefined, ['en']])('refuses the non-string %j', (v) => {
+    expectFieldError(parseLanguage(v, 'language'), 'language', v, 'a Microsoft Translator language code');
+  });
+
+  it('findLanguage is case-insensitive and gives names', () => {
+    expect(findLanguage('ZH-hant')).toMatchObject({ code: 'zh-Hant' });
+    expect(findLanguage('xx')).toBeUndefined();
+  });
+
+  it('suggestLanguages returns at most `limit` codes, all known', () => {
+    const s = suggestLanguages('zz', 3);
+    expect(s.length).toBeLessThanOrEqual(3);
+    for (const c of s) expect(findLanguage(c)).toBeDefined();
+  });
+});
