@@ -1,0 +1,59 @@
+/** The toolbar popup: status first, then pause, push mode and the current chat. */
+import { t } from '../shared/i18n.ts';
+import { AppMode } from '../ui/app-mode.tsx';
+import { type Clock, useNow } from '../ui/use-now.ts';
+import { AccountBar, SignedOut } from './components/account-bar.tsx';
+import { CurrentChat } from './components/current-chat.tsx';
+import { PausePanel } from './components/pause-panel.tsx';
+import { StatusSummary, SyncState } from './components/status-summary.tsx';
+import { useStatus } from '../ui/use-status.ts';
+
+export interface PopupProps {
+  /** Time source, injected so tests can fix "now". */
+  clock?: Clock;
+  /** How often to re-read the cached status (ms); 0 = once. */
+  pollMs?: number;
+  /** Countdown tick (ms); 0 = no ticking. */
+  tickMs?: number;
+}
+
+/** The popup page. */
+export function PopupApp({ clock = Date.now, pollMs = 3000, tickMs = 1000 }: PopupProps) {
+  const { status, loadError, apply, applyChat } = useStatus(pollMs);
+  const now = useNow(clock, tickMs);
+
+  if (!status) {
+    return (
+      <main class="popup">
+        <p class="notice" role="status" aria-live="polite">
+          {loadError || t('commonLoading')}
+        </p>
+      </main>
+    );
+  }
+  if (!status.session.signedIn || status.session.expired) {
+    return (
+      <main class="popup">
+        <SignedOut session={status.session} />
+        <SyncState status={status} />
+      </main>
+    );
+  }
+  return (
+    <main class="popup">
+      <AccountBar session={status.session} />
+      <StatusSummary status={status} now={now} />
+      <SyncState status={status} />
+      {loadError ? <p class="notice notice-error" role="status">{loadError}</p> : null}
+      <PausePanel status={status} clock={clock} onStatus={apply} />
+      <section class="panel" aria-label={t('commonAppModeLegend')}>
+        <AppMode status={status} onStatus={apply} />
+      </section>
+      {status.currentChat ? (
+        <CurrentChat chat={status.currentChat} now={now} onChat={applyChat} />
+      ) : (
+        <p class="hint" data-testid="no-chat">{t('popupNoChat')}</p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * One form's calls to the background: a busy flag, errors shown next to the fields they name,
+ * and a notice for everything else. Background errors arrive as ProtocolError (code, field).
+ */
+import { useCallback, useRef, useState } from 'preact/hooks';
+import { protocolErrorOf } from '../shared/protocol.ts';
+import { t } from '../shared/i18n.ts';
+
+export interface Notice {
+  readonly kind: 'ok' | 'error';
+  readonly text: string;
+}
+
+/** Does a background error's `field` ("window.start", "patterns[2]") belong to input `name`? */
+export function fieldMatches(errorField: string, name: string): boolean {
+  return errorField === name || errorField.startsWith(`${name}.`) || errorField.startsWith(`${name}[`);
+}
+
+/** A user-facing line for a background failure without a field of ours. */
+export function errorNotice(e: unknown): string {
+  const err = protocolErrorOf(e);
+  const lead: Record<string, string> = {
+    unreachable: 'commonErrorUnreachable',
+    signed_out: 'commonErrorSignedOut',
+    session_expired: 'commonErrorExpired',
+    permission_denied: 'commonErrorPermission',
+  };
+  const key = lead[err.code];
+  return key ? `${t(key)} ${err.message}` : err.message;
+}
+
+export interface Action {
+  readonly busy: boolean;
+  readonly errors: Readonly<Record<string, string>>;
+  readonly notice: Notice | null;
+  /** Runs `call`; on success shows `okText` (if any), on failure routes the error. */
+  run<T>(call: () => Promise<T>, okText?: string): Promise<T | undefined>;
+  /** Shows a validation error next to input `name` (nothing is sent). */
+  invalid(name: string, message: string): void;
+  setNotice(notice: Notice | null): void;
+}
+
+/** `fields` are the input names this form shows errors next to. */
+export function useAction(fields: readonly string[]): Action {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const fieldsRef = useRef(fields);
+  fieldsRef.current = fields;
+
+  const run = useCallback(async <T,>(call: () => Promise<T>, okText?: string): Promise<T | undefined> => {
+    setBusy(true);
+    setErrors({});
+    setNotice(null);
+    try {
+      const value = await call();
+      if (okText) setNotice({ kind: 'ok', text: okText });
+      return value;
+    } catch (e) {
+      const err = protocolErrorOf(e);
+      const name = err.field === undefined ? undefined : fieldsRef.current.find((f) => fieldMatches(err.field!, f));
+      if (name !== undefined) setErrors({ [name]: err.message });
+      else setNotice({ kind: 'error', text: errorNotice(e) });
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  const invalid = useCallback((name: string, message: string) => {
+    setNotice(null);
+    setErrors({ [name]: message });
+  }, []);
+
+  return { busy, errors, notice, run, invalid, setNotice };
+}

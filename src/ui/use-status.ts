@@ -1,0 +1,58 @@
+/**
+ * The pages' StatusView: asked from the background's cache at once, then polled, so a refresh
+ * the background runs meanwhile shows up. Results of actions replace it immediately.
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { sendMessage, type ConversationView, type StatusView } from '../shared/protocol.ts';
+import { activeTabUrl } from './browser.ts';
+import { errorNotice } from './use-action.ts';
+
+export interface StatusState {
+  readonly status: StatusView | null;
+  /** Why the last read failed ("" when it worked). */
+  readonly loadError: string;
+  /** Replaces the status with one an action returned. */
+  apply(next: StatusView): void;
+  /** Replaces the current tab's chat with one an action returned. */
+  applyChat(next: ConversationView): void;
+}
+
+/** Polls getStatus every `pollMs` (0 = only once); `withTab` sends the active tab's URL. */
+export function useStatus(pollMs: number, withTab = true): StatusState {
+  const [status, setStatus] = useState<StatusView | null>(null);
+  const [loadError, setLoadError] = useState('');
+  const tabUrl = useRef<string | undefined>(undefined);
+
+  useEffect(() => {
+    let alive = true;
+    const load = async (): Promise<void> => {
+      try {
+        const next = await sendMessage('getStatus', tabUrl.current === undefined ? {} : { tabUrl: tabUrl.current });
+        if (!alive) return;
+        setStatus(next);
+        setLoadError('');
+      } catch (e) {
+        if (alive) setLoadError(errorNotice(e));
+      }
+    };
+    void (async () => {
+      if (withTab) tabUrl.current = await activeTabUrl();
+      await load();
+    })();
+    const id = pollMs > 0 ? setInterval(() => void load(), pollMs) : undefined;
+    return () => {
+      alive = false;
+      if (id !== undefined) clearInterval(id);
+    };
+  }, [pollMs, withTab]);
+
+  // Action results may be computed without the tab URL; keep the chat the popup was opened on.
+  const apply = useCallback((next: StatusView) => {
+    setStatus((prev) => ({ ...next, currentChat: next.currentChat ?? prev?.currentChat ?? null }));
+  }, []);
+  const applyChat = useCallback((next: ConversationView) => {
+    setStatus((prev) => (prev ? { ...prev, currentChat: next } : prev));
+  }, []);
+
+  return { status, loadError, apply, applyChat };
+}
