@@ -31,8 +31,12 @@ export function t(key: string, substitutions?: string | string[]): string {
   const subs = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
   const i18n = api();
   if (i18n) {
-    const text = i18n.getMessage(key, subs);
-    if (text) return text;
+    try {
+      const text = i18n.getMessage(key, subs);
+      if (text) return text;
+    } catch {
+      // Test fakes of chrome.i18n throw "not implemented": use the bundled English below.
+    }
   }
   const entry = (en as Messages)[key];
   return entry ? substitute(entry, subs) : key;
@@ -40,5 +44,9 @@ export function t(key: string, substitutions?: string | string[]): string {
 
 /** The UI language ("en", "zh-CN", ...), for number and date formatting. */
 export function uiLanguage(): string {
-  return api()?.getUILanguage() ?? 'en';
+  try {
+    return api()?.getUILanguage() ?? 'en';
+  } catch {
+    return 'en';
+  }
 }

@@ -1,0 +1,93 @@
+/**
+ * The protocol map implemented: one function per message of src/shared/protocol.ts, each
+ * validating its payload with core before touching anything.
+ */
+import { ProtocolError, type ProtocolMap, type StatusView } from '../../shared/protocol.ts';
+import type { Ctx } from './context.ts';
+import { updateBadge } from './badge.ts';
+import { installMenus } from './menus.ts';
+import { chatPatterns, setChatPatterns } from './patterns.ts';
+import { registerPush, sendTestPush, unbindPush } from './push.ts';
+import { forgetSession, signIn } from './session.ts';
+import { checkAppOptions, languageOp, quietHoursOptions } from './settings-ops.ts';
+import {
+  getConversation, getLanguage, listConversations, refresh, revalidate, writeApp, writeConversation, writeLanguage,
+} from './settings.ts';
+import { buildStatus, pushStatus } from './status.ts';
+
+type Handler<K extends keyof ProtocolMap> = (ctx: Ctx, data: Parameters<ProtocolMap[K]>[0]) => Promise<ReturnType<ProtocolMap[K]>>;
+export type Api = { [K in keyof ProtocolMap]: Handler<K> };
+
+function field<T>(data: unknown, name: string): T | undefined {
+  return typeof data === 'object' && data !== null ? ((data as Record<string, unknown>)[name] as T) : undefined;
+}
+
+async function status(ctx: Ctx): Promise<StatusView> {
+  return buildStatus(ctx);
+}
+
+export const api: Api = {
+  async getStatus(ctx, data) {
+    const tabUrl = field<unknown>(data, 'tabUrl');
+    if (tabUrl !== undefined && typeof tabUrl !== 'string') throw new ProtocolError('invalid_argument', `tabUrl ${JSON.stringify(tabUrl)}: a URL string`, 'tabUrl');
+    void revalidate(ctx);
+    return buildStatus(ctx, tabUrl);
+  },
+  async refresh(ctx) {
+    await refresh(ctx);
+    return status(ctx);
+  },
+  async signIn(ctx, data) {
+    await signIn(ctx, data);
+    await updateBadge(ctx);
+    await installMenus(ctx);
+    // Settings and push registration go on behind; the popup shows progress from the cache.
+    refresh(ctx).catch(() => undefined);
+    registerPush(ctx).catch(() => undefined);
+    return status(ctx);
+  },
+  async signOut(ctx) {
+    await unbindPush(ctx);
+    await forgetSession(ctx);
+    await updateBadge(ctx);
+    return status(ctx);
+  },
+  async setAppRemindType(ctx, data) {
+    await writeApp(ctx, checkAppOptions({ paramType: 0, remindType: field(data, 'remindType') }) as never);
+    return status(ctx);
+  },
+  async pause(ctx, data) {
+    await writeApp(ctx, checkAppOptions({ paramType: 1, duration: field(data, 'durationMs') }) as never);
+    return status(ctx);
+  },
+  async resume(ctx) {
+    await writeApp(ctx, checkAppOptions({ paramType: 1, duration: 0 }) as never);
+    return status(ctx);
+  },
+  async setQuietHours(ctx, data) {
+    if (typeof data !== 'object' || data === null || !('window' in data)) throw new ProtocolError('invalid_argument', 'window is missing: {start, end} clock times, or null for off', 'window');
+    await writeApp(ctx, checkAppOptions(quietHoursOptions(field(data, 'window'), ctx.browser.timeZone())) as never);
+    return status(ctx);
+  },
+  getConversation: (ctx, data) => getConversation(ctx, data),
+  setConversation: (ctx, data) => writeConversation(ctx, data),
+  listConversations: (ctx, data) => listConversations(ctx, data),
+  async getLanguage(ctx) {
+    return getLanguage(ctx);
+  },
+  async setLanguage(ctx, data) {
+    const op = languageOp(field(data, 'language'));
+    await writeLanguage(ctx, op as never);
+    return { language: op.kind === 'language' ? op.language : '' };
+  },
+  getPushStatus: (ctx) => pushStatus(ctx),
+  sendTestPush: (ctx) => sendTestPush(ctx),
+  async getChatPatterns(ctx) {
+    return { patterns: await chatPatterns(ctx) };
+  },
+  async setChatPatterns(ctx, data) {
+    const patterns = await setChatPatterns(ctx, data);
+    await installMenus(ctx);
+    return { patterns };
+  },
+};

@@ -1,0 +1,27 @@
+/** The chat-page URL patterns (stored; default = the server's demo chat). */
+import { defaultChatPattern, parseChatPatterns } from '../../shared/chat-url.ts';
+import type { Ctx } from './context.ts';
+import { invalid } from './errors.ts';
+import { getSession } from './session.ts';
+
+export const PATTERNS_KEY = 'chatPatterns';
+/** Before sign-in the default server is the local demo. */
+export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8080';
+
+/** The effective patterns: the user's, or the default for the configured server. */
+export async function chatPatterns(ctx: Ctx): Promise<string[]> {
+  const stored = await ctx.browser.storageGet<unknown>(PATTERNS_KEY);
+  const parsed = parseChatPatterns(stored);
+  if (parsed.ok && parsed.value.length > 0) return parsed.value;
+  const session = await getSession(ctx);
+  return [defaultChatPattern(session?.serverUrl ?? DEFAULT_SERVER_URL)];
+}
+
+/** Validates and stores patterns; an empty list restores the default. */
+export async function setChatPatterns(ctx: Ctx, args: unknown): Promise<string[]> {
+  const parsed = parseChatPatterns((args as { patterns?: unknown } | undefined)?.patterns);
+  if (!parsed.ok) throw invalid(parsed.errors);
+  if (parsed.value.length === 0) await ctx.browser.storageRemove(PATTERNS_KEY);
+  else await ctx.browser.storageSet(PATTERNS_KEY, parsed.value);
+  return chatPatterns(ctx);
+}

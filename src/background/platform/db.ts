@@ -1,0 +1,138 @@
+/**
+ * The extension's IndexedDB (idb): typed schema, one upgrade step per old version, and the
+ * operations of the `Db` port. Nothing but IndexedDB is awaited inside a transaction.
+ */
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type {
+  CachedConversation, Db, KvValues, OutboxEntry, OutboxOp, ShownNotification,
+} from '../handlers/deps.ts';
+
+export const DB_NAME = 'im-push-companion';
+const DB_VERSION = 1;
+/** Message ids remembered to drop duplicate pushes; older ones are forgotten. */
+const SEEN_LIMIT = 500;
+/** Shown notifications kept for the test hook and diagnostics. */
+const SHOWN_LIMIT = 200;
+
+interface Schema extends DBSchema {
+  kv: { key: string; value: unknown };
+  conversations: { key: string; value: CachedConversation & { key: string } };
+  outbox: { key: number; value: Omit<OutboxEntry, 'id'> & { id?: number } };
+  seen: { key: string; value: { id: string; at: number }; indexes: { byAt: number } };
+  shown: { key: number; value: ShownNotification & { seq?: number } };
+}
+
+const conversationKey = (c: { type: string; id: string }) => `${c.type}/${c.id}`;
+
+/** Opens (and creates or upgrades) the database. */
+export async function openExtensionDb(name = DB_NAME): Promise<Db> {
+  const db = await openDB<Schema>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      // One step per version; a later version adds `if (oldVersion < 2) {...}`.
+      if (oldVersion < 1) {
+        db.createObjectStore('kv');
+        db.createObjectStore('conversations', { keyPath: 'key' });
+        db.createObjectStore('outbox', { keyPath: 'id', autoIncrement: true });
+        db.createObjectStore('seen', { keyPath: 'id' }).createIndex('byAt', 'at');
+        db.createObjectStore('shown', { keyPath: 'seq', autoIncrement: true });
+      }
+    },
+  });
+  return new IdbStore(db);
+}
+
+class IdbStore implements Db {
+  constructor(private readonly db: IDBPDatabase<Schema>) {}
+
+  async get<K extends keyof KvValues>(key: K): Promise<KvValues[K] | undefined> {
+    return (await this.db.get('kv', key)) as KvValues[K] | undefined;
+  }
+
+  async set<K extends keyof KvValues>(key: K, value: KvValues[K]): Promise<void> {
+    await this.db.put('kv', value, key);
+  }
+
+  async getConversation(ref: { type: string; id: string }): Promise<CachedConversation | undefined> {
+    const row = await this.db.get('conversations', conversationKey(ref));
+    if (!row) return undefined;
+    const { key: _key, ...rest } = row;
+    return rest;
+  }
+
+  async putConversation(c: CachedConversation): Promise<void> {
+    await this.db.put('conversations', { ...c, key: conversationKey(c.conversation) });
+  }
+
+  async outboxAdd(op: OutboxOp, createdAt: number): Promise<number> {
+    return this.db.add('outbox', { op, createdAt, attempts: 0 });
+  }
+
+  async outboxAll(): Promise<OutboxEntry[]> {
+    // Keys are auto-incremented, so key order is the order the writes were made.
+    return (await this.db.getAll('outbox')) as OutboxEntry[];
+  }
+
+  async outboxDelete(id: number): Promise<void> {
+    await this.db.delete('outbox', id);
+  }
+
+  async outboxBumpAttempts(id: number): Promise<void> {
+    const tx = this.db.transaction('outbox', 'readwrite');
+    const row = await tx.store.get(id);
+    if (row) await tx.store.put({ ...row, attempts: row.attempts + 1 });
+    await tx.done;
+  }
+
+  async markSeen(messageId: string, now: number): Promise<boolean> {
+    const tx = this.db.transaction('seen', 'readwrite');
+    if (await tx.store.get(messageId)) {
+      await tx.done;
+      return false;
+    }
+    await tx.store.put({ id: messageId, at: now });
+    const count = await tx.store.count();
+    if (count > SEEN_LIMIT) {
+      let cursor = await tx.store.index('byAt').openCursor();
+      for (let extra = count - SEEN_LIMIT; cursor && extra > 0; extra--) {
+        await cursor.delete();
+        cursor = await cursor.continue();
+      }
+    }
+    await tx.done;
+    return true;
+  }
+
+  async recordShown(n: ShownNotification): Promise<void> {
+    const tx = this.db.transaction('shown', 'readwrite');
+    await tx.store.add({ ...n });
+    const count = await tx.store.count();
+    if (count > SHOWN_LIMIT) {
+      let cursor = await tx.store.openCursor();
+      for (let extra = count - SHOWN_LIMIT; cursor && extra > 0; extra--) {
+        await cursor.delete();
+        cursor = await cursor.continue();
+      }
+    }
+    await tx.done;
+  }
+
+  async shown(): Promise<ShownNotification[]> {
+    return (await this.db.getAll('shown')).map(({ seq: _seq, ...n }) => n);
+  }
+
+  async clearAccountData(): Promise<void> {
+    const tx = this.db.transaction(['kv', 'conversations', 'outbox', 'seen', 'shown'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('kv').clear(),
+      tx.objectStore('conversations').clear(),
+      tx.objectStore('outbox').clear(),
+      tx.objectStore('seen').clear(),
+      tx.objectStore('shown').clear(),
+      tx.done,
+    ]);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Hooks for the end-to-end suite, on `self` because worker.evaluate reaches only the global
+ * scope. Harmless in production: each does what a user action or a push would do.
+ */
+import type { StatusView } from '../../shared/protocol.ts';
+import type { Ctx } from '../handlers/context.ts';
+import type { ShownNotification } from '../handlers/deps.ts';
+import { handlePushPayload } from '../handlers/incoming.ts';
+import { handleMenuClick } from '../handlers/menus.ts';
+import { buildStatus } from '../handlers/status.ts';
+import { workerScope } from './sw-types.ts';
+
+export interface TestHooks {
+  dispatchMenuClick(info: { menuItemId: string; pageUrl?: string }, tab?: { url?: string }): Promise<string | null>;
+  shownNotifications(): Promise<Array<Pick<ShownNotification, 'id' | 'title' | 'body' | 'conversation'>>>;
+  status(): Promise<StatusView>;
+  handlePushPayload(payload: unknown): Promise<boolean>;
+}
+
+/** Puts `self.__impcTest` in place. */
+export function exposeTestHooks(ready: Promise<Ctx>): void {
+  const hooks: TestHooks = {
+    dispatchMenuClick: async (info, tab) => handleMenuClick(await ready, info, tab),
+    shownNotifications: async () => (await (await ready).db.shown()).map(({ id, title, body, conversation }) => ({ id, title, body, conversation })),
+    status: async () => buildStatus(await ready),
+    handlePushPayload: async (payload) => handlePushPayload(await ready, payload),
+  };
+  workerScope().__impcTest = hooks;
+}
