@@ -161,14 +161,22 @@ export class PushClient {
       if (controller.signal.aborted) throw new PushClientError('timeout', 0, 'timeout', `no answer from ${url.origin} within ${timeoutMs} ms`);
       throw new PushClientError('network', 0, 'network_error', `cannot reach ${url.origin}: ${(e as Error)?.message ?? e}`);
     }
+    // The timeout covers the body too: a server that sends headers and then stalls is a timeout
+    // (retryable), and a body cut off mid-way is a network error, not a malformed answer.
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      if (controller.signal.aborted) throw new PushClientError('timeout', 0, 'timeout', `no answer from ${url.origin} within ${timeoutMs} ms`);
+      throw new PushClientError('network', 0, 'network_error', `connection to ${url.origin} lost while reading the answer: ${(e as Error)?.message ?? e}`);
+    } finally {
+      clearTimeout(timer);
+    }
     let json: unknown;
     try {
-      const text = await res.text();
       json = text ? JSON.parse(text) : {};
     } catch {
       json = undefined;
-    } finally {
-      clearTimeout(timer);
     }
     if (!res.ok) {
       if (isErrorEnvelope(json)) throw new PushClientError('http', res.status, json.error, json.error_description);
