@@ -3,7 +3,7 @@
  * `durationSchema` (0 … 7 days); the UI adds only "at least one minute" for a custom pause.
  */
 import {
-  durationSchema, fieldError, instantsOfLocalTime, localDayNumber, MAX_DURATION_MS, parseWith, type Result,
+  durationSchema, fieldError, instantsOfLocalTime, localDayNumber, localMinuteOfDay, MAX_DURATION_MS, parseWith, type Result,
 } from '../core/index.ts';
 
 export const MINUTE_MS = 60_000;
@@ -29,12 +29,18 @@ export const MUTE_CHOICES: readonly { readonly key: string; readonly ms: number 
 /** Local minute of day that "tomorrow morning" means. */
 export const MORNING_MINUTE = 8 * 60;
 
+/** Before this local minute (04:00) the night is still "tonight": its morning is today's. */
+export const NIGHT_END_MINUTE = 4 * 60;
+
 /**
  * Milliseconds from `now` until 08:00 on the next local day in `timeZone`, at most 7 days.
- * On a day whose 08:00 does not exist (a DST gap) the first instant after the gap is used.
+ * Between midnight and 04:00 the user has not slept yet, so "tomorrow morning" is the coming
+ * 08:00 (same date), not one a day later. On a day whose 08:00 does not exist (a DST gap) the
+ * first instant after the gap is used.
  */
 export function untilTomorrowMorning(now: number, timeZone: string): number {
-  const day = localDayNumber(now, timeZone) + 1;
+  const today = localDayNumber(now, timeZone);
+  const day = localMinuteOfDay(now, timeZone) < NIGHT_END_MINUTE ? today : today + 1;
   let at = instantsOfLocalTime(day, MORNING_MINUTE, timeZone)[0];
   for (let m = MORNING_MINUTE + 1; at === undefined && m < MORNING_MINUTE + 180; m++) {
     at = instantsOfLocalTime(day, m, timeZone)[0];
