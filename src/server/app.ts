@@ -1,0 +1,139 @@
+/**
+ * buildApp(config): the whole server as a Fastify instance, apart from listening (main.ts).
+ * Tests build it on a temp data folder and listen on 127.0.0.1 port 0.
+ */
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { errorEnvelope } from '../core/index.ts';
+import type { ServerConfig } from './config.ts';
+import { type Context, createContext } from './context.ts';
+import { seedDemo } from './demo/seed.ts';
+import { demoRoutes } from './demo/static.ts';
+import { ApiError, type ErrorCode } from './errors.ts';
+import { DeliveryWorker } from './push/worker.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { bindingRoutes } from './routes/bindings.ts';
+import { explainRoutes } from './routes/explain.ts';
+import { markStart } from './routes/http.ts';
+import { imSocketRoutes } from './routes/im-ws.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { pushTestRoutes } from './routes/push-test.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { streamSocketRoutes } from './routes/stream-ws.ts';
+
+export interface ServerApp {
+  app: FastifyInstance;
+  ctx: Context;
+  worker: DeliveryWorker;
+  /** Id of "Demo group" when built with demo: true. */
+  demoGroupId?: string;
+  /** Listens on config host/port (port 0 = any); resolves to the base URL, e.g. http://127.0.0.1:41234. */
+  listen(): Promise<string>;
+  /** Stops the worker, closes sockets, the server and the database. */
+  close(): Promise<void>;
+}
+
+/** What never reaches the logs: credentials, tokens and device tokens (message text is never logged at all). */
+const REDACT = [
+  'req.headers.authorization', 'headers.authorization', '*.password', '*.access_token', '*.token', '*.client_secret',
+  '*.device_token', 'body', 'req.body',
+];
+
+function mapFastifyError(err: FastifyError): { code: ErrorCode; description: string } {
+  const status = err.statusCode ?? 500;
+  if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { code: 'illegal_argument', description: '(body) is missing: a JSON object' };
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { code: 'illegal_argument', description: `Content-Type: send "application/json" (${err.message})` };
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'payload_too_large', description: 'request body is too large: at most 2 MB' };
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return { code: 'illegal_argument', description: `(body) is not valid JSON: ${err.message}` };
+  if (status < 500) return { code: 'illegal_argument', description: err.message };
+  return { code: 'internal_error', description: 'The server failed on this request; it has been logged.' };
+}
+
+/** Builds the server on the config's data folder (created and migrated if needed). */
+export async function buildApp(config: ServerConfig): Promise<ServerApp> {
+  const ctx = createContext(config);
+  const demoGroupId = config.demo ? seedDemo(ctx) : undefined;
+  const app = Fastify({
+    logger: config.logger === false ? false : { level: typeof config.logger === 'object' ? config.logger.level : 'info', redact: { paths: REDACT, censor: '[redacted]' } },
+    bodyLimit: 2 * 1024 * 1024,
+    forceCloseConnections: true,
+  });
+  const worker = new DeliveryWorker(ctx);
+  ctx.wake = () => worker.kick();
+
+  // CORS: bearer tokens, no cookies, so any origin (the extension's pages) may call.
+  app.addHook('onRequest', async (req, reply) => {
+    markStart(req);
+    reply.header('Access-Control-Allow-Origin', '*');
+    if (req.method === 'OPTIONS') {
+      reply
+        .header('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS')
+        .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
+        .header('Access-Control-Max-Age', '86400')
+        .code(204)
+        .send();
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const now = config.now();
+    if (err instanceof ApiError) return reply.code(err.status).send(errorEnvelope(err.code, err.message, now));
+    const mapped = mapFastifyError(err);
+    if (mapped.code === 'internal_error') req.log.error({ err }, 'request failed');
+    const status = mapped.code === 'internal_error' ? 500 : mapped.code === 'payload_too_large' ? 413 : 400;
+    return reply.code(status).send(errorEnvelope(mapped.code, mapped.description, now));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const prefix = `/${ctx.key.org}/${ctx.key.app}`;
+    const path = req.url.split('?')[0]!;
+    const hint = path.startsWith(`${prefix}/`) ? '' : ` Paths start with ${prefix} (app key ${config.appKey}).`;
+    reply.code(404).send(errorEnvelope('service_resource_not_found', `No such endpoint: ${req.method} ${path}.${hint}`, config.now()));
+  });
+
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(
+    async (scoped) => {
+      accountRoutes(scoped, ctx);
+      settingsRoutes(scoped, ctx);
+      bindingRoutes(scoped, ctx);
+      messageRoutes(scoped, ctx);
+      explainRoutes(scoped, ctx);
+      adminRoutes(scoped, ctx);
+      pushTestRoutes(scoped, ctx, worker);
+      imSocketRoutes(scoped, ctx);
+      streamSocketRoutes(scoped, ctx);
+    },
+    { prefix: `/${ctx.key.org}/${ctx.key.app}` },
+  );
+  if (config.demo) demoRoutes(app, config.appKey);
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await worker.stop();
+    for (const s of [...ctx.im.all(), ...ctx.streams.all()]) s.terminate();
+    await app.close();
+    ctx.db.close();
+  };
+
+  return {
+    app,
+    ctx,
+    worker,
+    ...(demoGroupId ? { demoGroupId } : {}),
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      worker.start();
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}`;
+    },
+    close,
+  };
+}

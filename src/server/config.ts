@@ -1,0 +1,171 @@
+/** Server configuration (SPEC 6): flags, environment, defaults, and validation with sentences that say what to fix. */
+import type { Agent } from 'node:https';
+import { parseAppKey, parseTimeZone, PUSH_POLICIES, type PushPolicy } from '../core/index.ts';
+
+export interface PushDeliveryConfig {
+  /** Trusted CA (PEM) for push services, e.g. a test service's self-signed certificate. */
+  ca?: string | Buffer;
+  /** An agent to use instead of the keep-alive one built from `ca`. */
+  agent?: Agent;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** Attempts before a push is given up (first try included). */
+  maxAttempts: number;
+  /** First retry delay; doubles each time up to `backoffMaxMs`. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Longest Retry-After honoured (a service asking for more gets this). */
+  retryAfterMaxMs: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** How often the worker looks for due rows when idle. */
+  pollMs: number;
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  appKey: string;
+  clientId?: string;
+  clientSecret?: string;
+  defaultTimeZone: string;
+  pushPolicy: PushPolicy;
+  openRegistration: boolean;
+  allowPrivatePushEndpoints: boolean;
+  demo: boolean;
+  /** VAPID `sub` claim. */
+  vapidSubject: string;
+  /** IM connection ping interval (SPEC 3.7: 25 s); two missed pongs close it. */
+  heartbeatMs: number;
+  push: PushDeliveryConfig;
+  /** false, or pino options. Tests pass false. */
+  logger: boolean | { level: string };
+  /** The clock; injected by tests. */
+  now: () => number;
+}
+
+export const DEFAULT_PUSH: PushDeliveryConfig = {
+  timeoutMs: 10_000,
+  maxAttempts: 5,
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 300_000,
+  retryAfterMaxMs: 3_600_000,
+  concurrency: 16,
+  pollMs: 500,
+};
+
+/** Defaults for everything; `overrides` win. Used by main and by tests. */
+export function makeConfig(overrides: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
+  return {
+    port: 8080,
+    host: '127.0.0.1',
+    appKey: 'demo#im',
+    defaultTimeZone: 'UTC',
+    pushPolicy: 'allOffline',
+    openRegistration: false,
+    allowPrivatePushEndpoints: false,
+    demo: false,
+    vapidSubject: 'mailto:admin@localhost',
+    heartbeatMs: 25_000,
+    logger: false,
+    now: Date.now,
+    ...overrides,
+    push: { ...DEFAULT_PUSH, ...overrides.push },
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+const FLAGS = {
+  port: 'PORT', host: 'HOST', data: 'DATA_DIR', 'app-key': 'APP_KEY', 'client-id': 'CLIENT_ID',
+  'client-secret': 'CLIENT_SECRET', 'default-time-zone': 'DEFAULT_TIME_ZONE', 'push-policy': 'PUSH_POLICY',
+  'open-registration': 'OPEN_REGISTRATION', 'allow-private-push-endpoints': 'ALLOW_PRIVATE_PUSH_ENDPOINTS', demo: 'DEMO',
+} as const;
+type Flag = keyof typeof FLAGS;
+const BOOLEAN_FLAGS = new Set<Flag>(['open-registration', 'allow-private-push-endpoints', 'demo']);
+
+export const USAGE = `Usage: npm run server -- [flags]   (each flag also reads the environment variable shown)
+  --port N                      PORT               (8080; 0 = any free port)
+  --host H                      HOST               (127.0.0.1)
+  --data DIR                    DATA_DIR           (./data: database and keys)
+  --app-key org#app             APP_KEY            (demo#im)
+  --client-id ID                CLIENT_ID          (generated at first start)
+  --client-secret S             CLIENT_SECRET      (generated at first start)
+  --default-time-zone ZONE      DEFAULT_TIME_ZONE  (UTC)
+  --push-policy P               PUSH_POLICY        (allOffline | anyOffline)
+  --open-registration           OPEN_REGISTRATION
+  --allow-private-push-endpoints ALLOW_PRIVATE_PUSH_ENDPOINTS
+  --demo                        DEMO               (users alice, bob, carol and a web chat at /)`;
+
+function truthy(v: string): boolean | undefined {
+  const l = v.toLowerCase();
+  if (['1', 'true', 'yes', 'on', ''].includes(l)) return true;
+  if (['0', 'false', 'no', 'off'].includes(l)) return false;
+  return undefined;
+}
+
+/** Parses argv and env into a config, or the list of problems (each a sentence saying what to fix). */
+export function parseCommandLine(argv: readonly string[], env: Env): { ok: true; config: ServerConfig } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const raw = new Map<Flag, string>();
+  for (const [flag, name] of Object.entries(FLAGS) as [Flag, string][]) {
+    const v = env[name];
+    if (v !== undefined) raw.set(flag, v);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { ok: false, errors: [] };
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const flag = m?.[1] as Flag | undefined;
+    if (!m || !flag || !(flag in FLAGS)) {
+      errors.push(`Unknown argument "${arg}". Run with --help to see the flags.`);
+      continue;
+    }
+    if (BOOLEAN_FLAGS.has(flag)) raw.set(flag, m[2] ?? 'true');
+    else if (m[2] !== undefined) raw.set(flag, m[2]);
+    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) raw.set(flag, argv[++i]!);
+    else errors.push(`--${flag} needs a value, e.g. --${flag} ${flag === 'port' ? '8080' : '...'}.`);
+  }
+  const bool = (flag: Flag): boolean => {
+    const v = raw.get(flag);
+    if (v === undefined) return false;
+    const b = truthy(v);
+    if (b === undefined) errors.push(`--${flag} (${FLAGS[flag]}) is "${v}"; use true or false.`);
+    return b ?? false;
+  };
+  const portText = raw.get('port') ?? '8080';
+  const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 0 && port <= 65535)) errors.push(`--port (PORT) is "${portText}"; use a whole number from 0 to 65535 (0 picks a free port).`);
+  const host = raw.get('host') ?? '127.0.0.1';
+  if (host === '') errors.push('--host (HOST) is empty; use an address such as 127.0.0.1 or 0.0.0.0.');
+  const dataDir = raw.get('data') ?? './data';
+  if (dataDir === '') errors.push('--data (DATA_DIR) is empty; use a folder path such as ./data.');
+  const appKey = raw.get('app-key') ?? 'demo#im';
+  const key = parseAppKey(appKey, '--app-key');
+  if (!key.ok) errors.push(`--app-key (APP_KEY) is "${appKey}"; use "org#app" with letters, digits, "_" and "-", e.g. demo#im.`);
+  const zoneText = raw.get('default-time-zone') ?? 'UTC';
+  const zone = parseTimeZone(zoneText, '--default-time-zone');
+  if (!zone.ok) errors.push(`--default-time-zone (DEFAULT_TIME_ZONE) is "${zoneText}"; use an IANA zone such as UTC or Europe/Paris.`);
+  const policy = raw.get('push-policy') ?? 'allOffline';
+  if (!(PUSH_POLICIES as readonly string[]).includes(policy))
+    errors.push(`--push-policy (PUSH_POLICY) is "${policy}"; use allOffline or anyOffline.`);
+  const clientId = raw.get('client-id');
+  const clientSecret = raw.get('client-secret');
+  if ((clientId === undefined) !== (clientSecret === undefined))
+    errors.push('Give both --client-id and --client-secret (CLIENT_ID and CLIENT_SECRET), or neither to use the generated pair.');
+  if (clientSecret !== undefined && clientSecret.length < 16)
+    errors.push('--client-secret (CLIENT_SECRET) is too short; use at least 16 characters.');
+  const config = makeConfig({
+    port, host, dataDir, appKey,
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+    defaultTimeZone: zone.ok ? zone.value : 'UTC',
+    pushPolicy: policy as PushPolicy,
+    openRegistration: bool('open-registration'),
+    allowPrivatePushEndpoints: bool('allow-private-push-endpoints'),
+    demo: bool('demo'),
+    logger: { level: env.LOG_LEVEL ?? 'warn' },
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, config };
+}

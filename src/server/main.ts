@@ -1,0 +1,57 @@
+/** `npm run server -- [flags]`: parse and check the config, listen, print one ready line, stop cleanly on SIGTERM/SIGINT. */
+import { buildApp } from './app.ts';
+import { parseCommandLine, USAGE } from './config.ts';
+import { DEMO_USERS } from './demo/seed.ts';
+
+async function main(): Promise<void> {
+  const parsed = parseCommandLine(process.argv.slice(2), process.env);
+  if (!parsed.ok) {
+    for (const e of parsed.errors) console.error(e);
+    console.error(USAGE);
+    process.exit(parsed.errors.length ? 2 : 0);
+  }
+  const config = parsed.config;
+  let server;
+  try {
+    server = await buildApp(config);
+  } catch (e) {
+    console.error(`Cannot start on the data folder "${config.dataDir}": ${(e as Error).message}. Check that it is writable, or choose another with --data.`);
+    process.exit(1);
+  }
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const hint = err.code === 'EADDRINUSE' ? ` Port ${config.port} is in use: stop the other program or pick another with --port (0 = any free port).` : '';
+    console.error(`Cannot listen on ${config.host}:${config.port}: ${err.message}.${hint}`);
+    await server.close();
+    process.exit(1);
+  }
+  const { ctx } = server;
+  if (ctx.credentials.generated) {
+    console.log(`App client credentials (generated, stored in ${config.dataDir}; use them for an app token):`);
+    console.log(`  client_id:     ${ctx.credentials.clientId}`);
+    console.log(`  client_secret: ${ctx.credentials.clientSecret}`);
+  }
+  if (config.demo) {
+    console.log(`Demo chat: ${url}/  (app key ${config.appKey})`);
+    console.log(`Demo sign-ins: ${DEMO_USERS.map((u) => `${u.username} / ${u.username}`).join(', ')}`);
+  }
+  console.log(`listening on ${url}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await server.close();
+    } finally {
+      process.exit(signal === 'SIGINT' ? 130 : 0);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+void main();

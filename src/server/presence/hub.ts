@@ -1,0 +1,59 @@
+/**
+ * Live connections: IM connections (they make a device online) and push-stream connections
+ * (they do not). One socket per (user, resource); a newer one replaces the older.
+ */
+import type { WebSocket } from 'ws';
+
+/** Sends a JSON frame if the socket is open; returns whether it was sent. */
+export function sendFrame(socket: WebSocket, frame: unknown): boolean {
+  if (socket.readyState !== socket.OPEN) return false;
+  socket.send(JSON.stringify(frame));
+  return true;
+}
+
+export class ConnectionHub {
+  private readonly byUser = new Map<string, Map<string, WebSocket>>();
+
+  /** Registers a socket; returns the one it replaces (same user and resource), if any. */
+  add(user: string, resource: string, socket: WebSocket): WebSocket | undefined {
+    let m = this.byUser.get(user);
+    if (!m) this.byUser.set(user, (m = new Map()));
+    const old = m.get(resource);
+    m.set(resource, socket);
+    return old !== socket ? old : undefined;
+  }
+
+  /** Removes the socket only if it is still the registered one. */
+  remove(user: string, resource: string, socket: WebSocket): void {
+    const m = this.byUser.get(user);
+    if (m?.get(resource) !== socket) return;
+    m.delete(resource);
+    if (m.size === 0) this.byUser.delete(user);
+  }
+
+  get(user: string, resource: string): WebSocket | undefined {
+    return this.byUser.get(user)?.get(resource);
+  }
+
+  isOnline(user: string): boolean {
+    return (this.byUser.get(user)?.size ?? 0) > 0;
+  }
+
+  resources(user: string): ReadonlySet<string> {
+    return new Set(this.byUser.get(user)?.keys() ?? []);
+  }
+
+  /** Sends a frame to every connection of a user except `exceptResource`. */
+  broadcast(user: string, frame: unknown, exceptResource?: string): number {
+    let n = 0;
+    for (const [resource, socket] of this.byUser.get(user) ?? []) {
+      if (resource !== exceptResource && sendFrame(socket, frame)) n++;
+    }
+    return n;
+  }
+
+  /** Every socket, for shutdown. */
+  all(): WebSocket[] {
+    return [...this.byUser.values()].flatMap((m) => [...m.values()]);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The delivery worker: picks due rows from the durable queue, sends them with bounded
+ * concurrency, and records each outcome. Rows survive a restart; a row in flight when the
+ * process dies is sent again (at least once — the extension shows a message id once).
+ */
+import { parseWebPushSubscription } from '../../core/index.ts';
+import type { Context } from '../context.ts';
+import type { DeliveryRow } from '../store/deliveries.ts';
+import { type SendOutcome, WebPushSender } from './webpush.ts';
+
+/** Delay from a Retry-After header (seconds or HTTP date), or undefined when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export class DeliveryWorker {
+  readonly sender: WebPushSender;
+  private readonly inFlight = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private pumping = false;
+
+  constructor(private readonly ctx: Context) {
+    const p = ctx.config.push;
+    this.sender = new WebPushSender(ctx.vapid, ctx.config.vapidSubject, {
+      ...(p.agent ? { agent: p.agent } : {}),
+      ...(p.ca ? { ca: p.ca } : {}),
+      timeoutMs: p.timeoutMs,
+      allowPrivate: ctx.config.allowPrivatePushEndpoints,
+      now: ctx.config.now,
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Wakes the worker now (new rows were queued). */
+  kick(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  /** Stops picking rows and waits (bounded) for requests in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const until = Date.now() + 2000;
+    while (this.inFlight.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    this.sender.close();
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), ms);
+    this.timer.unref();
+  }
+
+  private pump(): void {
+    if (this.stopped || this.pumping) return;
+    this.pumping = true;
+    try {
+      const { concurrency, pollMs } = this.ctx.config.push;
+      const room = concurrency - this.inFlight.size;
+      if (room > 0) {
+        const now = this.ctx.config.now();
+        const rows = this.ctx.deliveries.due(now, room + this.inFlight.size).filter((r) => !this.inFlight.has(r.id)).slice(0, room);
+        for (const row of rows) {
+          this.inFlight.add(row.id);
+          void this.deliver(row).finally(() => {
+            this.inFlight.delete(row.id);
+            this.kick();
+          });
+        }
+      }
+      const next = this.ctx.deliveries.nextDue();
+      const wait = next === null ? pollMs : Math.min(pollMs, Math.max(0, next - this.ctx.config.now()));
+      if (this.inFlight.size < concurrency || wait > 0) this.schedule(Math.max(wait, 5));
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async deliver(row: DeliveryRow): Promise<void> {
+    const sub = parseWebPushSubscription(row.token, { allowPrivate: true });
+    let outcome: SendOutcome;
+    if (!sub.ok) outcome = { status: 0, error: 'stored token is not a valid subscription' };
+    else outcome = await this.sender.send(sub.value, row.payload, row.topic);
+    if (this.stopped && outcome.status === 0) return; // shutting down: the row stays for the next start
+    this.record(row, outcome);
+  }
+
+  /** Applies SPEC 4's rules to one answer: done, binding removed, retried later, or given up. */
+  private record(row: DeliveryRow, o: SendOutcome): void {
+    const { ctx } = this;
+    const p = ctx.config.push;
+    const now = ctx.config.now();
+    const set = (result: string) => ctx.trace.setResult(row.trace_id, row.device_id, result, 'webpush');
+    const notifier = ctx.certificates.find((c) => c.type === 'webpush')?.name ?? 'webpush';
+    if (o.status >= 200 && o.status < 300) {
+      ctx.deliveries.done(row.id);
+      return set(`sent (HTTP ${o.status})`);
+    }
+    if (o.status === 404 || o.status === 410) {
+      ctx.deliveries.done(row.id);
+      ctx.bindings.removeIfToken(row.username, row.device_id, notifier, row.token);
+      return set(`gone (HTTP ${o.status}): binding removed`);
+    }
+    const retryable = o.status === 429 || o.status >= 500 || (o.status === 0 && !/non-public|valid subscription/.test(o.error ?? ''));
+    const what = o.status ? `HTTP ${o.status}` : o.error ?? 'no answer';
+    const attempts = row.attempts + 1;
+    if (!retryable) {
+      ctx.deliveries.done(row.id);
+      return set(`failed (${what})`);
+    }
+    if (attempts >= p.maxAttempts) {
+      ctx.deliveries.done(row.id);
+      return set(`failed (${what}) after ${attempts} attempts`);
+    }
+    const backoff = Math.min(p.backoffMaxMs, p.backoffBaseMs * 2 ** (attempts - 1));
+    const asked = retryAfterMs(o.retryAfter, now);
+    const delay = asked !== undefined ? Math.min(p.retryAfterMaxMs, Math.max(asked, 0)) : backoff;
+    ctx.deliveries.retry(row.id, attempts, now + delay);
+    set(`retrying (${what}, attempt ${attempts} of ${p.maxAttempts}, next in ${delay} ms)`);
+  }
+}

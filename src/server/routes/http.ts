@@ -1,0 +1,76 @@
+/** Helpers every route uses: who is calling, may they act for this user, and the success envelope. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type FieldError, type Result, successEnvelope, usernameSchema, parseWith } from '../../core/index.ts';
+import type { Context } from '../context.ts';
+import { ApiError, badInput } from '../errors.ts';
+
+/** The caller: a user, or the app itself (client credentials). */
+export type Caller = { kind: 'user'; username: string } | { kind: 'app' };
+
+const started = new WeakMap<FastifyRequest, number>();
+
+/** Marks the request start for the envelope's `duration`. */
+export function markStart(req: FastifyRequest): void {
+  started.set(req, performance.now());
+}
+
+/** Reads and checks the bearer token. */
+export function callerOf(ctx: Context, req: FastifyRequest): Caller {
+  const header = req.headers.authorization;
+  if (!header) throw new ApiError('unauthorized', 'Missing Authorization header: send "Authorization: Bearer <token>" with a token from POST /{org}/{app}/token.');
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) throw new ApiError('auth_bad_access_token', 'The Authorization header must be "Bearer <token>".');
+  return callerOfToken(ctx, m[1]!);
+}
+
+/** Checks a raw token (also used by WebSocket auth frames). */
+export function callerOfToken(ctx: Context, token: string): Caller {
+  const owner = ctx.users.tokenOwner(token);
+  if (!owner) throw new ApiError('auth_bad_access_token', 'Unknown access token: sign in again to get a new one.');
+  if (owner.expires <= ctx.config.now()) throw new ApiError('auth_bad_access_token', 'The access token has expired: sign in again to get a new one.');
+  return owner.username === null ? { kind: 'app' } : { kind: 'user', username: owner.username };
+}
+
+/** The path's user (lower-cased), after checking the caller may act for them and that they exist. */
+export function actFor(ctx: Context, req: FastifyRequest, rawUser: string, field = 'username'): { caller: Caller; user: string } {
+  const caller = callerOf(ctx, req);
+  const user = parseUser(rawUser, field);
+  if (caller.kind === 'user' && caller.username !== user)
+    throw new ApiError('forbidden', `A user token acts only for its own user ("${caller.username}"), not for "${user}".`);
+  if (!ctx.users.get(user)) throw new ApiError('service_resource_not_found', `User "${user}" does not exist.`);
+  return { caller, user };
+}
+
+/** Requires an app token (client credentials). */
+export function requireApp(ctx: Context, req: FastifyRequest): void {
+  const caller = callerOf(ctx, req);
+  if (caller.kind !== 'app') throw new ApiError('forbidden', 'This needs an app token: POST /{org}/{app}/token with grant_type "client_credentials".');
+}
+
+/** Validates a username from a path or body. */
+export function parseUser(value: unknown, field = 'username'): string {
+  return must(parseWith(usernameSchema, value, field));
+}
+
+/** The value of a core Result, or a 400 naming the field. */
+export function must<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  throw badInput(r.errors as FieldError[]);
+}
+
+/** Sends the Easemob success envelope. */
+export function ok(ctx: Context, req: FastifyRequest, reply: FastifyReply, action: string, data: unknown, extra: { entities?: unknown[]; cursor?: string } = {}) {
+  const start = started.get(req) ?? performance.now();
+  const path = req.url.split('?')[0]!;
+  const env = successEnvelope({
+    key: ctx.key,
+    action,
+    path: path.replace(`/${ctx.key.org}/${ctx.key.app}`, '') || '/',
+    uri: `${req.protocol}://${req.headers.host ?? 'localhost'}${path}`,
+    now: ctx.config.now(),
+    duration: Math.round(performance.now() - start),
+    data,
+    ...extra,
+  });
+  return reply.code(200).send(env);
+}

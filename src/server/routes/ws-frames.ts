@@ -1,0 +1,24 @@
+/** Reading client frames safely: bad JSON or a bad shape gets an error frame, never a crash. */
+import type { WebSocket } from 'ws';
+import type { z } from 'zod';
+import { describeFieldErrors, parseWith } from '../../core/index.ts';
+import { sendFrame } from '../presence/hub.ts';
+
+/** Parses one text frame with a core schema, answering `{"op":"error"}` when it does not fit. */
+export function readFrame<S extends z.ZodType>(socket: WebSocket, raw: unknown, schema: S): z.output<S> | undefined {
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : Array.isArray(raw) ? Buffer.concat(raw as Buffer[]).toString('utf8') : String(raw);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    sendFrame(socket, { op: 'error', error: 'illegal_argument', error_description: 'frame: not JSON; send a JSON object such as {"op":"ping"}' });
+    return undefined;
+  }
+  const r = parseWith(schema, value, 'frame');
+  if (r.ok) return r.value;
+  sendFrame(socket, { op: 'error', error: 'illegal_argument', error_description: describeFieldErrors(r.errors) });
+  return undefined;
+}
+
+/** Time a socket has to send its auth frame. */
+export const AUTH_TIMEOUT_MS = 10_000;

@@ -1,0 +1,74 @@
+/** Push bindings (device, certificate, token) and the devices a user has used. */
+import type { Db } from './db.ts';
+
+export interface BindingRow {
+  username: string;
+  device_id: string;
+  notifier: string;
+  token: string;
+}
+
+export interface DeviceRow {
+  username: string;
+  resource: string;
+  kicked: number;
+}
+
+export class BindingsRepo {
+  private readonly s;
+  constructor(db: Db) {
+    this.s = {
+      put: db.prepare(
+        `INSERT INTO bindings (username, device_id, notifier, token, updated) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(username, device_id, notifier) DO UPDATE SET token = excluded.token, updated = excluded.updated`,
+      ),
+      del: db.prepare('DELETE FROM bindings WHERE username = ? AND device_id = ? AND notifier = ?'),
+      delToken: db.prepare('DELETE FROM bindings WHERE username = ? AND device_id = ? AND notifier = ? AND token = ?'),
+      of: db.prepare('SELECT username, device_id, notifier, token FROM bindings WHERE username = ? ORDER BY device_id, notifier'),
+      many: db.prepare('SELECT username, device_id, notifier, token FROM bindings WHERE username IN (SELECT value FROM json_each(?))'),
+      devMany: db.prepare('SELECT username, resource, kicked FROM devices WHERE username IN (SELECT value FROM json_each(?))'),
+      devOf: db.prepare('SELECT username, resource, kicked FROM devices WHERE username = ?'),
+      seen: db.prepare(
+        `INSERT INTO devices (username, resource, kicked, last_seen) VALUES (?, ?, 0, ?)
+         ON CONFLICT(username, resource) DO UPDATE SET kicked = 0, last_seen = excluded.last_seen RETURNING last_seen`,
+      ),
+      known: db.prepare('SELECT 1 FROM devices WHERE username = ? AND resource = ?'),
+      kick: db.prepare(
+        `INSERT INTO devices (username, resource, kicked, last_seen) VALUES (?, ?, 1, ?)
+         ON CONFLICT(username, resource) DO UPDATE SET kicked = 1`,
+      ),
+    };
+  }
+  /** Binds (or with an empty token, unbinds) a device to a certificate. */
+  put(username: string, deviceId: string, notifier: string, token: string, now: number): void {
+    if (token === '') this.s.del.run(username, deviceId, notifier);
+    else this.s.put.run(username, deviceId, notifier, token, now);
+  }
+  /** Removes a binding only if it still has this token (a newer one may have replaced it). */
+  removeIfToken(username: string, deviceId: string, notifier: string, token: string): boolean {
+    return this.s.delToken.run(username, deviceId, notifier, token).changes > 0;
+  }
+  of(username: string): BindingRow[] {
+    return this.s.of.all(username) as BindingRow[];
+  }
+  many(usernames: readonly string[]): BindingRow[] {
+    return this.s.many.all(JSON.stringify(usernames)) as BindingRow[];
+  }
+  devicesMany(usernames: readonly string[]): DeviceRow[] {
+    return this.s.devMany.all(JSON.stringify(usernames)) as DeviceRow[];
+  }
+  devicesOf(username: string): DeviceRow[] {
+    return this.s.devOf.all(username) as DeviceRow[];
+  }
+  isKnown(username: string, resource: string): boolean {
+    return this.s.known.get(username, resource) !== undefined;
+  }
+  /** Records that a device authenticated: it is no longer kicked. */
+  seen(username: string, resource: string, now: number): void {
+    this.s.seen.get(username, resource, now);
+  }
+  /** Marks a device kicked: no push until it authenticates again. */
+  kick(username: string, resource: string, now: number): void {
+    this.s.kick.run(username, resource, now);
+  }
+}

@@ -1,0 +1,25 @@
+/** Opens the SQLite file in WAL mode and runs migrations. */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrate } from './migrations.ts';
+
+export type Db = Database.Database;
+
+/** Opens (creating if needed) `<dataDir>/im.sqlite`. */
+export function openDb(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'im.sqlite'));
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash may lose the tail).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+/** The JSON text of a list, for `IN (SELECT value FROM json_each(?))`. */
+export function jsonList(values: readonly string[]): string {
+  return JSON.stringify(values);
+}

@@ -1,0 +1,86 @@
+/** The durable push queue (Web Push rows with retry state) and the stream channel's pending pushes. */
+import type { Db } from './db.ts';
+
+export interface DeliveryRow {
+  id: number;
+  trace_id: number;
+  username: string;
+  device_id: string;
+  token: string;
+  payload: string;
+  topic: string;
+  attempts: number;
+  due: number;
+}
+
+export interface NewDelivery {
+  traceId: number;
+  username: string;
+  deviceId: string;
+  token: string;
+  payload: string;
+  topic: string;
+}
+
+export interface StreamPushRow {
+  message_id: string;
+  trace_id: number;
+  payload: string;
+}
+
+/** Unacknowledged stream pushes are kept this long (SPEC 4). */
+export const STREAM_KEEP_MS = 24 * 3600_000;
+
+export class DeliveriesRepo {
+  private readonly s;
+  constructor(db: Db) {
+    this.s = {
+      insert: db.prepare('INSERT INTO deliveries (trace_id, username, device_id, token, payload, topic, due, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      due: db.prepare('SELECT id, trace_id, username, device_id, token, payload, topic, attempts, due FROM deliveries WHERE due <= ? ORDER BY due, id LIMIT ?'),
+      next: db.prepare('SELECT MIN(due) FROM deliveries').pluck(),
+      done: db.prepare('DELETE FROM deliveries WHERE id = ?'),
+      retry: db.prepare('UPDATE deliveries SET attempts = ?, due = ? WHERE id = ?'),
+      count: db.prepare('SELECT COUNT(*) FROM deliveries').pluck(),
+      streamPut: db.prepare(
+        'INSERT OR REPLACE INTO stream_pushes (username, device_id, message_id, trace_id, payload, created) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      streamPending: db.prepare(
+        'SELECT message_id, trace_id, payload FROM stream_pushes WHERE username = ? AND device_id = ? AND created > ? ORDER BY created, rowid',
+      ),
+      streamAck: db.prepare('DELETE FROM stream_pushes WHERE username = ? AND device_id = ? AND message_id = ? RETURNING trace_id').pluck(),
+      streamPurge: db.prepare('DELETE FROM stream_pushes WHERE created <= ?'),
+    };
+  }
+  enqueue(d: NewDelivery, now: number): void {
+    this.s.insert.run(d.traceId, d.username, d.deviceId, d.token, d.payload, d.topic, now, now);
+  }
+  /** Rows whose time has come, oldest first. */
+  due(now: number, limit: number): DeliveryRow[] {
+    return this.s.due.all(now, limit) as DeliveryRow[];
+  }
+  /** The earliest due time in the queue, or null when empty. */
+  nextDue(): number | null {
+    return (this.s.next.get() as number | null) ?? null;
+  }
+  done(id: number): void {
+    this.s.done.run(id);
+  }
+  retry(id: number, attempts: number, due: number): void {
+    this.s.retry.run(attempts, due, id);
+  }
+  count(): number {
+    return this.s.count.get() as number;
+  }
+  streamPut(username: string, deviceId: string, messageId: string, traceId: number, payload: string, now: number): void {
+    this.s.streamPut.run(username, deviceId, messageId, traceId, payload, now);
+  }
+  /** Pushes the device has not acked, from the last 24 h, oldest first. */
+  streamPending(username: string, deviceId: string, now: number): StreamPushRow[] {
+    this.s.streamPurge.run(now - STREAM_KEEP_MS);
+    return this.s.streamPending.all(username, deviceId, now - STREAM_KEEP_MS) as StreamPushRow[];
+  }
+  /** Removes an acked push; returns its trace id, if it was pending. */
+  streamAck(username: string, deviceId: string, messageId: string): number | undefined {
+    return this.s.streamAck.get(username, deviceId, messageId) as number | undefined;
+  }
+}

@@ -1,0 +1,82 @@
+/** Numbered schema migrations; `schema_version` says how many have run. Append, never edit. */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: the whole first schema.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE users (
+    username TEXT PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+    nickname TEXT NOT NULL, created INTEGER NOT NULL,
+    offline_count INTEGER NOT NULL DEFAULT 0, language TEXT NOT NULL DEFAULT ''
+  );
+  CREATE TABLE tokens (hash TEXT PRIMARY KEY, username TEXT, expires INTEGER NOT NULL);
+  CREATE INDEX tokens_expires ON tokens(expires);
+  CREATE TABLE groups (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, owner TEXT NOT NULL, created INTEGER NOT NULL
+  );
+  CREATE TABLE group_members (
+    group_id TEXT NOT NULL, username TEXT NOT NULL, PRIMARY KEY (group_id, username)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_members_user ON group_members(username);
+  CREATE TABLE app_settings (
+    username TEXT PRIMARY KEY, type TEXT NOT NULL, window_start INTEGER, window_end INTEGER,
+    duration_until INTEGER NOT NULL, time_zone TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE conv_settings (
+    username TEXT NOT NULL, scope TEXT NOT NULL, conv_id TEXT NOT NULL, type TEXT,
+    duration_until INTEGER NOT NULL, updated INTEGER NOT NULL,
+    PRIMARY KEY (username, scope, conv_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX conv_settings_conv ON conv_settings(scope, conv_id);
+  CREATE TABLE bindings (
+    username TEXT NOT NULL, device_id TEXT NOT NULL, notifier TEXT NOT NULL, token TEXT NOT NULL,
+    updated INTEGER NOT NULL, PRIMARY KEY (username, device_id, notifier)
+  ) WITHOUT ROWID;
+  CREATE TABLE devices (
+    username TEXT NOT NULL, resource TEXT NOT NULL, kicked INTEGER NOT NULL DEFAULT 0,
+    last_seen INTEGER NOT NULL, PRIMARY KEY (username, resource)
+  ) WITHOUT ROWID;
+  CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL, ts INTEGER NOT NULL);
+  CREATE TABLE inbox (
+    username TEXT NOT NULL, seq INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (username, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE device_inbox (
+    username TEXT NOT NULL, resource TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (username, resource, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE trace (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL, message_id TEXT NOT NULL, ts INTEGER NOT NULL,
+    conv_id TEXT NOT NULL, conv_type TEXT NOT NULL, push INTEGER NOT NULL, reason TEXT NOT NULL, devices TEXT NOT NULL
+  );
+  CREATE INDEX trace_user ON trace(username, id);
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, trace_id INTEGER NOT NULL, username TEXT NOT NULL, device_id TEXT NOT NULL,
+    token TEXT NOT NULL, payload TEXT NOT NULL, topic TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    due INTEGER NOT NULL, created INTEGER NOT NULL
+  );
+  CREATE INDEX deliveries_due ON deliveries(due);
+  CREATE TABLE stream_pushes (
+    username TEXT NOT NULL, device_id TEXT NOT NULL, message_id TEXT NOT NULL, trace_id INTEGER NOT NULL,
+    payload TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (username, device_id, message_id)
+  );
+  CREATE INDEX stream_pushes_created ON stream_pushes(created);
+  `,
+];
+
+/** Brings the database to the newest schema, one transaction per step. */
+export function migrate(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  let version = row?.version ?? 0;
+  if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+  for (; version < MIGRATIONS.length; version++) {
+    const step = MIGRATIONS[version]!;
+    db.transaction(() => {
+      db.exec(step);
+      db.prepare('UPDATE schema_version SET version = ?').run(version + 1);
+    })();
+  }
+  return version;
+}
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,133 @@
+/** App-level and per-conversation push settings, read one at a time or in batches for a group. */
+import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationSettingsPatch, RemindType, WireScope } from '../../core/index.ts';
+import type { Db } from './db.ts';
+
+interface AppRow {
+  username: string;
+  type: RemindType;
+  window_start: number | null;
+  window_end: number | null;
+  duration_until: number;
+  time_zone: string;
+}
+
+interface ConvRow {
+  username: string;
+  scope: WireScope;
+  conv_id: string;
+  type: RemindType | null;
+  duration_until: number;
+}
+
+function appFromRow(r: AppRow | undefined, defaultZone: string): AppSettings {
+  if (!r) return { type: 'ALL', window: null, durationUntil: 0, timeZone: defaultZone };
+  return {
+    type: r.type,
+    window: r.window_start === null || r.window_end === null ? null : { start: r.window_start, end: r.window_end },
+    durationUntil: r.duration_until,
+    // '' = never chosen: the server's --default-time-zone applies.
+    timeZone: r.time_zone || defaultZone,
+  };
+}
+
+function convFromRow(r: ConvRow): ConversationSettings {
+  return r.type ? { type: r.type, durationUntil: r.duration_until } : { durationUntil: r.duration_until };
+}
+
+export class SettingsRepo {
+  private readonly s;
+  constructor(db: Db, private readonly defaultZone: string) {
+    this.s = {
+      app: db.prepare('SELECT * FROM app_settings WHERE username = ?'),
+      appRaw: db.prepare('SELECT time_zone FROM app_settings WHERE username = ?'),
+      appMany: db.prepare('SELECT * FROM app_settings WHERE username IN (SELECT value FROM json_each(?))'),
+      putApp: db.prepare(
+        `INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(username) DO UPDATE SET type = excluded.type, window_start = excluded.window_start,
+         window_end = excluded.window_end, duration_until = excluded.duration_until, time_zone = excluded.time_zone`,
+      ),
+      conv: db.prepare('SELECT * FROM conv_settings WHERE username = ? AND scope = ? AND conv_id = ?'),
+      convMany: db.prepare(
+        'SELECT * FROM conv_settings WHERE scope = ? AND conv_id = ? AND username IN (SELECT value FROM json_each(?))',
+      ),
+      convOfUser: db.prepare('SELECT * FROM conv_settings WHERE username = ? AND scope = ? AND conv_id IN (SELECT value FROM json_each(?))'),
+      putConv: db.prepare(
+        `INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(username, scope, conv_id) DO UPDATE SET type = excluded.type, duration_until = excluded.duration_until, updated = excluded.updated`,
+      ),
+      delConv: db.prepare('DELETE FROM conv_settings WHERE username = ? AND scope = ? AND conv_id = ?'),
+      typed: db.prepare(
+        `SELECT * FROM conv_settings WHERE username = ? AND type IS NOT NULL AND (scope || char(31) || conv_id) > ?
+         ORDER BY scope || char(31) || conv_id LIMIT ?`,
+      ),
+    };
+  }
+
+  app(username: string): AppSettings {
+    return appFromRow(this.s.app.get(username) as AppRow | undefined, this.defaultZone);
+  }
+
+  /** App settings of many users; users without a row get the defaults. */
+  appMany(usernames: readonly string[]): Map<string, AppSettings> {
+    const rows = this.s.appMany.all(JSON.stringify(usernames)) as AppRow[];
+    return new Map(rows.map((r) => [r.username, appFromRow(r, this.defaultZone)]));
+  }
+
+  /** Applies a validated patch at `now` and returns the new settings. */
+  patchApp(username: string, patch: AppSettingsPatch, now: number): AppSettings {
+    const cur = this.app(username);
+    const storedZone = (this.s.appRaw.get(username) as { time_zone: string } | undefined)?.time_zone ?? '';
+    const window = patch.window !== undefined ? patch.window : cur.window;
+    const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
+    const zone = patch.timeZone ?? storedZone;
+    this.s.putApp.run(username, patch.type ?? cur.type, window?.start ?? null, window?.end ?? null, until, zone);
+    return this.app(username);
+  }
+
+  conversation(username: string, scope: WireScope, id: string): ConversationSettings {
+    const r = this.s.conv.get(username, scope, id) as ConvRow | undefined;
+    return r ? convFromRow(r) : { durationUntil: 0 };
+  }
+
+  /** One conversation's settings for many users (a group's members), one query. */
+  conversationMany(scope: WireScope, id: string, usernames: readonly string[]): Map<string, ConversationSettings> {
+    const rows = this.s.convMany.all(scope, id, JSON.stringify(usernames)) as ConvRow[];
+    return new Map(rows.map((r) => [r.username, convFromRow(r)]));
+  }
+
+  /** Many conversations of one user. */
+  conversationsOf(username: string, scope: WireScope, ids: readonly string[]): Map<string, ConversationSettings> {
+    const rows = this.s.convOfUser.all(username, scope, JSON.stringify(ids)) as ConvRow[];
+    return new Map(rows.map((r) => [r.conv_id, convFromRow(r)]));
+  }
+
+  /** Applies a validated patch; a conversation left with nothing set is removed. */
+  patchConversation(username: string, scope: WireScope, id: string, patch: ConversationSettingsPatch, now: number): ConversationSettings {
+    const cur = this.conversation(username, scope, id);
+    const type = patch.type === undefined ? cur.type ?? null : patch.type;
+    const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
+    if (type === null && until <= now) this.s.delConv.run(username, scope, id);
+    else this.s.putConv.run(username, scope, id, type, until, now);
+    return this.conversation(username, scope, id);
+  }
+
+  /** Conversations with their own remind type, a page at a time (cursor = last key). */
+  remindTypePage(username: string, limit: number, cursor: string): { items: { scope: WireScope; id: string; type: RemindType }[]; cursor: string } {
+    const rows = this.s.typed.all(username, cursor, limit + 1) as ConvRow[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const next = rows.length > limit && last ? `${last.scope}\u001f${last.conv_id}` : '';
+    return { items: page.map((r) => ({ scope: r.scope, id: r.conv_id, type: r.type! })), cursor: next };
+  }
+}
+
+/** Encodes the remind-type page cursor so it is opaque and URL-safe. */
+export function encodeCursor(raw: string): string {
+  return raw === '' ? '' : Buffer.from(raw).toString('base64url');
+}
+export function decodeCursor(cursor: string): string | undefined {
+  if (cursor === '') return '';
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  const raw = Buffer.from(cursor, 'base64url').toString();
+  return /^(user|chatgroup)\u001f.+$/.test(raw) ? raw : undefined;
+}

@@ -1,0 +1,109 @@
+/** Users and access tokens. Passwords are scrypt hashes; tokens are stored as sha256 only. */
+import { createHash, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { Db } from './db.ts';
+
+export interface UserRow {
+  username: string;
+  uuid: string;
+  nickname: string;
+  created: number;
+  offline_count: number;
+  language: string;
+}
+
+/** Who a token belongs to: a user, or the app itself (username null). */
+export interface TokenOwner {
+  username: string | null;
+  expires: number;
+}
+
+const SCRYPT_N = 16384;
+
+/** scrypt$N$salt$hash, all base64url. */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32, { N: SCRYPT_N });
+  return `scrypt$${SCRYPT_N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+/** Constant-time check of a password against its stored hash. */
+export function verifyPassword(password: string, stored: string): boolean {
+  const [kind, n, salt, hash] = stored.split('$');
+  if (kind !== 'scrypt' || !n || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
+  return timingSafeEqual(expected, actual);
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class UsersRepo {
+  private readonly s;
+  constructor(private readonly db: Db) {
+    this.s = {
+      get: db.prepare('SELECT username, uuid, nickname, created, offline_count, language FROM users WHERE username = ?'),
+      hash: db.prepare('SELECT password_hash FROM users WHERE username = ?'),
+      insert: db.prepare('INSERT INTO users (username, uuid, password_hash, nickname, created) VALUES (?, ?, ?, ?, ?)'),
+      insertToken: db.prepare('INSERT INTO tokens (hash, username, expires) VALUES (?, ?, ?)'),
+      token: db.prepare('SELECT username, expires FROM tokens WHERE hash = ?'),
+      purge: db.prepare('DELETE FROM tokens WHERE expires < ?'),
+      existing: db.prepare('SELECT username FROM users WHERE username IN (SELECT value FROM json_each(?))'),
+      nick: db.prepare('SELECT nickname FROM users WHERE username = ?'),
+      setLang: db.prepare('UPDATE users SET language = ? WHERE username = ?'),
+      bumpOffline: db.prepare('UPDATE users SET offline_count = offline_count + 1 WHERE username = ? RETURNING offline_count'),
+      resetOffline: db.prepare('UPDATE users SET offline_count = 0 WHERE username = ?'),
+    };
+  }
+  get(username: string): UserRow | undefined {
+    return this.s.get.get(username) as UserRow | undefined;
+  }
+  /** Creates a user; false when the name is taken. */
+  create(username: string, password: string, nickname: string, now: number): UserRow | undefined {
+    if (this.get(username)) return undefined;
+    this.s.insert.run(username, randomUUID(), hashPassword(password), nickname, now);
+    return this.get(username);
+  }
+  checkPassword(username: string, password: string): boolean {
+    const row = this.s.hash.get(username) as { password_hash: string } | undefined;
+    return row ? verifyPassword(password, row.password_hash) : false;
+  }
+  /** Issues a random token valid for `ttlSeconds`; only its hash is stored. */
+  issueToken(username: string | null, ttlSeconds: number, now: number): { token: string; expires: number } {
+    const token = `YWMt${randomBytes(32).toString('base64url')}`;
+    const expires = now + ttlSeconds * 1000;
+    this.s.insertToken.run(tokenHash(token), username, expires);
+    if (Math.random() < 0.05) this.s.purge.run(now);
+    return { token, expires };
+  }
+  /** The owner of a token, or undefined when unknown; expired tokens are returned for the caller to refuse. */
+  tokenOwner(token: string): TokenOwner | undefined {
+    return this.s.token.get(tokenHash(token)) as TokenOwner | undefined;
+  }
+  /** Which of these usernames exist. */
+  existing(usernames: readonly string[]): Set<string> {
+    const rows = this.s.existing.all(JSON.stringify(usernames)) as { username: string }[];
+    return new Set(rows.map((r) => r.username));
+  }
+  nickname(username: string): string {
+    return (this.s.nick.get(username) as { nickname: string } | undefined)?.nickname || username;
+  }
+  setLanguage(username: string, language: string): void {
+    this.s.setLang.run(language, username);
+  }
+  /** Counts one more offline message; returns the new count (the badge). */
+  bumpOffline(username: string): number {
+    return (this.s.bumpOffline.get(username) as { offline_count: number } | undefined)?.offline_count ?? 0;
+  }
+  resetOffline(username: string): void {
+    this.s.resetOffline.run(username);
+  }
+  /** Offline counts and languages of many users at once. */
+  pushInfo(usernames: readonly string[]): Map<string, { offline: number; language: string; nickname: string }> {
+    const rows = this.db
+      .prepare('SELECT username, offline_count, language, nickname FROM users WHERE username IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(usernames)) as { username: string; offline_count: number; language: string; nickname: string }[];
+    return new Map(rows.map((r) => [r.username, { offline: r.offline_count, language: r.language, nickname: r.nickname }]));
+  }
+}
