@@ -1,0 +1,77 @@
+/**
+ * One server and one browser per test file (vitest hooks), plus the user steps the scenarios share.
+ * Files run one at a time (the e2e project has fileParallelism: false).
+ */
+import { afterAll, beforeAll } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { PushClient } from '../../../src/client/index.ts';
+import { ExtensionBrowser, type LaunchOptions } from './browser.ts';
+import { hasChromium } from './chromium.ts';
+import { msg } from './messages.ts';
+import { CLIENT_ID, CLIENT_SECRET, userClient } from './rest.ts';
+import { type ServerOptions, ServerProcess } from './server.ts';
+import { waitFor } from './wait.ts';
+
+/** The browser's zone in the tests: not UTC (the server's default), with a half-hour offset. */
+export const BROWSER_ZONE = 'Asia/Kolkata';
+
+export interface E2E {
+  server: ServerProcess;
+  browser: ExtensionBrowser;
+  /** alice through the SDK client (REST reads of what the server stored). */
+  alice: PushClient;
+  bob: PushClient;
+}
+
+/** Starts the server and Chromium before the file's tests and stops both after. */
+export function useE2E(opts: { server?: ServerOptions; launch?: LaunchOptions; beforeLaunch?: () => Promise<ServerOptions> } = {}): E2E {
+  const e2e = {} as E2E;
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    const extra = opts.beforeLaunch ? await opts.beforeLaunch() : {};
+    const serverOpts: ServerOptions = {
+      ...opts.server,
+      ...extra,
+      extraArgs: ['--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET, ...(opts.server?.extraArgs ?? []), ...(extra.extraArgs ?? [])],
+    };
+    e2e.server = new ServerProcess(serverOpts);
+    const [, browser] = await Promise.all([
+      e2e.server.start(),
+      ExtensionBrowser.launch({ timeZone: BROWSER_ZONE, ...opts.launch }),
+    ]);
+    e2e.browser = browser;
+    [e2e.alice, e2e.bob] = await Promise.all([userClient(e2e.server.url, 'alice'), userClient(e2e.server.url, 'bob')]);
+  });
+  afterAll(async () => {
+    await e2e.browser?.close();
+    await e2e.server?.stop();
+  });
+  return e2e;
+}
+
+/** Signs in from the options page by filling the real form and clicking "Sign in". */
+export async function signInFromOptions(e2e: E2E, username = 'alice'): Promise<Page> {
+  const page = await e2e.browser.openPage('options.html');
+  await page.locator('#account-serverUrl').fill(e2e.server.url);
+  await page.locator('#account-appKey').fill('demo#im');
+  await page.locator('#account-username').fill(username);
+  await page.locator('#account-password').fill(username);
+  await page.getByRole('button', { name: msg('optionsSignIn'), exact: true }).click();
+  await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** Opens the popup as a page and waits until it shows the signed-in status. */
+export async function openPopup(e2e: E2E): Promise<Page> {
+  const page = await e2e.browser.openPage('popup.html');
+  await page.getByTestId('status-title').or(page.locator('#signed-out-title')).first().waitFor({ timeout: 10_000 });
+  return page;
+}
+
+/** Waits until the badge satisfies `ok` and returns it. */
+export function waitForBadge(e2e: E2E, what: string, ok: (b: { text: string; title: string }) => boolean) {
+  return waitFor(`badge ${what}`, async () => {
+    const b = await e2e.browser.badge();
+    return ok(b) ? b : undefined;
+  });
+}
