@@ -1,0 +1,96 @@
+/** The toolbar badge: quiet states, push modes, alerts, and the alarm at the next change. */
+import { fakeBrowser } from '@webext-core/fake-browser';
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { BADGE_ALARM, computeBadge, updateBadge } from '../../../src/background/handlers/badge.ts';
+import type { StoredSession } from '../../../src/background/handlers/deps.ts';
+import { SESSION_KEY } from '../../../src/background/handlers/session.ts';
+import { type AppSettings, DEFAULT_APP_SETTINGS, quietStatus } from '../../../src/core/index.ts';
+import { makeCtx, resetBrowser } from './harness.ts';
+
+vi.mock('webextension-polyfill', async () => ({ default: (await import('@webext-core/fake-browser')).fakeBrowser }));
+
+const session: StoredSession = { serverUrl: 'http://127.0.0.1:1', appKey: 'demo#im', username: 'alice', token: 't', expiresAt: 0, expired: false };
+const paris = (over: Partial<AppSettings>): AppSettings => ({ ...DEFAULT_APP_SETTINGS, timeZone: 'Europe/Paris', ...over });
+// 2026-01-15 23:30 in Paris (UTC+1) = 22:30 UTC.
+const T = Date.UTC(2026, 0, 15, 22, 30);
+const input = (app: AppSettings | null, extra: Partial<Parameters<typeof computeBadge>[0]> = {}) => ({ session, app, syncFailing: '', offlineCount: 0, ...extra });
+
+describe('computeBadge', () => {
+  it('shows zZ and the window end in the zone during the daily window', () => {
+    const app = paris({ window: { start: 22 * 60, end: 7 * 60 } });
+    const b = computeBadge(input(app), T);
+    expect(b.text).toBe('zZ');
+    expect(b.title).toBe('Quiet until tomorrow 07:00 — daily 22:00–07:00 (Europe/Paris)');
+    expect(b.nextChange).toBe(Date.UTC(2026, 0, 16, 6, 0));
+  });
+
+  it('shows zZ until the duration ends when paused', () => {
+    const app = paris({ durationUntil: T + 30 * 60_000 });
+    const b = computeBadge(input(app), T);
+    expect(b.text).toBe('zZ');
+    expect(b.title).toBe('Quiet until tomorrow 00:00 (Europe/Paris)');
+    expect(b.nextChange).toBe(T + 30 * 60_000);
+  });
+
+  it('is not quiet for a conversation-only mute (the badge is about the whole app)', () => {
+    const b = computeBadge(input(paris({})), T);
+    expect(b.text).toBe('');
+    expect(quietStatus(paris({}), { durationUntil: T + 60_000 }, T).quiet).toBe(true);
+  });
+
+  it('shows @ for mentions only, off for NONE, and the offline count for ALL', () => {
+    expect(computeBadge(input(paris({ type: 'AT' })), T).text).toBe('@');
+    expect(computeBadge(input(paris({ type: 'NONE' })), T).text).toBe('off');
+    expect(computeBadge(input(paris({}), { offlineCount: 7 }), T)).toMatchObject({ text: '7', title: '7 offline messages' });
+    expect(computeBadge(input(paris({}), { offlineCount: 0 }), T).text).toBe('');
+  });
+
+  it('shows ! when signed out, expired, or sync is failing', () => {
+    expect(computeBadge(input(paris({}), { session: undefined }), T)).toMatchObject({ text: '!', title: expect.stringMatching(/Signed out/) });
+    expect(computeBadge(input(paris({}), { session: { ...session, expired: true } }), T)).toMatchObject({ text: '!', title: expect.stringMatching(/expired/) });
+    expect(computeBadge(input(paris({}), { session: { ...session, expiresAt: T - 1 } }), T).text).toBe('!');
+    expect(computeBadge(input(paris({}), { syncFailing: 'cannot reach http://x' }), T)).toMatchObject({ text: '!', title: expect.stringMatching(/cannot reach/) });
+  });
+
+  it('says quiet all day for an all-day window', () => {
+    const b = computeBadge(input(paris({ window: { start: 600, end: 600 } })), T);
+    expect(b).toMatchObject({ text: 'zZ', nextChange: null });
+    expect(b.title).toMatch(/all day/);
+  });
+});
+
+describe('updateBadge', () => {
+  beforeEach(resetBrowser);
+
+  it('sets the badge and schedules the one badge alarm at exactly nextChange', async () => {
+    let now = T;
+    const ctx = await makeCtx({ now: () => now });
+    await fakeBrowser.storage.local.set({ [SESSION_KEY]: session });
+    await ctx.db.set('app', paris({ window: { start: 22 * 60, end: 7 * 60 } }));
+    const b = await updateBadge(ctx);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('zZ');
+    expect(await fakeBrowser.action.getTitle({})).toBe(b.title);
+    const alarm = await fakeBrowser.alarms.get(BADGE_ALARM);
+    expect(alarm?.scheduledTime).toBe(Date.UTC(2026, 0, 16, 6, 0));
+
+    // The alarm fires: the window is over, the next change is tonight's start.
+    now = alarm!.scheduledTime;
+    await updateBadge(ctx);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('');
+    expect((await fakeBrowser.alarms.get(BADGE_ALARM))?.scheduledTime).toBe(Date.UTC(2026, 0, 16, 21, 0));
+    expect((await fakeBrowser.alarms.getAll()).filter((a) => a.name === BADGE_ALARM)).toHaveLength(1);
+    ctx.db.close();
+  });
+
+  it('clears the alarm when nothing will change', async () => {
+    const ctx = await makeCtx({ now: () => T });
+    await fakeBrowser.storage.local.set({ [SESSION_KEY]: session });
+    await ctx.db.set('app', paris({ type: 'AT' }));
+    await fakeBrowser.alarms.create(BADGE_ALARM, { when: T + 1000 });
+    await updateBadge(ctx);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('@');
+    expect(await fakeBrowser.alarms.get(BADGE_ALARM)).toBeUndefined();
+    ctx.db.close();
+  });
+});
