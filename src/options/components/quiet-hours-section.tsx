@@ -1,5 +1,5 @@
 /** Daily quiet hours: two time pickers in the user's zone and an on/off switch. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkClockTime, type ClockTime, clockText } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import { sendMessage, type StatusView } from '../../shared/protocol.ts';
@@ -26,8 +26,12 @@ export function QuietHoursSection(props: { status: StatusView; onStatus: (s: Sta
   const [end, setEnd] = useState(stored ? clockText(stored.end) : '07:00');
   const storedKey = stored ? `${stored.start}-${stored.end}` : 'off';
 
-  // Follow a window changed elsewhere (popup, another device) while the page is open.
+  // Follow a window changed elsewhere (popup, another device) while the page is open; the
+  // first run is skipped so it cannot overwrite what the user typed right after mount.
+  const seenKey = useRef(storedKey);
   useEffect(() => {
+    if (seenKey.current === storedKey) return;
+    seenKey.current = storedKey;
     setEnabled(stored !== null);
     if (stored) {
       setStart(clockText(stored.start));
