@@ -5,7 +5,7 @@
 import { t } from '../../shared/i18n.ts';
 import type { Ctx } from './context.ts';
 import type { PushState } from './deps.ts';
-import { describe, isAuthFailure, toProtocolError } from './errors.ts';
+import { describe, isAuthFailure, isRetryable, toProtocolError } from './errors.ts';
 import { handlePushPayload } from './incoming.ts';
 import { deviceResource, getSession, isExpired, markExpired, requireClient } from './session.ts';
 import { openStream } from './stream.ts';
@@ -64,15 +64,22 @@ async function doRegister(ctx: Ctx): Promise<void> {
   try {
     const certs = (await client.request<Certificate[]>({ method: 'GET', path: '/push/certificates', idempotent: true })).data ?? [];
     const webpush = certs.find((c) => c.type === 'webpush' && c.vapidPublicKey);
+    let webpushError = '';
     if (webpush?.vapidPublicKey && ctx.browser.pushSubscribe) {
       // pushManager.subscribe never settles when the push service is unreachable: race it.
       const sub = await withTimeout(ctx.browser.pushSubscribe(webpush.vapidPublicKey), ctx.subscribeTimeoutMs);
       if (sub) {
-        await client.uploadPushToken({ deviceId: resource, deviceToken: JSON.stringify(sub), notifierName: webpush.name });
-        ctx.runtime.stream?.stop();
-        ctx.runtime.stream = undefined;
-        await setPushState(ctx, { channel: 'webpush', notifierName: webpush.name, bound: true, lastError: '' });
-        return;
+        try {
+          await client.uploadPushToken({ deviceId: resource, deviceToken: JSON.stringify(sub), notifierName: webpush.name });
+          ctx.runtime.stream?.stop();
+          ctx.runtime.stream = undefined;
+          await setPushState(ctx, { channel: 'webpush', notifierName: webpush.name, bound: true, lastError: '' });
+          return;
+        } catch (e) {
+          // The server refused this subscription (e.g. a push service it cannot reach): use the stream.
+          if (isAuthFailure(e) || isRetryable(e)) throw e;
+          webpushError = describe(e);
+        }
       }
     }
     const stream = certs.find((c) => c.type === 'stream');
@@ -81,7 +88,7 @@ async function doRegister(ctx: Ctx): Promise<void> {
       return;
     }
     await client.uploadPushToken({ deviceId: resource, deviceToken: STREAM_TOKEN, notifierName: stream.name });
-    await setPushState(ctx, { channel: 'stream', notifierName: stream.name, bound: true, lastError: '' });
+    await setPushState(ctx, { channel: 'stream', notifierName: stream.name, bound: true, lastError: webpushError });
     await ensureStream(ctx);
   } catch (e) {
     if (isAuthFailure(e)) await markExpired(ctx);
