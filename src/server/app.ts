@@ -61,6 +61,8 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     bodyLimit: 2 * 1024 * 1024,
     forceCloseConnections: true,
   });
+  // Every body is JSON; a text/plain body would otherwise reach the validators as a string.
+  app.removeContentTypeParser('text/plain');
   const worker = new DeliveryWorker(ctx);
   ctx.wake = () => worker.kick();
 

@@ -1,5 +1,5 @@
 // The demo web chat: sign in, list conversations, chat over the same REST API and IM WebSocket
-// as any client. Message text is only ever rendered with textContent (never innerHTML).
+// as any client (session per tab, in sessionStorage). Message text is only ever rendered with textContent (never innerHTML).
 const appKey = document.body.dataset.appKey;
 const [org, app] = appKey.split('#');
 const base = `/${encodeURIComponent(org)}/${encodeURIComponent(app)}`;
@@ -7,7 +7,7 @@ const $ = (id) => document.getElementById(id);
 const resource = sessionStorage.getItem('resource') || `web-${Math.random().toString(36).slice(2, 10)}`;
 sessionStorage.setItem('resource', resource);
 
-let session = JSON.parse(localStorage.getItem('demo-session') || 'null');
+let session = JSON.parse(sessionStorage.getItem('demo-session') || 'null');
 let socket = null;
 let conversations = [];
 const history = new Map(); // "type/id" → [{id, from, text, mine}]
@@ -130,7 +130,7 @@ async function showChat() {
 
 function signOut() {
   session = null;
-  localStorage.removeItem('demo-session');
+  sessionStorage.removeItem('demo-session');
   const s = socket;
   socket = null;
   if (s) s.close();
@@ -147,7 +147,7 @@ $('signin').addEventListener('submit', async (e) => {
   try {
     const res = await api('POST', '/token', { grant_type: 'password', username: String(form.get('username')), password: String(form.get('password')) });
     session = { token: res.access_token, username: res.user.username };
-    localStorage.setItem('demo-session', JSON.stringify(session));
+    sessionStorage.setItem('demo-session', JSON.stringify(session));
     await showChat();
   } catch (err) {
     $('signin-error').textContent = err.message;

@@ -1,0 +1,179 @@
+/** Test harness: the real server on 127.0.0.1 port 0 over a fresh SQLite file, plus HTTP and WebSocket clients. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { buildApp, type ServerApp } from '../../src/server/app.ts';
+import { makeConfig, type ServerConfig } from '../../src/server/config.ts';
+
+export interface TestServer {
+  url: string;
+  /** url + /demo/im */
+  base: string;
+  server: ServerApp;
+  appToken: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'impc-server-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Builds and starts a server; `overrides.push` is merged into the delivery defaults. */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dataDir = overrides.dataDir ?? tempDir();
+  const config = makeConfig({ port: 0, allowPrivatePushEndpoints: true, ...overrides, dataDir, push: { pollMs: 50, backoffBaseMs: 100, ...overrides.push } as ServerConfig['push'] });
+  const server = await buildApp(config);
+  const url = await server.listen();
+  const base = `${url}/demo/im`;
+  const t = await call(base, 'POST', '/token', { body: { grant_type: 'client_credentials', client_id: server.ctx.credentials.clientId, client_secret: server.ctx.credentials.clientSecret } });
+  return { url, base, server, appToken: (t.json as { access_token: string }).access_token, dataDir, close: () => server.close() };
+}
+
+export interface Res<T = Record<string, unknown>> {
+  status: number;
+  json: T;
+  headers: Headers;
+}
+
+/** One REST call; `body` is sent as JSON unless `raw` is given. */
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; raw?: string; contentType?: string } = {},
+): Promise<Res<T>> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['Content-Type'] = opts.contentType ?? 'application/json';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+}
+
+/** Registers users (password = name) with the app token. */
+export async function register(s: TestServer, ...names: string[]): Promise<void> {
+  for (const username of names) {
+    const r = await call(s.base, 'POST', '/users', { token: s.appToken, body: { username, password: username, nickname: username.toUpperCase() } });
+    if (r.status !== 200) throw new Error(`register ${username}: ${JSON.stringify(r.json)}`);
+  }
+}
+
+export async function signIn(s: TestServer, username: string, ttl?: number): Promise<string> {
+  const r = await call<{ access_token: string }>(s.base, 'POST', '/token', { body: { grant_type: 'password', username, password: username, ...(ttl ? { ttl } : {}) } });
+  if (r.status !== 200) throw new Error(`sign in ${username}: ${JSON.stringify(r.json)}`);
+  return r.json.access_token;
+}
+
+export async function createGroup(s: TestServer, owner: string, members: string[], room = false): Promise<string> {
+  const r = await call<{ data: { groupid?: string; id?: string } }>(s.base, 'POST', room ? '/chatrooms' : '/chatgroups', {
+    token: s.appToken,
+    body: room ? { name: 'room', owner, members } : { groupname: 'group', owner, members },
+  });
+  if (r.status !== 200) throw new Error(`create group: ${JSON.stringify(r.json)}`);
+  return (r.json.data.groupid ?? r.json.data.id)!;
+}
+
+type Frame = Record<string, unknown> & { op: string };
+
+/** A WebSocket client that queues frames so tests can wait for the next matching one. */
+export class WsClient {
+  readonly frames: Frame[] = [];
+  private readonly waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void; taken: boolean }[] = [];
+  closed: Promise<{ code: number }>;
+  private cursor = 0;
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', (raw) => {
+      const f = JSON.parse(String(raw)) as Frame;
+      this.frames.push(f);
+      for (const w of this.waiters) {
+        if (!w.taken && w.pred(f)) {
+          w.taken = true;
+          w.resolve(f);
+        }
+      }
+    });
+    this.closed = new Promise((r) => socket.on('close', (code) => r({ code })));
+  }
+
+  static async open(url: string): Promise<WsClient> {
+    const socket = new WebSocket(url);
+    const c = new WsClient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return c;
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The next frame (after those already consumed) that matches, waiting up to `ms`. */
+  async next(pred: (f: Frame) => boolean = () => true, ms = 5000): Promise<Frame> {
+    for (; this.cursor < this.frames.length; ) {
+      const f = this.frames[this.cursor++]!;
+      if (pred(f)) return f;
+    }
+    const f = await new Promise<Frame>((resolve, reject) => {
+      const w = { pred, resolve: (x: Frame) => (clearTimeout(timer), resolve(x)), taken: false };
+      const timer = setTimeout(() => {
+        w.taken = true;
+        reject(new Error(`no matching frame within ${ms} ms; got ${JSON.stringify(this.frames.slice(-5))}`));
+      }, ms);
+      this.waiters.push(w);
+    });
+    this.cursor = this.frames.indexOf(f) + 1;
+    return f;
+  }
+
+  async close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    this.socket.close();
+    await this.closed;
+  }
+}
+
+/** Opens the IM connection and waits for `ready`. */
+export async function connectIm(s: TestServer, token: string, resource: string): Promise<WsClient> {
+  const c = await WsClient.open(`${s.base.replace('http', 'ws')}/ws`);
+  c.send({ op: 'auth', token, resource });
+  await c.next((f) => f.op === 'ready');
+  return c;
+}
+
+/** Opens the push stream and waits for `ready`. */
+export async function connectStream(s: TestServer, token: string, deviceId: string): Promise<WsClient> {
+  const c = await WsClient.open(`${s.base.replace('http', 'ws')}/push/stream`);
+  c.send({ op: 'auth', token, device_id: deviceId });
+  await c.next((f) => f.op === 'ready');
+  return c;
+}
+
+/** Sends a text message as `from` (user token) to users, a group or a room. */
+export async function send(s: TestServer, token: string, target: 'users' | 'chatgroups' | 'chatrooms', to: string[], msg: string, extra: Record<string, unknown> = {}) {
+  const r = await call<{ data: Record<string, string> }>(s.base, 'POST', `/messages/${target}`, { token, body: { to, type: 'txt', body: { msg }, ...extra } });
+  if (r.status !== 200) throw new Error(`send: ${JSON.stringify(r.json)}`);
+  return r.json.data;
+}
+
+/** Polls until `check` returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, ms = 5000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
