@@ -26,20 +26,26 @@ describe.skipIf(!hasChromium)('changes made while the server is down', () => {
     await e2e.server.stop();
 
     // Two changes, in order: NONE then AT. Only AT may be left at the end.
-    await popup.locator('#app-mode-NONE').check();
+    // The radios are controlled: the choice shows once the background has taken it.
+    await popup.locator('#app-mode-NONE').click();
     await popup.getByTestId('pending').waitFor({ timeout: 20_000 });
-    await popup.locator('#app-mode-AT').check();
+    await popup.locator('#app-mode-NONE:checked').waitFor();
+    await popup.locator('#app-mode-AT:enabled').click();
+    await popup.locator('#app-mode-AT:checked').waitFor({ timeout: 20_000 });
     const madeAt = Date.now();
     await popup.getByRole('button', { name: msg('popupPause30m'), exact: true }).click();
     await waitFor('three changes pending in the popup', async () => (await popup.getByTestId('pending').textContent())?.includes('3'), { timeoutMs: 20_000 });
 
     // A real worker restart: memory is gone, the outbox is in IndexedDB.
+    await e2e.browser.evaluate(() => { (self as unknown as { __e2eMark?: number }).__e2eMark = 1; });
     await e2e.browser.stopWorkers();
     const afterRestart = await waitFor('the restarted worker to report its outbox', async () => {
       const s = await workerStatus(e2e.browser);
       return s.pending === 3 ? s : undefined;
     });
     expect(afterRestart.app?.type).toBe('AT');
+    // It is a new worker: what the old one held in memory is gone.
+    expect(await e2e.browser.evaluate(() => (self as unknown as { __e2eMark?: number }).__e2eMark)).toBeUndefined();
 
     await e2e.server.start();
     expect(e2e.server.port).toBe(port);
