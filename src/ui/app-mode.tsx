@@ -8,7 +8,7 @@ import { useAction } from './use-action.ts';
 
 /** Radios ALL / AT / NONE; `name` keeps ids unique when used on the options page too. */
 export function AppMode(props: { status: StatusView; onStatus: (s: StatusView) => void; name?: string; legend?: string }) {
-  const action = useAction(['remindType']);
+  const action = useAction(['remindType'], { 'options.remindType': 'remindType' });
   const choose = async (mode: RemindType): Promise<void> => {
     const next = await action.run(() => sendMessage('setAppRemindType', { remindType: mode }));
     if (next) props.onStatus(next);

@@ -29,6 +29,14 @@ export function errorNotice(e: unknown): string {
   return key ? `${t(key)} ${err.message}` : err.message;
 }
 
+/** The input of ours that a background error's field names, if any. */
+export function fieldFor(errorField: string, fields: readonly string[], aliases: Readonly<Record<string, string>>): string | undefined {
+  const own = fields.find((f) => fieldMatches(errorField, f));
+  if (own !== undefined) return own;
+  const alias = Object.keys(aliases).find((a) => fieldMatches(errorField, a));
+  return alias === undefined ? undefined : aliases[alias];
+}
+
 export interface Action {
   readonly busy: boolean;
   readonly errors: Readonly<Record<string, string>>;
@@ -40,13 +48,16 @@ export interface Action {
   setNotice(notice: Notice | null): void;
 }
 
-/** `fields` are the input names this form shows errors next to. */
-export function useAction(fields: readonly string[]): Action {
+/**
+ * `fields` are the input names this form shows errors next to; `aliases` maps other field
+ * names the background may use (core's SDK names such as "options.duration") onto them.
+ */
+export function useAction(fields: readonly string[], aliases: Readonly<Record<string, string>> = {}): Action {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<Notice | null>(null);
-  const fieldsRef = useRef(fields);
-  fieldsRef.current = fields;
+  const fieldsRef = useRef({ fields, aliases });
+  fieldsRef.current = { fields, aliases };
 
   const run = useCallback(async <T,>(call: () => Promise<T>, okText?: string): Promise<T | undefined> => {
     setBusy(true);
@@ -58,7 +69,7 @@ export function useAction(fields: readonly string[]): Action {
       return value;
     } catch (e) {
       const err = protocolErrorOf(e);
-      const name = err.field === undefined ? undefined : fieldsRef.current.find((f) => fieldMatches(err.field!, f));
+      const name = err.field === undefined ? undefined : fieldFor(err.field, fieldsRef.current.fields, fieldsRef.current.aliases);
       if (name !== undefined) setErrors({ [name]: err.message });
       else setNotice({ kind: 'error', text: errorNotice(e) });
       return undefined;

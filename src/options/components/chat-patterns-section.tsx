@@ -1,5 +1,6 @@
 /** The URL patterns that tell which chat a tab shows, one per line. */
 import { useEffect, useState } from 'preact/hooks';
+import { parseChatPatterns } from '../../shared/chat-url.ts';
 import { t } from '../../shared/i18n.ts';
 import { sendMessage } from '../../shared/protocol.ts';
 import { describedBy, FieldError, NoticeLine } from '../../ui/field.tsx';
@@ -7,9 +8,16 @@ import { useAction } from '../../ui/use-action.ts';
 
 const FIELD = 'patterns';
 
-/** Non-blank lines of the textarea, trimmed. */
-export function patternLines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+/** Non-blank lines of the textarea, trimmed, with their 1-based line numbers. */
+export function patternLines(text: string): { patterns: string[]; lineNumbers: number[] } {
+  const patterns: string[] = [];
+  const lineNumbers: number[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    patterns.push(line.trim());
+    lineNumbers.push(i + 1);
+  });
+  return { patterns, lineNumbers };
 }
 
 /** The chat-patterns section. */
@@ -28,8 +36,13 @@ export function ChatPatternsSection() {
 
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
-    const patterns = patternLines(text);
-    if (patterns.length === 0) return action.invalid(FIELD, t('optionsErrorPatternsEmpty'));
+    const { patterns, lineNumbers } = patternLines(text);
+    // The same check the background runs; an empty list restores the default pattern.
+    const checked = parseChatPatterns(patterns, FIELD);
+    if (!checked.ok) {
+      const index = /\[(\d+)\]/.exec(checked.errors[0]?.field ?? '')?.[1];
+      return action.invalid(FIELD, index === undefined ? t('optionsErrorPatternsMany') : t('optionsErrorPatternLine', [String(lineNumbers[Number(index)] ?? ''), patterns[Number(index)] ?? '']));
+    }
     const r = await action.run(() => sendMessage('setChatPatterns', { patterns }), t('optionsSaved'));
     if (r) setText(r.patterns.join('\n'));
   };

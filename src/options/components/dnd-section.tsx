@@ -11,7 +11,7 @@ const FIELD = 'durationMs';
 
 /** The DND duration section. */
 export function DndSection(props: { status: StatusView; now: number; onStatus: (s: StatusView) => void }) {
-  const action = useAction([FIELD]);
+  const action = useAction([FIELD], { 'options.duration': FIELD });
   const [amount, setAmount] = useState('60');
   const [unit, setUnit] = useState<DurationUnit>('minutes');
   const until = props.status.app?.durationUntil ?? 0;

@@ -17,7 +17,7 @@ export function filterLanguages(all: readonly PushLanguage[], query: string): Pu
 
 /** The language section. */
 export function LanguageSection(props: { signedIn: boolean }) {
-  const action = useAction([FIELD]);
+  const action = useAction([FIELD], { translationLanguage: FIELD });
   const [languages, setLanguages] = useState<readonly PushLanguage[]>(PUSH_LANGUAGES);
   const [saved, setSaved] = useState<string | null>(null);
   const [selected, setSelected] = useState('');

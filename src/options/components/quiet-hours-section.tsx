@@ -19,7 +19,7 @@ function readTime(field: string, text: string): { ok: true; value: ClockTime } |
 
 /** The quiet-hours section. */
 export function QuietHoursSection(props: { status: StatusView; onStatus: (s: StatusView) => void }) {
-  const action = useAction(['window', START, END]);
+  const action = useAction(['window', START, END], { 'options.startTime': START, 'options.endTime': END, 'options.timeZone': 'window' });
   const stored = props.status.app?.window ?? null;
   const [enabled, setEnabled] = useState(stored !== null);
   const [start, setStart] = useState(stored ? clockText(stored.start) : '22:00');

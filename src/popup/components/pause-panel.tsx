@@ -10,7 +10,7 @@ const CUSTOM = 'durationMs';
 
 /** Pause controls; `now` is read when a button is pressed so tests can fix the clock. */
 export function PausePanel(props: { status: StatusView; clock: () => number; onStatus: (s: StatusView) => void }) {
-  const action = useAction([CUSTOM]);
+  const action = useAction([CUSTOM], { 'options.duration': CUSTOM });
   const [amount, setAmount] = useState('');
   const [unit, setUnit] = useState<DurationUnit>('minutes');
   const app = props.status.app;

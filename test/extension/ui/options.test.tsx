@@ -302,26 +302,42 @@ describe('language, push status, chat patterns', () => {
     expect(actions().map((c) => c.name)).toEqual(['sendTestPush', 'sendTestPush']);
   });
 
-  it('saves chat patterns one per line, blank lines dropped; none is refused', async () => {
+  it('saves chat patterns one per line, blank lines dropped; empty restores the default', async () => {
     await show();
     const area = screen.getByLabelText('Chat-page URL patterns, one per line') as HTMLTextAreaElement;
     await waitFor(() => expect(area.value).toBe('http://127.0.0.1:8080/#/chat/{type}/{id}'));
     reply('setChatPatterns', (d) => d);
-    fireEvent.input(area, { target: { value: ' https://a.example/chat/{type}/{id} \n\n  https://b.example/#/{id}\n' } });
+    fireEvent.input(area, { target: { value: ' https://a.example/chat/{type}/{id} \n\n  https://*.b.example/#/{type}/{id}\n' } });
     fireEvent.click(within(region('Chat pages')).getByRole('button', { name: 'Save' }));
     await within(region('Chat pages')).findByText('Saved.');
+    reply('setChatPatterns', () => ({ patterns: ['http://127.0.0.1:8080/#/chat/{type}/{id}'] }));
     fireEvent.input(area, { target: { value: ' \n ' } });
     fireEvent.click(within(region('Chat pages')).getByRole('button', { name: 'Save' }));
-    await expectErrorNextTo('Chat-page URL patterns, one per line', 'Enter at least one pattern.');
-    reply('setChatPatterns', () => {
-      throw new ProtocolError('invalid_argument', 'patterns[0] "nope": needs {id}', 'patterns[0]');
-    });
-    fireEvent.input(area, { target: { value: 'nope' } });
-    fireEvent.click(within(region('Chat pages')).getByRole('button', { name: 'Save' }));
-    await expectErrorNextTo('Chat-page URL patterns, one per line', 'needs {id}');
+    await waitFor(() => expect(area.value).toBe('http://127.0.0.1:8080/#/chat/{type}/{id}'));
     expect(actions()).toEqual([
-      { name: 'setChatPatterns', data: { patterns: ['https://a.example/chat/{type}/{id}', 'https://b.example/#/{id}'] } },
-      { name: 'setChatPatterns', data: { patterns: ['nope'] } },
+      { name: 'setChatPatterns', data: { patterns: ['https://a.example/chat/{type}/{id}', 'https://*.b.example/#/{type}/{id}'] } },
+      { name: 'setChatPatterns', data: { patterns: [] } },
     ]);
+  });
+
+  it('a pattern without {type} and {id} is refused next to the field, naming its line', async () => {
+    await show();
+    const area = screen.getByLabelText('Chat-page URL patterns, one per line') as HTMLTextAreaElement;
+    await waitFor(() => expect(area.value).not.toBe(''));
+    fireEvent.input(area, { target: { value: 'https://a.example/chat/{type}/{id}\n\nhttps://b.example/#/{id}' } });
+    fireEvent.click(within(region('Chat pages')).getByRole('button', { name: 'Save' }));
+    await expectErrorNextTo('Chat-page URL patterns, one per line', 'Line 3 ("https://b.example/#/{id}") must be an http(s) URL containing {type} and {id}');
+    expect(actions()).toEqual([]);
+  });
+
+  it('a background error on patterns[0] shows next to the patterns', async () => {
+    await show();
+    const area = screen.getByLabelText('Chat-page URL patterns, one per line') as HTMLTextAreaElement;
+    await waitFor(() => expect(area.value).not.toBe(''));
+    reply('setChatPatterns', () => {
+      throw new ProtocolError('invalid_argument', 'patterns[0] "x": too long', 'patterns[0]');
+    });
+    fireEvent.click(within(region('Chat pages')).getByRole('button', { name: 'Save' }));
+    await expectErrorNextTo('Chat-page URL patterns, one per line', 'too long');
   });
 });

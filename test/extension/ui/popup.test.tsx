@@ -195,6 +195,16 @@ describe('popup controls send the right message', () => {
     expect(errorOf(screen.getByLabelText('Custom length'))).toBeNull();
   });
 
+  it("core's SDK field name (options.duration) from the background also lands next to the custom field", async () => {
+    show();
+    reply('pause', () => {
+      throw new ProtocolError('invalid_argument', 'options.duration 0: must be from 0 to 604800000 ms', 'options.duration');
+    });
+    fireEvent.input(await screen.findByLabelText('Custom length'), { target: { value: '5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    await expectErrorNextTo('Custom length', 'options.duration 0');
+  });
+
   it('app push mode radios', async () => {
     show();
     reply('setAppRemindType', (d) => status({ app: { type: (d as { remindType: 'AT' }).remindType } }));
