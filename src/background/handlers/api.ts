@@ -15,7 +15,9 @@ import {
 } from './settings.ts';
 import { buildStatus, pushStatus } from './status.ts';
 
-type Handler<K extends keyof ProtocolMap> = (ctx: Ctx, data: Parameters<ProtocolMap[K]>[0]) => Promise<ReturnType<ProtocolMap[K]>>;
+type Handler<K extends keyof ProtocolMap> = Parameters<ProtocolMap[K]> extends []
+  ? (ctx: Ctx) => Promise<ReturnType<ProtocolMap[K]>>
+  : (ctx: Ctx, data: Parameters<ProtocolMap[K]>[0]) => Promise<ReturnType<ProtocolMap[K]>>;
 export type Api = { [K in keyof ProtocolMap]: Handler<K> };
 
 function field<T>(data: unknown, name: string): T | undefined {

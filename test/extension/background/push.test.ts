@@ -7,7 +7,7 @@ import type { Ctx } from '../../../src/background/handlers/context.ts';
 import type { NotificationRequest } from '../../../src/background/handlers/deps.ts';
 import { registerPush } from '../../../src/background/handlers/push.ts';
 import { PushClient } from '../../../src/client/index.ts';
-import { eventually, makeCtx, otherDevice, type RealServer, resetBrowser, startServer, stopCtx } from './harness.ts';
+import { eventually, makeCtx, otherDevice, type RealServer, resetBrowser, startServer, stopCtx, type TestCtxOptions } from './harness.ts';
 
 vi.mock('webextension-polyfill', async () => ({ default: (await import('@webext-core/fake-browser')).fakeBrowser }));
 
@@ -26,7 +26,7 @@ afterEach(async () => {
   await srv?.cleanup();
 });
 
-async function signedIn(browser: Parameters<typeof makeCtx>[0]['browser'] = {}): Promise<Ctx> {
+async function signedIn(browser: TestCtxOptions['browser'] = {}): Promise<Ctx> {
   const c = await makeCtx({ browser: { showNotification: async (n) => void shown.push(n), ...browser } });
   await api.signIn(c, { serverUrl: srv.url, appKey: 'demo#im', username: 'alice', password: 'alice' });
   await c.runtime.registering?.catch(() => undefined);
@@ -42,7 +42,7 @@ describe('push registration', () => {
   it('falls back to the stream when pushManager.subscribe never settles', async () => {
     ctx = await signedIn({ pushSubscribe: () => new Promise(() => undefined) });
     await registerPush(ctx);
-    const status = await api.getPushStatus(ctx, undefined as never);
+    const status = await api.getPushStatus(ctx);
     expect(status).toMatchObject({ channel: 'stream', bound: true });
     expect(await bindingsOfAlice()).toEqual([expect.objectContaining({ device_token: 'stream' })]);
   });
@@ -52,10 +52,10 @@ describe('push registration', () => {
     p256dh.generateKeys();
     const subscription = { endpoint: 'https://127.0.0.1:9/send/abc', keys: { p256dh: p256dh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
     let key = '';
-    ctx = await signedIn({ pushSubscribe: async (k) => ((key = k), subscription) });
+    ctx = await signedIn({ pushSubscribe: async (k: string) => ((key = k), subscription) });
     await registerPush(ctx);
     expect(key).not.toBe('');
-    expect(await api.getPushStatus(ctx, undefined as never)).toMatchObject({ channel: 'webpush', bound: true, streamConnected: false });
+    expect(await api.getPushStatus(ctx)).toMatchObject({ channel: 'webpush', bound: true, streamConnected: false });
     const [binding] = await bindingsOfAlice();
     expect(JSON.parse(binding!.device_token)).toEqual(subscription);
   });
@@ -65,7 +65,7 @@ describe('push stream', () => {
   it('shows a message sent while offline, takes multi-device changes, survives a server restart', async () => {
     ctx = await signedIn();
     const c = ctx;
-    await eventually(async () => (await api.getPushStatus(c, undefined as never)).streamConnected, 5_000, 'stream ready');
+    await eventually(async () => (await api.getPushStatus(c)).streamConnected, 5_000, 'stream ready');
 
     const bob = await otherDevice(srv.url, 'bob');
     await bob.request({ method: 'POST', path: '/messages/users', body: { from: 'bob', to: ['alice'], type: 'txt', body: { msg: 'are you there?' } }, idempotent: false });
@@ -81,11 +81,11 @@ describe('push stream', () => {
 
     // The server goes away and comes back: the stream reconnects by itself.
     await srv.stop();
-    await eventually(async () => !(await api.getPushStatus(c, undefined as never)).streamConnected, 5_000, 'stream lost');
+    await eventually(async () => !(await api.getPushStatus(c)).streamConnected, 5_000, 'stream lost');
     await srv.start();
-    await eventually(async () => (await api.getPushStatus(c, undefined as never)).streamConnected, 10_000, 'stream back');
+    await eventually(async () => (await api.getPushStatus(c)).streamConnected, 10_000, 'stream back');
 
-    const test = await api.sendTestPush(c, undefined as never);
+    const test = await api.sendTestPush(c);
     expect(test.sent).toBe(true);
     await eventually(() => shown.some((n) => n.tag.startsWith('test-')), 5_000, 'test push');
     // The acked message is not shown again after the reconnect.
@@ -98,7 +98,7 @@ describe('push registration fallback', () => {
     const bad = { endpoint: 'http://insecure.example/x', keys: { p256dh: 'x', auth: 'y' } };
     ctx = await signedIn({ pushSubscribe: async () => bad });
     await registerPush(ctx);
-    const status = await api.getPushStatus(ctx, undefined as never);
+    const status = await api.getPushStatus(ctx);
     expect(status).toMatchObject({ channel: 'stream', bound: true });
     expect(status.lastError).toMatch(/endpoint/);
   });

@@ -110,9 +110,9 @@ describe('session', () => {
     const bindings = async () => (await other.request<Array<{ device_id: string; notifier_name: string }>>({ method: 'GET', path: '/users/alice/push/binding', idempotent: true })).data;
     const resource = (await fakeBrowser.storage.local.get('resource')).resource as string;
     expect(await bindings()).toEqual([expect.objectContaining({ device_id: resource, notifier_name: expect.any(String) })]);
-    await eventually(async () => (await api.getPushStatus(ctx!, undefined as never)).streamConnected, 5_000, 'stream connected');
+    await eventually(async () => (await api.getPushStatus(ctx!)).streamConnected, 5_000, 'stream connected');
 
-    const s = await api.signOut(ctx, undefined as never);
+    const s = await api.signOut(ctx);
     expect(s.session.signedIn).toBe(false);
     expect(s.badge.text).toBe('!');
     expect(await bindings()).toEqual([]);
