@@ -1,6 +1,6 @@
 /** The push decision of SPEC 1.7, as one pure function over plain data. */
 import { mentions, type PreparedMessage } from './message-flags.ts';
-import type { AppSettings, ConversationSettings, PushPolicy, ReasonCode, RemindType } from './model.ts';
+import { type AppSettings, type ConversationSettings, type PushPolicy, REASON_CODES, type ReasonCode, type RemindType } from './model.ts';
 import { appWindowActive } from './quiet-hours.ts';
 
 export type DeviceStatus = 'online' | 'offline' | 'kicked';
@@ -35,30 +35,51 @@ export interface Decision {
 
 const NONE: readonly string[] = Object.freeze([]);
 
-function no(reason: ReasonCode): Decision {
-  return { push: false, reason, devices: NONE };
-}
+/** One shared, frozen answer per reason: a decision that sends nothing allocates nothing. */
+const NO = Object.fromEntries(
+  REASON_CODES.map((reason) => [reason, Object.freeze({ push: false, reason, devices: NONE })]),
+) as unknown as Readonly<Record<ReasonCode, Decision>>;
 
-/** Step 3: which devices may get a push under the multi-device policy, or why none. */
-export function eligibleDevices(devices: readonly DeviceState[], policy: PushPolicy): { devices: string[] } | { reason: ReasonCode } {
+/**
+ * Step 3 without allocating: why no device may get a push under the policy, or null when at
+ * least one offline bound device may (a group message asks this once per member).
+ */
+function presenceBlock(devices: readonly DeviceState[], policy: PushPolicy): ReasonCode | null {
   let anyOnline = false;
   let boundOnline = false;
   let boundKicked = false;
-  const eligible: string[] = [];
-  for (const d of devices) {
+  let anyEligible = false;
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i]!;
     if (d.status === 'online') {
       anyOnline = true;
       if (d.bound) boundOnline = true;
     } else if (d.bound) {
       if (d.status === 'kicked') boundKicked = true;
-      else eligible.push(d.resource);
+      else anyEligible = true;
     }
   }
-  if (policy === 'allOffline' && anyOnline) return { reason: 'ONLINE' };
-  if (eligible.length > 0) return { devices: eligible };
-  if (boundOnline) return { reason: 'ONLINE' };
-  if (boundKicked) return { reason: 'KICKED' };
-  return { reason: 'NO_BINDING' };
+  if (policy === 'allOffline' && anyOnline) return 'ONLINE';
+  if (anyEligible) return null;
+  if (boundOnline) return 'ONLINE';
+  if (boundKicked) return 'KICKED';
+  return 'NO_BINDING';
+}
+
+/** Offline devices with a binding, in input order. */
+function offlineBound(devices: readonly DeviceState[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i]!;
+    if (d.bound && d.status === 'offline') out.push(d.resource);
+  }
+  return out;
+}
+
+/** Step 3: which devices may get a push under the multi-device policy, or why none. */
+export function eligibleDevices(devices: readonly DeviceState[], policy: PushPolicy): { devices: string[] } | { reason: ReasonCode } {
+  const blocked = presenceBlock(devices, policy);
+  return blocked === null ? { devices: offlineBound(devices) } : { reason: blocked };
 }
 
 /** The remind type in force for a conversation: its own when set, else the app's. */
@@ -88,11 +109,11 @@ export function settingsVerdict(
 
 /** Decides whether recipient `input.recipient` gets a push for the message, and to which devices. */
 export function decide(input: DecisionInput): Decision {
-  if (input.recipient === input.message.from) return no('SENDER');
-  if (input.message.silent) return no('SILENT_MESSAGE');
-  const presence = eligibleDevices(input.devices, input.policy);
-  if ('reason' in presence) return no(presence.reason);
+  if (input.recipient === input.message.from) return NO.SENDER;
+  if (input.message.silent) return NO.SILENT_MESSAGE;
+  const blocked = presenceBlock(input.devices, input.policy);
+  if (blocked !== null) return NO[blocked];
   const verdict = settingsVerdict(input);
-  if (verdict !== 'PUSH') return no(verdict);
-  return { push: true, reason: 'PUSH', devices: presence.devices };
+  if (verdict !== 'PUSH') return NO[verdict];
+  return { push: true, reason: 'PUSH', devices: offlineBound(input.devices) };
 }

@@ -117,3 +117,18 @@ describe('decide() helpers', () => {
     expect(decide(input({ app: paris, now: iso('2026-05-04T08:30:00+02:00') })).reason).toBe('DND_APP_WINDOW');
   });
 });
+
+describe('decide() results', () => {
+  it('a decision that sends nothing is frozen, so sharing it between recipients is safe', () => {
+    const d = decide(input({ devices: [online()] }));
+    expect(Object.isFrozen(d)).toBe(true);
+    expect(Object.isFrozen(d.devices)).toBe(true);
+  });
+
+  it('each PUSH decision owns its device list', () => {
+    const a = decide(input());
+    const b = decide(input());
+    expect(a.devices).not.toBe(b.devices);
+    expect(a).toEqual({ push: true, reason: 'PUSH', devices: ['web'] });
+  });
+});
