@@ -18,6 +18,8 @@ export interface LaunchOptions {
   readonly lang?: string;
   /** IANA zone the browser runs in (TZ of the browser process). */
   readonly timeZone?: string;
+  /** Page viewport; default 420×640. */
+  readonly viewport?: { width: number; height: number };
 }
 
 /** One browser with the extension loaded. */
@@ -45,7 +47,7 @@ export class ExtensionBrowser {
       env,
       ...(opts.lang ? { locale: opts.lang } : {}),
       ...(opts.timeZone ? { timezoneId: opts.timeZone } : {}),
-      viewport: { width: 420, height: 640 },
+      viewport: opts.viewport ?? { width: 420, height: 640 },
       args: [
         `--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, '--no-sandbox', '--disable-gpu',
         '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -50,19 +50,19 @@ export function useE2E(opts: { server?: ServerOptions; launch?: LaunchOptions; b
 }
 
 /** Signs in from the options page by filling the real form and clicking "Sign in". */
-export async function signInFromOptions(e2e: E2E, username = 'alice'): Promise<Page> {
+export async function signInFromOptions(e2e: Pick<E2E, 'browser' | 'server'>, username = 'alice', locale = 'en'): Promise<Page> {
   const page = await e2e.browser.openPage('options.html');
   await page.locator('#account-serverUrl').fill(e2e.server.url);
   await page.locator('#account-appKey').fill('demo#im');
   await page.locator('#account-username').fill(username);
   await page.locator('#account-password').fill(username);
-  await page.getByRole('button', { name: msg('optionsSignIn'), exact: true }).click();
+  await page.getByRole('button', { name: msg('optionsSignIn', [], locale), exact: true }).click();
   await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 });
   return page;
 }
 
 /** Opens the popup as a page and waits until it shows the signed-in status. */
-export async function openPopup(e2e: E2E): Promise<Page> {
+export async function openPopup(e2e: Pick<E2E, 'browser'>): Promise<Page> {
   const page = await e2e.browser.openPage('popup.html');
   await page.getByTestId('status-title').or(page.locator('#signed-out-title')).first().waitFor({ timeout: 10_000 });
   return page;
