@@ -46,7 +46,7 @@ export function OptionsApp({ clock = Date.now, pollMs = 10_000, tickMs = 30_000 
         <>
           <section class="card" aria-labelledby="mode-heading">
             <h2 id="mode-heading">{t('optionsModeHeading')}</h2>
-            <AppMode status={status} onStatus={apply} name="options-mode" legend={t('commonAppModeLegend')} />
+            <AppMode status={status} onStatus={apply} name="options-mode" legend={t('optionsModeHeading')} hideLegend />
           </section>
           <QuietHoursSection status={status} onStatus={apply} />
           <DndSection status={status} now={now} onStatus={apply} />

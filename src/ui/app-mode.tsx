@@ -7,7 +7,7 @@ import { RemindTypeRadios } from './remind-type-radios.tsx';
 import { useAction } from './use-action.ts';
 
 /** Radios ALL / AT / NONE; `name` keeps ids unique when used on the options page too. */
-export function AppMode(props: { status: StatusView; onStatus: (s: StatusView) => void; name?: string; legend?: string }) {
+export function AppMode(props: { status: StatusView; onStatus: (s: StatusView) => void; name?: string; legend?: string; hideLegend?: boolean }) {
   const action = useAction(['remindType'], { 'options.remindType': 'remindType' });
   const choose = async (mode: RemindType): Promise<void> => {
     const next = await action.run(() => sendMessage('setAppRemindType', { remindType: mode }));
@@ -19,6 +19,7 @@ export function AppMode(props: { status: StatusView; onStatus: (s: StatusView) =
         name={props.name ?? 'app-mode'}
         legend={props.legend ?? t('commonAppModeLegend')}
         value={props.status.app?.type ?? null}
+        hideLegend={props.hideLegend ?? false}
         disabled={action.busy}
         onChange={(m) => void choose(m as RemindType)}
       />

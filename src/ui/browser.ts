@@ -27,8 +27,8 @@ export async function activeTabUrl(): Promise<string | undefined> {
 export function openOptionsPage(): void {
   const runtime = chromeApi()?.runtime;
   if (runtime?.openOptionsPage) {
+    // The browser closes the popup itself when the options tab takes focus.
     void Promise.resolve(runtime.openOptionsPage()).catch(() => window.open('options.html', '_blank'));
-    if (typeof window.close === 'function' && document.body.dataset.page === 'popup') window.close();
     return;
   }
   window.open('options.html', '_blank');

@@ -22,13 +22,15 @@ export function RemindTypeRadios(props: {
   legend: string;
   value: ModeChoice | null;
   withDefault?: boolean;
+  /** Keep the legend for screen readers only (a visible heading already says it). */
+  hideLegend?: boolean;
   disabled?: boolean;
   onChange: (mode: ModeChoice) => void;
 }) {
   const choices: ModeChoice[] = props.withDefault ? [...REMIND_TYPES, 'DEFAULT'] : [...REMIND_TYPES];
   return (
     <fieldset class="radios" disabled={props.disabled}>
-      <legend>{props.legend}</legend>
+      <legend class={props.hideLegend ? 'visually-hidden' : undefined}>{props.legend}</legend>
       {choices.map((mode) => {
         const id = `${props.name}-${mode}`;
         return (

@@ -60,7 +60,7 @@ export function LanguageSection(props: { signedIn: boolean }) {
           <select id="language-select" size={8} value={selected} onChange={(e) => setSelected((e.currentTarget as HTMLSelectElement).value)} {...describedBy('language-select', action.errors[FIELD])}>
             <option value="">{t('optionsLanguageNone')}</option>
             {options.map((l) => (
-              <option key={l.code} value={l.code} lang={l.code} dir={l.dir}>{name(l)}</option>
+              <option key={l.code} value={l.code} lang={l.code}>{name(l)}</option>
             ))}
           </select>
           <FieldError id="language-select" error={action.errors[FIELD]} />
