@@ -104,6 +104,34 @@ describe('popup states', () => {
     expect(screen.queryByTestId('chat-name')).toBeNull();
   });
 
+  it('re-reads the cached status while open, so a background refresh shows up', async () => {
+    const views = [status(), status({ app: { type: 'AT' } })];
+    reply('getStatus', () => views[Math.min(calls.length - 1, 1)]);
+    render(<PopupApp clock={() => NOW} pollMs={20} tickMs={0} />);
+    expect((await screen.findByTestId('status-title')).textContent).toBe('Push notifications on');
+    await waitFor(() => expect(screen.getByTestId('status-title').textContent).toBe('Only @mentions notify you'));
+  });
+
+  it('an action result computed without the tab keeps the chat the popup was opened on', async () => {
+    show(status({ currentChat: conv('team', 'groupChat') }));
+    reply('pause', () => status({ currentChat: null }));
+    fireEvent.click(await screen.findByRole('button', { name: '30 min' }));
+    await waitFor(() => expect(actions()).toHaveLength(1));
+    expect(screen.getByTestId('chat-name').textContent).toBe('Group team');
+  });
+
+  it('the signed-out button opens the options page', async () => {
+    const openOptionsPage = vi.fn(async () => undefined);
+    (globalThis as { chrome?: unknown }).chrome = { runtime: { openOptionsPage } };
+    try {
+      show(SIGNED_OUT);
+      fireEvent.click(await screen.findByRole('button', { name: 'Sign in on the options page' }));
+      expect(openOptionsPage).toHaveBeenCalledTimes(1);
+    } finally {
+      delete (globalThis as { chrome?: unknown }).chrome;
+    }
+  });
+
   it('a failing status read is shown in the live region', async () => {
     reply('getStatus', () => {
       throw new ProtocolError('unreachable', 'background not ready');
