@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type AppSettings, type ConversationSettings, decide, isQuiet, MAX_DURATION_MS, prepareMessage, quietStatus,
+  type AppSettings, appWindowActive, type ConversationSettings, decide, inWindow, isQuiet, MAX_DURATION_MS, prepareMessage,
+  quietStatus,
 } from '../../src/core/index.ts';
 import { DAY, HOUR, message, offline } from './fixtures.ts';
 
@@ -21,8 +22,8 @@ const windowArb = fc.oneof(
   fc.constant(null),
   fc.record({ start: minute, end: minute }), // includes overnight and (rarely) start === end
   minute.map((m) => ({ start: m, end: m })), // all day, on purpose
-  // short windows around the small hours, where DST transitions happen
-  fc.record({ start: fc.integer({ min: 0, max: 240 }), end: fc.integer({ min: 0, max: 240 }) }),
+  // windows around the small hours, where DST transitions happen (weighted up: that is where bugs hide)
+  { arbitrary: fc.record({ start: fc.integer({ min: 0, max: 240 }), end: fc.integer({ min: 0, max: 240 }) }), weight: 3 },
 );
 /** A duration expiry relative to t: none, already expired, or up to 7 days ahead. */
 const relativeExpiry = fc.oneof(
@@ -36,15 +37,28 @@ const instant = fc.oneof(
   fc.integer({ min: START_2026 / 60_000, max: Math.floor(END_2026 / 60_000) }).map((m) => m * 60_000), // on a minute
 );
 
+/** 2026 DST transitions of the listed zones (from tzdata rules), where the math is hardest. */
+const TRANSITIONS: ReadonlyArray<readonly [(typeof ZONES)[number], string]> = [
+  ['America/New_York', '2026-03-08T07:00:00Z'], ['America/New_York', '2026-11-01T06:00:00Z'],
+  ['Europe/Paris', '2026-03-29T01:00:00Z'], ['Europe/Paris', '2026-10-25T01:00:00Z'],
+  ['Australia/Lord_Howe', '2026-04-04T15:00:00Z'], ['Australia/Lord_Howe', '2026-10-03T15:30:00Z'],
+  ['Pacific/Chatham', '2026-04-04T14:00:00Z'], ['Pacific/Chatham', '2026-09-26T14:00:00Z'],
+];
+/** Anywhere in 2026 in any zone, or within a day and a half before a DST transition in its zone. */
+const place = fc.oneof(
+  fc.record({ zone: fc.constantFrom(...ZONES), t: instant }),
+  fc.record({ at: fc.constantFrom(...TRANSITIONS), delta: fc.oneof(fc.integer({ min: -36 * HOUR, max: 2 * HOUR }), fc.integer({ min: -3 * HOUR, max: 0 })) })
+    .map(({ at, delta }) => ({ zone: at[0], t: Date.parse(at[1]) + delta })),
+);
+
 const scenario = fc.record({
-  t: instant,
-  zone: fc.constantFrom(...ZONES),
+  place,
   window: windowArb,
   appType: fc.constantFrom('ALL' as const, 'AT' as const, 'NONE' as const),
   appExpiry: relativeExpiry,
   conversation: fc.option(relativeExpiry, { nil: undefined }),
   fractions: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 3, maxLength: 6 }),
-});
+}).map((s) => ({ ...s, t: s.place.t, zone: s.place.zone }));
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 function build(s: Scenario): { app: AppSettings; conv: ConversationSettings | undefined } {
@@ -112,6 +126,19 @@ describe('quiet-hours properties', () => {
           devices: [offline()], policy: 'allOffline', advanced: true, now: s.t,
         });
         expect(d.reason.startsWith('DND_')).toBe(isQuiet(app, conv, s.t));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the window is judged on the wall clock that a fresh Intl.DateTimeFormat shows', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const { app } = build(s);
+        if (app.window === null) return;
+        const parts = new Intl.DateTimeFormat('en-US', { timeZone: s.zone, hourCycle: 'h23', hour: 'numeric', minute: 'numeric' }).formatToParts(new Date(s.t));
+        const minute = Number(parts.find((p) => p.type === 'hour')!.value) * 60 + Number(parts.find((p) => p.type === 'minute')!.value);
+        expect(appWindowActive(app, s.t)).toBe(inWindow(app.window, minute));
       }),
       { numRuns: RUNS },
     );
