@@ -15,7 +15,7 @@ const STRINGS = {
   bgBadgeDateAt: ['$date$ $time$', '$date$ $time$', ['date', 'time']],
   bgBadgeMentionsOnly: ['Pushes only when you are mentioned', '仅在被 @ 时推送', []],
   bgBadgePushOff: ['Pushes are off', '推送已关闭', []],
-  bgBadgeOfflineCount: ['$count$ offline messages', '$count$ 条离线消息', ['count']],
+  bgBadgeOfflineCount: ['Offline messages: $count$', '离线消息：$count$ 条', ['count']],
   bgBadgeAllPushes: ['Pushes on for every message', '所有消息均推送', []],
   bgNotificationInGroup: ['in group $id$', '群组 $id$', ['id']],
   bgNotificationInRoom: ['in room $id$', '聊天室 $id$', ['id']],

@@ -42,7 +42,7 @@ describe('computeBadge', () => {
   it('shows @ for mentions only, off for NONE, and the offline count for ALL', () => {
     expect(computeBadge(input(paris({ type: 'AT' })), T).text).toBe('@');
     expect(computeBadge(input(paris({ type: 'NONE' })), T).text).toBe('off');
-    expect(computeBadge(input(paris({}), { offlineCount: 7 }), T)).toMatchObject({ text: '7', title: '7 offline messages' });
+    expect(computeBadge(input(paris({}), { offlineCount: 7 }), T)).toMatchObject({ text: '7', title: 'Offline messages: 7' });
     expect(computeBadge(input(paris({}), { offlineCount: 0 }), T).text).toBe('');
   });
 
