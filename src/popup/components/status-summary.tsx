@@ -12,7 +12,9 @@ function headline(status: StatusView, now: number): { text: string; tone: 'on' |
     const time = momentText(q.quietUntil, now);
     return { text: t(paused ? 'popupStatusPausedUntil' : 'popupStatusQuietUntil', time), tone: 'quiet' };
   }
-  const mode = status.app?.type ?? 'ALL';
+  // No settings cached yet (first sync still running): claim nothing.
+  if (status.app === null) return { text: t('popupStatusUnknown'), tone: 'limited' };
+  const mode = status.app.type;
   if (mode === 'AT') return { text: t('popupStatusAtOnly'), tone: 'limited' };
   if (mode === 'NONE') return { text: t('popupStatusNone'), tone: 'limited' };
   return { text: t('popupStatusOn'), tone: 'on' };

@@ -88,6 +88,12 @@ describe('popup states', () => {
     expect((await screen.findByTestId('status-title')).textContent).toBe('Push notifications off');
   });
 
+  it('signed in but no settings cached yet: claims nothing', async () => {
+    show(status({ app: null }));
+    expect((await screen.findByTestId('status-title')).textContent).toBe('Reading your push settings…');
+    expect(screen.getAllByRole('radio').filter((r) => (r as HTMLInputElement).checked)).toEqual([]);
+  });
+
   it('pending sync: count and the sync error', async () => {
     show(status({ pending: 3, syncError: 'server unreachable: connect ECONNREFUSED' }));
     expect((await screen.findByTestId('pending')).textContent).toBe('3 changes waiting to sync');
