@@ -9,14 +9,11 @@ import { REFRESH_ALARM, revalidate, sendPending } from './settings.ts';
 
 /** Periodic settings refresh, so changes made elsewhere show up even without events. */
 const REFRESH_EVERY_MIN = 15;
-/** Checks that the stream is open after the worker was stopped and woken. */
-const STREAM_CHECK_EVERY_MIN = 1;
 
 /** Runs at every worker start: badge, pending writes, the stream, periodic alarms. */
 export async function onWorkerStart(ctx: Ctx): Promise<void> {
   await updateBadge(ctx);
   await ctx.browser.setAlarm(REFRESH_ALARM, ctx.now() + REFRESH_EVERY_MIN * 60_000, REFRESH_EVERY_MIN);
-  await ctx.browser.setAlarm(STREAM_CHECK_ALARM, ctx.now() + STREAM_CHECK_EVERY_MIN * 60_000, STREAM_CHECK_EVERY_MIN);
   await ensureStream(ctx);
   await sendPending(ctx);
 }

@@ -13,6 +13,8 @@ import { updateBadge } from './badge.ts';
 import { revalidate } from './settings.ts';
 
 export const STREAM_CHECK_ALARM = 'stream-check';
+/** While on the stream channel, an alarm re-opens it after the worker was stopped and woken. */
+const STREAM_CHECK_EVERY_MIN = 1;
 /** Token bound for the stream certificate (the server only needs a non-empty one). */
 export const STREAM_TOKEN = 'stream';
 
@@ -104,6 +106,7 @@ export async function ensureStream(ctx: Ctx): Promise<void> {
   if (!session || isExpired(session, ctx.now()) || state?.channel !== 'stream' || !state.bound) return;
   if (ctx.runtime.stream) return;
   const resource = await deviceResource(ctx);
+  await ctx.browser.setAlarm(STREAM_CHECK_ALARM, ctx.now() + STREAM_CHECK_EVERY_MIN * 60_000, STREAM_CHECK_EVERY_MIN);
   ctx.runtime.stream = openStream(ctx, session, resource, {
     onPush: async (payload) => {
       await handlePushPayload(ctx, payload);
@@ -123,6 +126,7 @@ export async function unbindPush(ctx: Ctx): Promise<void> {
   const state = await ctx.db.get('push');
   ctx.runtime.stream?.stop();
   ctx.runtime.stream = undefined;
+  await ctx.browser.setAlarm(STREAM_CHECK_ALARM, null);
   if (!state?.bound || !state.notifierName) return;
   try {
     const { client } = await requireClient(ctx);
