@@ -88,7 +88,7 @@ export function createContext(config: ServerConfig): Context {
     settings: new SettingsRepo(db, config.defaultTimeZone),
     bindings: new BindingsRepo(db),
     messages: new MessagesRepo(db),
-    deliveries: new DeliveriesRepo(db),
+    deliveries: new DeliveriesRepo(db, certificates.find((c) => c.type === 'webpush')?.name ?? WEBPUSH_CERT),
     trace: new TraceRepo(db),
     im: new ConnectionHub(),
     streams: new ConnectionHub(),

@@ -212,7 +212,7 @@ describe('admin (SPEC 3.9)', () => {
 
 describe('explain (SPEC 3.8)', () => {
   it('check says whether a message would push now, with quietUntil', async () => {
-    const check = (body: unknown) => call<Data<{ push: boolean; reason: string; quietUntil?: number }>>(s.base, 'POST', '/users/alice/notification/check', { token: alice, body });
+    const check = (body: unknown) => call<Data<{ push: boolean; reason: string; quietUntil?: number }> & { error_description?: string }>(s.base, 'POST', '/users/alice/notification/check', { token: alice, body });
     expect((await check({ conversation: { id: 'bob', type: 'singleChat' } })).json.data).toEqual({ push: false, reason: 'REMIND_AT_NOT_MENTIONED' });
     expect((await check({ conversation: { id: 'bob', type: 'singleChat' }, mentioned: true })).json.data).toEqual({ push: true, reason: 'PUSH' });
     await call(s.base, 'PUT', '/users/alice/notification/chatgroup/Q', { token: alice, body: { ignoreDuration: 600_000 } });

@@ -11,6 +11,8 @@ export function sendFrame(socket: WebSocket, frame: unknown): boolean {
   return true;
 }
 
+const NO_CONNECTIONS: ReadonlyMap<string, WebSocket> = new Map();
+
 export class ConnectionHub {
   private readonly byUser = new Map<string, Map<string, WebSocket>>();
 
@@ -41,6 +43,11 @@ export class ConnectionHub {
 
   resources(user: string): ReadonlySet<string> {
     return new Set(this.byUser.get(user)?.keys() ?? []);
+  }
+
+  /** The user's live connections by resource (no copy: for hot loops over many users). */
+  connections(user: string): ReadonlyMap<string, WebSocket> {
+    return this.byUser.get(user) ?? NO_CONNECTIONS;
   }
 
   /** Sends a frame to every connection of a user except `exceptResource`. */

@@ -1,17 +1,18 @@
 /**
  * The push pipeline: for one message and all its recipients, load every recipient's settings,
  * bindings and devices with one batched query each, decide with core `decide()`, record the
- * reason, count offline messages, and queue the deliveries — all in one transaction.
+ * reason, count offline messages, and queue the deliveries — all in one transaction, with the
+ * writes batched too (a 10,000-member group is a handful of statements, not tens of thousands).
  */
 import {
-  type AppSettings, buildPushPayload, decide, type DeviceState, EMPTY_CONVERSATION_SETTINGS, prepareMessage, scopeOf,
+  type AppSettings, buildPushPayload, type ConversationSettings, decide, type DeviceState, EMPTY_CONVERSATION_SETTINGS,
+  prepareMessage, type ReasonCode, scopeOf,
 } from '../../core/index.ts';
 import type { Context } from '../context.ts';
-import type { BindingRow } from '../store/bindings.ts';
+import type { BindingRef, DeviceRow } from '../store/bindings.ts';
+import type { NewDelivery } from '../store/deliveries.ts';
 import type { ImMessage } from '../store/messages.ts';
-import type { TraceDevice } from '../store/trace.ts';
 import { deliverToStream } from './stream.ts';
-import { topicFor } from './topic.ts';
 
 export interface FanOutResult {
   decisions: number;
@@ -19,7 +20,7 @@ export interface FanOutResult {
   queued: number;
 }
 
-function group<T>(rows: readonly T[], keyOf: (r: T) => string): Map<string, T[]> {
+function groupBy<T>(rows: readonly T[], keyOf: (r: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const r of rows) {
     const k = keyOf(r);
@@ -30,85 +31,108 @@ function group<T>(rows: readonly T[], keyOf: (r: T) => string): Map<string, T[]>
   return out;
 }
 
-/** Decides and queues pushes for `recipients` of `message`. Call after the message is stored. */
-export function fanOut(ctx: Context, message: ImMessage, recipients: readonly string[]): FanOutResult {
+/** What the decisions need about every recipient, keyed by username. */
+export interface RecipientData {
+  apps: Map<string, AppSettings>;
+  convs: Map<string, ConversationSettings>;
+  bindings: Map<string, BindingRef[]>;
+  /** Kicked devices only: online comes from live connections, other unbound devices do not matter. */
+  devices: Map<string, DeviceRow[]>;
+}
+
+/** Loads everything with one query per concern for all recipients (`IN (SELECT value FROM json_each(?))`). */
+export function loadBatched(ctx: Context, message: ImMessage, recipients: readonly string[], advanced: boolean): RecipientData {
+  const conv = message.conversation;
+  const certs = new Set(ctx.certificates.map((c) => c.name));
+  return {
+    apps: advanced ? ctx.settings.appMany(recipients) : new Map(),
+    convs: advanced ? ctx.settings.conversationMany(scopeOf(conv.type), conv.id, recipients) : new Map(),
+    bindings: groupBy(ctx.bindings.many(recipients).filter((b) => certs.has(b.notifier)), (b) => b.username),
+    devices: groupBy(ctx.bindings.kickedMany(recipients), (d) => d.username),
+  };
+}
+
+/**
+ * Decides and queues pushes for `recipients` of a message already stored with sequence
+ * number `seq`. Web Push rows are picked up by the delivery worker; stream pushes go out now.
+ */
+export function fanOut(
+  ctx: Context, message: ImMessage, seq: number, recipients: readonly string[], load: typeof loadBatched = loadBatched,
+): FanOutResult {
   const now = ctx.config.now();
   const prepared = prepareMessage(message);
   const policy = ctx.policy();
   const advanced = ctx.advanced();
-  const certNames = new Map(ctx.certificates.map((c) => [c.name, c.type]));
+  const certTypes = new Map(ctx.certificates.map((c) => [c.name, c.type]));
   const conv = message.conversation;
-  const others = recipients.filter((u) => u !== message.from);
-  const senderNickname = ctx.users.nickname(message.from);
-  const topic = topicFor(conv);
   let pushes = 0;
   let queued = 0;
 
   ctx.db.transaction(() => {
     // Badge semantics (SPEC 1.6): count only for users with no device online right now.
-    const offlineUsers = others.filter((u) => !ctx.im.isOnline(u));
-    if (offlineUsers.length) ctx.db.prepare('UPDATE users SET offline_count = offline_count + 1 WHERE username IN (SELECT value FROM json_each(?))').run(JSON.stringify(offlineUsers));
+    ctx.users.bumpOfflineMany(recipients.filter((u) => u !== message.from && !ctx.im.isOnline(u)));
 
-    const apps = advanced ? ctx.settings.appMany(recipients) : new Map<string, AppSettings>();
-    const convs = advanced ? ctx.settings.conversationMany(scopeOf(conv.type), conv.id, recipients) : new Map();
-    const bindings = group(ctx.bindings.many(recipients).filter((b) => certNames.has(b.notifier)), (b) => b.username);
-    const devices = group(ctx.bindings.devicesMany(recipients), (d) => d.username);
-    const info = ctx.users.pushInfo(recipients);
-    const defaultApp = ctx.settings.app('\u0000none');
+    const { apps, convs, bindings, devices } = load(ctx, message, recipients, advanced);
+    const defaultApp = ctx.settings.app('');
 
+    const held: [string, ReasonCode][] = [];
+    const pushed: { user: string; targets: BindingRef[] }[] = [];
     for (const u of recipients) {
       const userBindings = bindings.get(u) ?? [];
-      const states = deviceStates(ctx, u, devices.get(u) ?? [], userBindings);
       const decision = decide({
         recipient: u,
         message: prepared,
         app: apps.get(u) ?? defaultApp,
         conversation: convs.get(u) ?? EMPTY_CONVERSATION_SETTINGS,
-        devices: states,
+        devices: deviceStates(ctx, u, devices.get(u), userBindings),
         policy,
         advanced,
         now,
       });
-      const traceDevices: TraceDevice[] = [];
-      const targets: BindingRow[] = decision.push ? userBindings.filter((b) => decision.devices.includes(b.device_id)) : [];
-      for (const b of targets) traceDevices.push({ device_id: b.device_id, notifier: b.notifier, result: 'queued' });
-      const traceId = ctx.trace.add(u, message.id, now, conv, decision.push, decision.reason, traceDevices);
-      if (!decision.push) continue;
+      if (!decision.push) held.push([u, decision.reason]);
+      else pushed.push({ user: u, targets: userBindings.filter((b) => decision.devices.includes(b.device_id)) });
+    }
+    ctx.trace.addMany(message.id, now, conv, held);
+    if (pushed.length === 0) return;
+
+    const info = ctx.users.pushInfo(pushed.map((p) => p.user));
+    const traceIds = ctx.trace.addPushed(
+      message.id, now, conv,
+      pushed.map(({ user, targets }) => [user, targets.map((b) => ({
+        device_id: b.device_id, notifier: b.notifier, result: certTypes.get(b.notifier) === 'stream' ? 'pending' : 'queued',
+      }))]),
+    );
+    const senderNickname = ctx.users.nickname(message.from);
+    const rows: NewDelivery[] = [];
+    for (const { user, targets } of pushed) {
       pushes++;
-      const user = info.get(u);
-      const payload = buildPushPayload({
-        message,
-        receiver: u,
-        senderNickname,
-        preferredLanguage: user?.language ?? '',
-        badge: user?.offline ?? 0,
-      });
-      const json = JSON.stringify(payload);
+      const traceId = traceIds.get(user)!;
+      const badge = info.get(user)?.offline ?? 0;
+      const language = info.get(user)?.language ?? '';
       for (const b of targets) {
-        if (certNames.get(b.notifier) === 'stream') {
-          const td = traceDevices.find((d) => d.device_id === b.device_id && d.notifier === b.notifier);
-          const result = deliverToStream(ctx, u, b.device_id, payload, traceId, now);
-          if (td) td.result = result;
-          ctx.trace.setResult(traceId, b.device_id, result, b.notifier);
+        if (certTypes.get(b.notifier) === 'stream') {
+          const payload = buildPushPayload({ message, receiver: user, senderNickname, preferredLanguage: language, badge });
+          if (deliverToStream(ctx, user, b.device_id, payload, traceId, now) === 'sent') ctx.trace.setResult(traceId, b.device_id, 'sent', b.notifier);
         } else {
-          ctx.deliveries.enqueue({ traceId, username: u, deviceId: b.device_id, token: b.token, payload: json, topic }, now);
+          rows.push([traceId, user, b.device_id, badge, language]);
           queued++;
         }
       }
     }
+    ctx.deliveries.enqueueMany(seq, rows, now);
   })();
   return { decisions: recipients.length, pushes, queued };
 }
 
 /** A user's devices as `decide()` sees them: known resources and bound device ids, with live presence. */
-function deviceStates(ctx: Context, user: string, known: readonly { resource: string; kicked: number }[], bindings: readonly BindingRow[]): DeviceState[] {
-  const online = ctx.im.resources(user);
-  const bound = new Set(bindings.map((b) => b.device_id));
-  const kicked = new Set(known.filter((d) => d.kicked === 1).map((d) => d.resource));
-  const all = new Set([...known.map((d) => d.resource), ...bound, ...online]);
-  const out: DeviceState[] = [];
-  for (const r of all) {
-    out.push({ resource: r, status: online.has(r) ? 'online' : kicked.has(r) ? 'kicked' : 'offline', bound: bound.has(r) });
+function deviceStates(ctx: Context, user: string, known: readonly DeviceRow[] | undefined, bindings: readonly BindingRef[]): DeviceState[] {
+  const online = ctx.im.connections(user);
+  const out = new Map<string, DeviceState>();
+  for (const d of known ?? []) out.set(d.resource, { resource: d.resource, status: online.has(d.resource) ? 'online' : d.kicked ? 'kicked' : 'offline', bound: false });
+  for (const b of bindings) {
+    const cur = out.get(b.device_id);
+    out.set(b.device_id, { resource: b.device_id, status: cur?.status ?? (online.has(b.device_id) ? 'online' : 'offline'), bound: true });
   }
-  return out;
+  for (const r of online.keys()) if (!out.has(r)) out.set(r, { resource: r, status: 'online', bound: false });
+  return [...out.values()];
 }

@@ -3,9 +3,11 @@
  * concurrency, and records each outcome. Rows survive a restart; a row in flight when the
  * process dies is sent again (at least once — the extension shows a message id once).
  */
-import { parseWebPushSubscription } from '../../core/index.ts';
+import { buildPushPayload, parseWebPushSubscription } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import type { DeliveryRow } from '../store/deliveries.ts';
+import type { ImMessage } from '../store/messages.ts';
+import { topicFor } from './topic.ts';
 import { type SendOutcome, WebPushSender } from './webpush.ts';
 
 /** Delay from a Retry-After header (seconds or HTTP date), or undefined when absent or unreadable. */
@@ -85,10 +87,21 @@ export class DeliveryWorker {
   }
 
   private async deliver(row: DeliveryRow): Promise<void> {
+    if (row.token === null) {
+      this.ctx.deliveries.done(row.id);
+      return this.ctx.trace.setResult(row.trace_id, row.device_id, 'skipped: the device was unbound', 'webpush');
+    }
     const sub = parseWebPushSubscription(row.token, { allowPrivate: true });
     let outcome: SendOutcome;
     if (!sub.ok) outcome = { status: 0, error: 'stored token is not a valid subscription' };
-    else outcome = await this.sender.send(sub.value, row.payload, row.topic);
+    else {
+      // The payload is built now from the stored message, with the badge and language decided at fan-out.
+      const message = JSON.parse(row.message) as ImMessage;
+      const payload = buildPushPayload({
+        message, receiver: row.username, senderNickname: this.ctx.users.nickname(message.from), preferredLanguage: row.language, badge: row.badge,
+      });
+      outcome = await this.sender.send(sub.value, JSON.stringify(payload), topicFor(message.conversation));
+    }
     if (this.stopped && outcome.status === 0) return; // shutting down: the row stays for the next start
     this.record(row, outcome);
   }
@@ -106,7 +119,7 @@ export class DeliveryWorker {
     }
     if (o.status === 404 || o.status === 410) {
       ctx.deliveries.done(row.id);
-      ctx.bindings.removeIfToken(row.username, row.device_id, notifier, row.token);
+      ctx.bindings.removeIfToken(row.username, row.device_id, notifier, row.token ?? '');
       return set(`gone (HTTP ${o.status}): binding removed`);
     }
     const retryable = o.status === 429 || o.status >= 500 || (o.status === 0 && !/non-public|valid subscription/.test(o.error ?? ''));

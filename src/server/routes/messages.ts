@@ -20,8 +20,8 @@ export function newMessageId(now: number): string {
 export function deliverMessage(ctx: Context, message: ImMessage, recipients: readonly string[]): void {
   const inboxOf = recipients.filter((u) => u !== message.from);
   ctx.db.transaction(() => {
-    ctx.messages.store(message, inboxOf);
-    fanOut(ctx, message, recipients);
+    const seq = ctx.messages.store(message, inboxOf);
+    fanOut(ctx, message, seq, recipients);
   })();
   for (const u of inboxOf) ctx.im.broadcast(u, { op: 'msg', msg: message });
   ctx.wake();

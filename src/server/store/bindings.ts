@@ -8,6 +8,13 @@ export interface BindingRow {
   token: string;
 }
 
+/** A binding without its token: what the push decision needs. */
+export interface BindingRef {
+  username: string;
+  device_id: string;
+  notifier: string;
+}
+
 export interface DeviceRow {
   username: string;
   resource: string;
@@ -25,7 +32,10 @@ export class BindingsRepo {
       del: db.prepare('DELETE FROM bindings WHERE username = ? AND device_id = ? AND notifier = ?'),
       delToken: db.prepare('DELETE FROM bindings WHERE username = ? AND device_id = ? AND notifier = ? AND token = ?'),
       of: db.prepare('SELECT username, device_id, notifier, token FROM bindings WHERE username = ? ORDER BY device_id, notifier'),
-      many: db.prepare('SELECT username, device_id, notifier, token FROM bindings WHERE username IN (SELECT value FROM json_each(?))'),
+      many: db.prepare('SELECT username, device_id, notifier FROM bindings WHERE username IN (SELECT value FROM json_each(?))'),
+      refsOf: db.prepare('SELECT username, device_id, notifier FROM bindings WHERE username = ?'),
+      kickedMany: db.prepare('SELECT username, resource, kicked FROM devices WHERE kicked = 1 AND username IN (SELECT value FROM json_each(?))'),
+      kickedOf: db.prepare('SELECT username, resource, kicked FROM devices WHERE kicked = 1 AND username = ?'),
       devMany: db.prepare('SELECT username, resource, kicked FROM devices WHERE username IN (SELECT value FROM json_each(?))'),
       devOf: db.prepare('SELECT username, resource, kicked FROM devices WHERE username = ?'),
       seen: db.prepare(
@@ -51,8 +61,19 @@ export class BindingsRepo {
   of(username: string): BindingRow[] {
     return this.s.of.all(username) as BindingRow[];
   }
-  many(usernames: readonly string[]): BindingRow[] {
-    return this.s.many.all(JSON.stringify(usernames)) as BindingRow[];
+  /** Bindings (without tokens) of many users, one query. */
+  many(usernames: readonly string[]): BindingRef[] {
+    return this.s.many.all(JSON.stringify(usernames)) as BindingRef[];
+  }
+  refsOf(username: string): BindingRef[] {
+    return this.s.refsOf.all(username) as BindingRef[];
+  }
+  /** Kicked devices of many users (the only stored device state a decision needs; presence is live). */
+  kickedMany(usernames: readonly string[]): DeviceRow[] {
+    return this.s.kickedMany.all(JSON.stringify(usernames)) as DeviceRow[];
+  }
+  kickedOf(username: string): DeviceRow[] {
+    return this.s.kickedOf.all(username) as DeviceRow[];
   }
   devicesMany(usernames: readonly string[]): DeviceRow[] {
     return this.s.devMany.all(JSON.stringify(usernames)) as DeviceRow[];

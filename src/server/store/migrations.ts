@@ -45,14 +45,16 @@ const MIGRATIONS: readonly string[] = [
     username TEXT NOT NULL, resource TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (username, resource, seq)
   ) WITHOUT ROWID;
   CREATE TABLE trace (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL, message_id TEXT NOT NULL, ts INTEGER NOT NULL,
+    id INTEGER PRIMARY KEY, username TEXT NOT NULL, message_id TEXT NOT NULL, ts INTEGER NOT NULL,
     conv_id TEXT NOT NULL, conv_type TEXT NOT NULL, push INTEGER NOT NULL, reason TEXT NOT NULL, devices TEXT NOT NULL
   );
   CREATE INDEX trace_user ON trace(username, id);
+  -- Small rows: the payload is built at send time from the stored message, the token read from
+  -- the binding then (so a re-bound device gets its new token and an unbound one nothing).
   CREATE TABLE deliveries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, trace_id INTEGER NOT NULL, username TEXT NOT NULL, device_id TEXT NOT NULL,
-    token TEXT NOT NULL, payload TEXT NOT NULL, topic TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-    due INTEGER NOT NULL, created INTEGER NOT NULL
+    id INTEGER PRIMARY KEY, trace_id INTEGER NOT NULL, username TEXT NOT NULL, device_id TEXT NOT NULL,
+    message_seq INTEGER NOT NULL, badge INTEGER NOT NULL, language TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL, created INTEGER NOT NULL
   );
   CREATE INDEX deliveries_due ON deliveries(due);
   CREATE TABLE stream_pushes (

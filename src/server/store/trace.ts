@@ -35,6 +35,14 @@ export class TraceRepo {
   private readonly s;
   constructor(db: Db) {
     this.s = {
+      insertMany: db.prepare(
+        `INSERT INTO trace (username, message_id, ts, conv_id, conv_type, push, reason, devices)
+         SELECT j.value->>0, ?, ?, ?, ?, 0, j.value->>1, '[]' FROM json_each(?) j`,
+      ),
+      insertPushed: db.prepare(
+        `INSERT INTO trace (username, message_id, ts, conv_id, conv_type, push, reason, devices)
+         SELECT j.value->>0, ?, ?, ?, ?, 1, 'PUSH', j.value->>1 FROM json_each(?) j RETURNING id, username`,
+      ),
       insert: db.prepare('INSERT INTO trace (username, message_id, ts, conv_id, conv_type, push, reason, devices) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       last: db.prepare('SELECT message_id, ts, conv_id, conv_type, push, reason, devices FROM trace WHERE username = ? ORDER BY id DESC LIMIT ?'),
       devices: db.prepare('SELECT devices FROM trace WHERE id = ?').pluck(),
@@ -47,6 +55,18 @@ export class TraceRepo {
     const id = Number(this.s.insert.run(username, messageId, ts, conversation.id, conversation.type, push ? 1 : 0, reason, JSON.stringify(devices)).lastInsertRowid);
     if (id % 97 === 0) this.s.prune.run(username, username, KEEP_PER_USER);
     return id;
+  }
+  /** Records many "no push" decisions about one message in one statement: [username, reason] pairs. */
+  addMany(messageId: string, ts: number, conversation: ConversationRef, rows: readonly [string, ReasonCode][]): void {
+    if (rows.length) this.s.insertMany.run(messageId, ts, conversation.id, conversation.type, JSON.stringify(rows));
+  }
+  /** Records the PUSH decisions about one message in one statement; returns each user's trace id. */
+  addPushed(messageId: string, ts: number, conversation: ConversationRef, rows: readonly [string, TraceDevice[]][]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (!rows.length) return out;
+    const json = JSON.stringify(rows.map(([u, d]) => [u, JSON.stringify(d)]));
+    for (const r of this.s.insertPushed.all(messageId, ts, conversation.id, conversation.type, json) as { id: number; username: string }[]) out.set(r.username, r.id);
+    return out;
   }
   /** Sets the outcome for one device of a recorded decision. */
   setResult(traceId: number, deviceId: string, result: string, notifier?: string): void {

@@ -41,7 +41,7 @@ export function tokenHash(token: string): string {
 
 export class UsersRepo {
   private readonly s;
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.s = {
       get: db.prepare('SELECT username, uuid, nickname, created, offline_count, language FROM users WHERE username = ?'),
       hash: db.prepare('SELECT password_hash FROM users WHERE username = ?'),
@@ -53,6 +53,8 @@ export class UsersRepo {
       nick: db.prepare('SELECT nickname FROM users WHERE username = ?'),
       setLang: db.prepare('UPDATE users SET language = ? WHERE username = ?'),
       bumpOffline: db.prepare('UPDATE users SET offline_count = offline_count + 1 WHERE username = ? RETURNING offline_count'),
+      bumpMany: db.prepare('UPDATE users SET offline_count = offline_count + 1 WHERE username IN (SELECT value FROM json_each(?))'),
+      info: db.prepare('SELECT username, offline_count, language, nickname FROM users WHERE username IN (SELECT value FROM json_each(?))'),
       resetOffline: db.prepare('UPDATE users SET offline_count = 0 WHERE username = ?'),
     };
   }
@@ -99,11 +101,13 @@ export class UsersRepo {
   resetOffline(username: string): void {
     this.s.resetOffline.run(username);
   }
+  /** Counts one more offline message for each of these users (one statement). */
+  bumpOfflineMany(usernames: readonly string[]): void {
+    if (usernames.length) this.s.bumpMany.run(JSON.stringify(usernames));
+  }
   /** Offline counts and languages of many users at once. */
   pushInfo(usernames: readonly string[]): Map<string, { offline: number; language: string; nickname: string }> {
-    const rows = this.db
-      .prepare('SELECT username, offline_count, language, nickname FROM users WHERE username IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(usernames)) as { username: string; offline_count: number; language: string; nickname: string }[];
+    const rows = this.s.info.all(JSON.stringify(usernames)) as { username: string; offline_count: number; language: string; nickname: string }[];
     return new Map(rows.map((r) => [r.username, { offline: r.offline_count, language: r.language, nickname: r.nickname }]));
   }
 }

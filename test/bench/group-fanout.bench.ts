@@ -1,0 +1,115 @@
+/**
+ * One message to a 10,000-member group: every member's decision made and deliveries queued.
+ * Batched (the server's pipeline: one query per concern for all members) vs a baseline in the
+ * same run that loads each member's settings, bindings and devices with one query per member
+ * (same decisions, same batched writes: only the loading differs). The message itself (inbox
+ * rows for every member) is stored before the clock starts.
+ * Target: batched < 100 ms on the 2-core machine.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WebSocket } from 'ws';
+import { makeConfig } from '../../src/server/config.ts';
+import { type Context, createContext } from '../../src/server/context.ts';
+import { fanOut, loadBatched, type RecipientData } from '../../src/server/push/pipeline.ts';
+import type { ImMessage } from '../../src/server/store/messages.ts';
+
+const MEMBERS = 10_000;
+const RUNS = 5;
+
+function seed(ctx: Context): { groupId: string; members: string[] } {
+  const members = Array.from({ length: MEMBERS }, (_, i) => `member${i}`);
+  const now = Date.now();
+  const sub = JSON.stringify({ endpoint: 'https://push.example.com/p/x', keys: { p256dh: `BA${'A'.repeat(85)}`, auth: 'A'.repeat(22) } });
+  const db = ctx.db;
+  db.transaction(() => {
+    // Dummy password hashes: scrypt for 10,000 users would dominate the setup.
+    const user = db.prepare("INSERT INTO users (username, uuid, password_hash, nickname, created) VALUES (?, ?, 'x', ?, ?)");
+    user.run('sender', 'sender-uuid', 'Sender', now);
+    members.forEach((u, i) => user.run(u, `uuid-${i}`, `Member ${i}`, now));
+    return members;
+  })();
+  const group = ctx.groups.create('group', 'big', 'sender', members, now);
+  db.transaction(() => {
+    const app = db.prepare('INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone) VALUES (?, ?, ?, ?, ?, ?)');
+    const conv = db.prepare('INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)');
+    const bind = db.prepare('INSERT INTO bindings (username, device_id, notifier, token, updated) VALUES (?, ?, ?, ?, ?)');
+    const dev = db.prepare('INSERT INTO devices (username, resource, kicked, last_seen) VALUES (?, ?, ?, ?)');
+    members.forEach((u, i) => {
+      // Mixed settings: remind types, zones, windows, durations, per-conversation overrides.
+      if (i % 3 === 0) app.run(u, ['ALL', 'AT', 'NONE'][i % 9 === 0 ? 1 : i % 2], i % 6 === 0 ? 22 * 60 : null, i % 6 === 0 ? 7 * 60 : null, i % 12 === 0 ? now + 3_600_000 : 0, ['Europe/Paris', 'Asia/Shanghai', 'America/New_York', ''][i % 4]);
+      if (i % 5 === 0) conv.run(u, 'chatgroup', group.id, ['ALL', 'AT', 'NONE', null][i % 4], i % 10 === 0 ? now + 600_000 : 0, now);
+      if (i % 2 === 0) bind.run(u, `web-${i}`, 'webpush', sub, now);
+      if (i % 7 === 0) bind.run(u, `ext-${i}`, 'stream', 'stream', now);
+      dev.run(u, `web-${i}`, i % 50 === 0 ? 1 : 0, now);
+      if (i % 4 === 1) dev.run(u, `phone-${i}`, 0, now);
+    });
+  })();
+  // Every 10th member has a live IM connection (presence is in memory).
+  const fake = { readyState: 1, OPEN: 1, send() {} } as unknown as WebSocket;
+  members.forEach((u, i) => i % 10 === 3 && ctx.im.add(u, `phone-${i}`, fake));
+  return { groupId: group.id, members: ['sender', ...members] };
+}
+
+function message(ctx: Context, groupId: string, n: number): ImMessage {
+  return {
+    id: `bench-${n}-${Date.now()}`, from: 'sender', to: groupId, conversation: { id: groupId, type: 'groupChat' }, type: 'txt',
+    body: { msg: 'hello everyone' }, ext: { em_at_list: ['member9', 'member18'] }, ts: ctx.config.now(),
+  };
+}
+
+/** The baseline loader: the same data, one query per member for each concern. */
+function loadPerMember(ctx: Context, m: ImMessage, recipients: readonly string[], advanced: boolean): RecipientData {
+  const certs = new Set(ctx.certificates.map((c) => c.name));
+  const data: RecipientData = { apps: new Map(), convs: new Map(), bindings: new Map(), devices: new Map() };
+  for (const u of recipients) {
+    if (advanced) {
+      data.apps.set(u, ctx.settings.app(u));
+      data.convs.set(u, ctx.settings.conversation(u, 'chatgroup', m.conversation.id));
+    }
+    data.bindings.set(u, ctx.bindings.refsOf(u).filter((b) => certs.has(b.notifier)));
+    data.devices.set(u, ctx.bindings.kickedOf(u));
+  }
+  return data;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export default async function groupFanout(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'impc-bench-'));
+  try {
+    const ctx = createContext(makeConfig({ dataDir: dir }));
+    const setup = performance.now();
+    const { groupId, members } = seed(ctx);
+    console.log(`setup: ${MEMBERS} members with mixed settings in ${(performance.now() - setup).toFixed(0)} ms`);
+    const batched: number[] = [];
+    const baseline: number[] = [];
+    let result = { decisions: 0, pushes: 0, queued: 0 };
+    let queuedBase = 0;
+    const stored = (n: number) => {
+      const m = message(ctx, groupId, n);
+      return { m, seq: ctx.messages.store(m, members.slice(1)) };
+    };
+    for (let run = 0; run <= RUNS; run++) {
+      const one = stored(run);
+      let t = performance.now();
+      result = fanOut(ctx, one.m, one.seq, members, loadBatched);
+      const b = performance.now() - t;
+      const two = stored(100 + run);
+      t = performance.now();
+      queuedBase = fanOut(ctx, two.m, two.seq, members, loadPerMember).queued;
+      const p = performance.now() - t;
+      if (run > 0) { batched.push(b); baseline.push(p); } // run 0 warms caches and statements
+    }
+    const mb = median(batched);
+    const mp = median(baseline);
+    console.log(`decisions per message: ${result.decisions}, pushes: ${result.pushes}, Web Push rows queued: ${result.queued} (baseline queued ${queuedBase})`);
+    console.log(`batched (one query per concern):  median ${mb.toFixed(1)} ms over ${RUNS} runs  [${batched.map((x) => x.toFixed(0)).join(', ')}]  target < 100 ms: ${mb < 100 ? 'met' : 'MISSED'}`);
+    console.log(`baseline (queries per member):    median ${mp.toFixed(1)} ms over ${RUNS} runs  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`);
+    console.log(`ratio baseline / batched: ${(mp / mb).toFixed(2)}x`);
+    ctx.db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
