@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.ts';
+import { makeConfig, parseCommandLine } from '../../src/server/config.ts';
+import { guardedLookup } from '../../src/server/push/ssrf.ts';
+import { SCHEMA_VERSION } from '../../src/server/store/migrations.ts';
+import { tempDir } from './helpers.ts';
+
+describe('command line (SPEC 6)', () => {
+  it('has the documented defaults', () => {
+    const r = parseCommandLine([], {});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: './data', appKey: 'demo#im', defaultTimeZone: 'UTC', pushPolicy: 'allOffline', openRegistration: false, allowPrivatePushEndpoints: false, demo: false });
+  });
+
+  it('reads flags and environment variables; flags win', () => {
+    const r = parseCommandLine(['--port', '0', '--demo', '--push-policy=anyOffline', '--default-time-zone', 'europe/paris'], { PORT: '9000', HOST: '0.0.0.0', APP_KEY: 'acme#chat', OPEN_REGISTRATION: 'true' });
+    expect(r.ok && r.config).toMatchObject({ port: 0, host: '0.0.0.0', appKey: 'acme#chat', demo: true, pushPolicy: 'anyOffline', defaultTimeZone: 'Europe/Paris', openRegistration: true });
+  });
+
+  it.each([
+    [['--port', 'abc'], '--port'],
+    [['--port', '70000'], '0 to 65535'],
+    [['--app-key', 'nohash'], 'org#app'],
+    [['--default-time-zone', 'Moon/Base'], 'IANA'],
+    [['--push-policy', 'never'], 'allOffline or anyOffline'],
+    [['--client-id', 'abc'], 'both'],
+    [['--colour'], 'Unknown argument'],
+    [['--demo=maybe'], 'true or false'],
+  ])('refuses %j with a sentence naming %s', (argv, text) => {
+    const r = parseCommandLine(argv, {});
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.join(' ')).toContain(text);
+  });
+
+  it('main prints what to fix and exits 2 on a bad flag', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const r = spawnSync(join(root, 'node_modules/.bin/tsx'), ['src/server/main.ts', '--port', 'abc'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--port (PORT) is "abc"');
+  });
+});
+
+describe('data folder', () => {
+  it('migrates to the newest schema, and keeps VAPID keys, client credentials and the demo group across restarts', async () => {
+    const dataDir = tempDir();
+    const first = await buildApp(makeConfig({ dataDir, demo: true }));
+    const keep = { vapid: first.ctx.vapid, creds: first.ctx.credentials, group: first.demoGroupId };
+    expect(keep.creds.generated).toBe(true);
+    expect(first.ctx.db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
+    await first.close();
+    const second = await buildApp(makeConfig({ dataDir, demo: true }));
+    expect(second.ctx.vapid).toEqual(keep.vapid);
+    expect(second.ctx.credentials).toEqual({ ...keep.creds, generated: false });
+    expect(second.demoGroupId).toBe(keep.group);
+    expect(second.ctx.groups.members(keep.group!).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(second.ctx.users.get('alice')?.nickname).toBe('Alice');
+    await second.close();
+  });
+});
+
+describe('SSRF guard at connection time', () => {
+  it('refuses a name that resolves to loopback unless private endpoints are allowed', async () => {
+    const look = (allow: boolean) =>
+      new Promise<string>((r) => guardedLookup(allow)('localhost', {}, (err, address) => r(err ? `error: ${err.message}` : String(address))));
+    expect(await look(false)).toMatch(/^error: .*non-public/);
+    expect(await look(true)).toMatch(/^(127\.0\.0\.1|::1)$/);
+  });
+});
