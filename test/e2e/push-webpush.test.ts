@@ -7,7 +7,7 @@
  * The extension is not signed in here, so the stream channel cannot be where the notification
  * came from: only the Web Push delivery can show it.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,17 +29,20 @@ interface Certificate { name: string; type: string; vapidPublicKey?: string }
 
 describe.skipIf(!hasChromium)('pushes reach the browser through Web Push', () => {
   let service: FakePushService;
+  let caDir = '';
   const e2e = useE2E({
     // The server child must trust the fake's self-signed certificate from its first request.
     beforeLaunch: async () => {
       service = await startPushService();
-      const caFile = join(mkdtempSync(join(tmpdir(), 'impc-e2e-ca-')), 'push-ca.pem');
+      caDir = mkdtempSync(join(tmpdir(), 'impc-e2e-ca-'));
+      const caFile = join(caDir, 'push-ca.pem');
       writeFileSync(caFile, service.ca);
       return { env: { NODE_EXTRA_CA_CERTS: caFile } };
     },
   });
   afterAll(async () => {
     await service?.stop();
+    if (caDir) rmSync(caDir, { recursive: true, force: true });
   });
   const shownIds = async () => (await shownNotifications(e2e.browser)).map((n) => n.id);
 

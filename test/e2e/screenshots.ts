@@ -15,6 +15,7 @@ import { msg } from './support/messages.ts';
 import { CLIENT_ID, CLIENT_SECRET, userClient } from './support/rest.ts';
 import { ROOT, ServerProcess } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
+import type { WorkerScope } from './support/worker-chrome.ts';
 
 const OUT = join(ROOT, 'assets/screenshots');
 /** A zone with a readable name for the pictures. */
@@ -56,7 +57,7 @@ async function photograph(server: ServerProcess, run: Run): Promise<void> {
 
   const browser = await ExtensionBrowser.launch({ lang: run.lang, timeZone: ZONE, viewport: { width: 900, height: 900 } });
   try {
-    const ui = await browser.evaluate(() => (self as unknown as { chrome: typeof chrome }).chrome.i18n.getUILanguage());
+    const ui = await browser.evaluate(() => (self as unknown as WorkerScope).chrome.i18n.getUILanguage());
     if (!ui.toLowerCase().startsWith(run.lang.slice(0, 2))) throw new Error(`Chromium runs in "${ui}", not ${run.lang}: the pictures would be in the wrong language`);
 
     const signedOut = await openPopup({ browser });
@@ -135,13 +136,14 @@ async function main(): Promise<void> {
   try {
     await server.start();
   } catch {
+    await server.dispose();
     server = new ServerProcess({ port: 0, extraArgs });
     await server.start();
   }
   try {
     for (const run of RUNS) await photograph(server, run);
   } finally {
-    await server.stop();
+    await server.dispose();
   }
 }
 

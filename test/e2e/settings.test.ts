@@ -12,6 +12,7 @@ import { clickContextMenu, dispatchMenuClickHook } from './support/hooks.ts';
 import { msg } from './support/messages.ts';
 import { appToken, createGroup } from './support/rest.ts';
 import { waitFor } from './support/wait.ts';
+import type { WorkerScope } from './support/worker-chrome.ts';
 
 warnIfNoChromium('test/e2e/settings.test.ts');
 
@@ -121,7 +122,7 @@ describe.skipIf(!hasChromium)('settings from the extension reach the server', ()
     await tab.goto(chatUrl);
     const tabId = await waitFor('the chat tab id', () =>
       e2e.browser.evaluate(async (url) => {
-        const c = (self as unknown as { chrome: typeof chrome }).chrome;
+        const c = (self as unknown as WorkerScope).chrome;
         const tabs = await c.tabs.query({});
         return tabs.find((t) => t.url === url)?.id;
       }, chatUrl),

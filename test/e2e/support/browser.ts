@@ -9,6 +9,7 @@ import { type BrowserContext, type CDPSession, chromium, type Page, type Worker 
 import { CHROMIUM } from './chromium.ts';
 import { ROOT } from './server.ts';
 import { waitFor } from './wait.ts';
+import type { WorkerScope } from './worker-chrome.ts';
 
 /** The built extension; E2E_DIST overrides it (e.g. a private build while others rebuild dist/). */
 export const DIST = process.env.E2E_DIST ?? join(ROOT, 'dist');
@@ -91,13 +92,14 @@ export class ExtensionBrowser {
 
   /** Runs a function in the service worker (chrome.* and the worker's globals). */
   evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
-    return this.worker.evaluate(fn as (arg: A) => R, arg as A);
+    // playwright's overloads cannot relate a generic A to its Unboxed<A>; the call is the same.
+    return (this.worker.evaluate as (f: unknown, a: unknown) => Promise<R>).call(this.worker, fn, arg);
   }
 
   /** The toolbar badge text and tooltip. */
   async badge(): Promise<{ text: string; title: string }> {
     return this.evaluate(async () => {
-      const c = (globalThis as unknown as { chrome: typeof chrome }).chrome;
+      const c = (globalThis as unknown as WorkerScope).chrome;
       return { text: await c.action.getBadgeText({}), title: await c.action.getTitle({}) };
     });
   }

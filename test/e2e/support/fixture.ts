@@ -44,7 +44,7 @@ export function useE2E(opts: { server?: ServerOptions; launch?: LaunchOptions; b
   });
   afterAll(async () => {
     await e2e.browser?.close();
-    await e2e.server?.stop();
+    await e2e.server?.dispose();
   });
   return e2e;
 }

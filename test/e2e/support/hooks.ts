@@ -2,6 +2,7 @@
 import type { ConversationRef } from '../../../src/core/index.ts';
 import type { StatusView } from '../../../src/shared/protocol.ts';
 import type { ExtensionBrowser } from './browser.ts';
+import type { WorkerScope } from './worker-chrome.ts';
 
 export interface Shown {
   readonly id: string;
@@ -41,8 +42,7 @@ export function workerStatus(b: ExtensionBrowser): Promise<StatusView> {
 export function clickContextMenu(b: ExtensionBrowser, menuItemId: string, pageUrl: string, tabId: number): Promise<void> {
   return b.evaluate(
     async ({ menuItemId, pageUrl, tabId }) => {
-      const c = (self as unknown as { chrome: typeof chrome }).chrome;
-      const onClicked = c.contextMenus.onClicked as unknown as { dispatch?: (info: unknown, tab: unknown) => void };
+      const onClicked = (self as unknown as WorkerScope).chrome.contextMenus.onClicked;
       const info = { menuItemId, pageUrl, editable: false };
       const tab = { id: tabId, url: pageUrl, active: true };
       if (typeof onClicked.dispatch === 'function') onClicked.dispatch(info, tab);

@@ -3,7 +3,7 @@
  * browser tests talk to exactly what `npm run server` runs. Restartable on the same folder and port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -31,8 +31,10 @@ export class ServerProcess {
   /** Everything the child printed, for failure messages. */
   output: string[] = [];
   private child: ChildProcess | null = null;
+  private readonly ownsDataDir: boolean;
 
   constructor(private readonly opts: ServerOptions = {}) {
+    this.ownsDataDir = opts.dataDir === undefined;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'impc-e2e-data-'));
     this.port = opts.port ?? 0;
   }
@@ -101,6 +103,12 @@ export class ServerProcess {
       child.kill('SIGTERM');
     });
     this.child = null;
+  }
+
+  /** Stops the server and deletes the data folder if this object made it. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
