@@ -9,6 +9,7 @@ import { hasChromium, warnIfNoChromium } from './support/chromium.ts';
 import { openChatPage } from './support/demo-chat.ts';
 import { signInFromOptions, useE2E } from './support/fixture.ts';
 import { clickContextMenu, shownNotifications, workerStatus } from './support/hooks.ts';
+import { msg } from './support/messages.ts';
 import { sendText, traceOf } from './support/rest.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -35,6 +36,15 @@ describe.skipIf(!hasChromium)('pushes reach the browser through the stream', () 
       { timeoutMs: 20_000 },
     );
     expect(push.lastError).toBe('');
+  });
+
+  it('"Send test push" on the options page makes a notification arrive', async () => {
+    const before = new Set(await shownIds());
+    const options = await e2e.browser.openPage('options.html');
+    await options.getByRole('button', { name: msg('optionsSendTestPush'), exact: true }).click();
+    await options.getByText(msg('optionsTestPushSent'), { exact: true }).waitFor({ timeout: 10_000 });
+    await waitFor('the test notification', async () => (await shownIds()).some((id) => !before.has(id)));
+    await options.close();
   });
 
   it('shows a message from bob once, with sender, text and conversation, while alice is offline', async () => {
