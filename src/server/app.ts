@@ -11,6 +11,7 @@ import { seedDemo } from './demo/seed.ts';
 import { demoRoutes } from './demo/static.ts';
 import { ApiError, type ErrorCode } from './errors.ts';
 import { DeliveryWorker } from './push/worker.ts';
+import { housekeep } from './store/housekeeping.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bindingRoutes } from './routes/bindings.ts';
@@ -113,10 +114,23 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   );
   if (config.demo) demoRoutes(app, config.appKey);
 
+  // Clean-up at start and every hour.
+  const tidy = () => {
+    try {
+      housekeep(ctx.db, config.now());
+    } catch (err) {
+      app.log.error({ err }, 'housekeeping failed');
+    }
+  };
+  tidy();
+  const tidyTimer = setInterval(tidy, 3600_000);
+  tidyTimer.unref();
+
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
+    clearInterval(tidyTimer);
     await worker.stop();
     for (const s of [...ctx.im.all(), ...ctx.streams.all()]) s.terminate();
     await app.close();

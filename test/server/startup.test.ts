@@ -69,3 +69,25 @@ describe('SSRF guard at connection time', () => {
     expect(await look(true)).toMatch(/^(127\.0\.0\.1|::1)$/);
   });
 });
+
+describe('housekeeping', () => {
+  it('drops devices unseen for 30 days with their pending messages, keeping bound ones', async () => {
+    const { housekeep, DEVICE_IDLE_MS } = await import('../../src/server/store/housekeeping.ts');
+    const s = await buildApp(makeConfig({ dataDir: tempDir(), demo: true }));
+    try {
+      const { ctx } = s;
+      const long = Date.now() - DEVICE_IDLE_MS - 1000;
+      ctx.bindings.seen('bob', 'web-old', long);
+      ctx.bindings.seen('bob', 'phone', long);
+      ctx.bindings.put('bob', 'phone', 'stream', 'stream', long);
+      ctx.messages.store({ id: 'm1', from: 'alice', to: 'bob', conversation: { id: 'alice', type: 'singleChat' }, type: 'txt', body: { msg: 'x' }, ts: long }, ['bob']);
+      expect(ctx.messages.backlog('bob', 'web-old')).toHaveLength(1);
+      const removed = housekeep(ctx.db, Date.now());
+      expect(removed).toMatchObject({ devices: 1, device_inbox: 1 });
+      expect(ctx.bindings.isKnown('bob', 'web-old')).toBe(false);
+      expect(ctx.messages.backlog('bob', 'phone')).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+});

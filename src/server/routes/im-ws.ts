@@ -69,7 +69,10 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
     socket.on('close', () => {
       clearTimeout(authTimer);
       stopHeartbeat();
-      if (session) ctx.im.remove(session.user, session.resource, socket);
+      if (session) {
+        ctx.im.remove(session.user, session.resource, socket);
+        ctx.bindings.touch(session.user, session.resource, ctx.config.now());
+      }
     });
     socket.on('error', () => socket.terminate());
   });

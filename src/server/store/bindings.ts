@@ -42,6 +42,7 @@ export class BindingsRepo {
         `INSERT INTO devices (username, resource, kicked, last_seen) VALUES (?, ?, 0, ?)
          ON CONFLICT(username, resource) DO UPDATE SET kicked = 0, last_seen = excluded.last_seen RETURNING last_seen`,
       ),
+      touch: db.prepare('UPDATE devices SET last_seen = ? WHERE username = ? AND resource = ?'),
       known: db.prepare('SELECT 1 FROM devices WHERE username = ? AND resource = ?'),
       kick: db.prepare(
         `INSERT INTO devices (username, resource, kicked, last_seen) VALUES (?, ?, 1, ?)
@@ -87,6 +88,10 @@ export class BindingsRepo {
   /** Records that a device authenticated: it is no longer kicked. */
   seen(username: string, resource: string, now: number): void {
     this.s.seen.get(username, resource, now);
+  }
+  /** Notes that a device was connected until now (kept out of the 30-day clean-up). */
+  touch(username: string, resource: string, now: number): void {
+    this.s.touch.run(now, username, resource);
   }
   /** Marks a device kicked: no push until it authenticates again. */
   kick(username: string, resource: string, now: number): void {
