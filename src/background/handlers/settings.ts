@@ -24,7 +24,7 @@ const FRESH_MS = 15_000;
 
 /** Reads app settings and language from the server; pending writes stay applied on top. */
 async function pull(ctx: Ctx): Promise<void> {
-  const { client, session } = await requireClient(ctx);
+  const { client } = await requireClient(ctx);
   const zone = ctx.browser.timeZone();
   const [appRes, langRes] = await Promise.all([client.getSilentModeForAll(), client.getPushPerformLanguage()]);
   const app = appSettingsFromWire(appRes.data, zone);
@@ -37,7 +37,6 @@ async function pull(ctx: Ctx): Promise<void> {
   await ctx.db.set('lastSyncedAt', ctx.now());
   const err = await ctx.db.get('syncError');
   if (err?.retryable && pending.length === 0) await ctx.db.set('syncError', { message: '', retryable: false });
-  void session;
 }
 
 /** Sends the outbox, then re-reads the server. Callers share the refresh in flight. */
