@@ -3,7 +3,7 @@
  * Tests build it on a temp data folder and listen on 127.0.0.1 port 0.
  */
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { errorEnvelope } from '../core/index.ts';
 import type { ServerConfig } from './config.ts';
 import { type Context, createContext } from './context.ts';
@@ -61,6 +61,13 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     logger: config.logger === false ? false : { level: typeof config.logger === 'object' ? config.logger.level : 'info', redact: { paths: REDACT, censor: '[redacted]' } },
     bodyLimit: 2 * 1024 * 1024,
     forceCloseConnections: true,
+    // Ids are up to 128 characters; longer path segments get our envelope, not the router's.
+    maxParamLength: 256,
+    // Errors the router raises before any route runs (bad percent-encoding, over-long segments).
+    frameworkErrors: (err, _req, reply) => {
+      const description = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long: ids are at most 128 characters' : `the URL is not valid: ${err.message}`;
+      void (reply as unknown as FastifyReply).code(400).send(errorEnvelope('illegal_argument', description, config.now()));
+    },
   });
   // Every body is JSON; a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser('text/plain');

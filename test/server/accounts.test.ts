@@ -151,3 +151,20 @@ describe('registration, groups, rooms, members', () => {
     expect(r.json).toMatchObject({ organization: 'demo', application: 'im', action: 'get', path: '/users/alice/notification/user/alice' });
   });
 });
+
+describe('router-level bad input', () => {
+  it('answers bad percent-encoding and over-long segments with the error envelope', async () => {
+    const token = await signIn(s, 'alice');
+    const bad = await call(s.base, 'GET', '/users/%ZZ/notification/user/alice', { token });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toBe('illegal_argument');
+    const long = await call(s.base, 'GET', `/users/alice/notification/chatgroup/${'g'.repeat(300)}`, { token });
+    expect(long.status).toBe(400);
+    expect(long.json.error).toBe('illegal_argument');
+    const id128 = await call(s.base, 'GET', `/users/alice/notification/chatgroup/${'g'.repeat(128)}`, { token });
+    expect(id128.status).toBe(200);
+    const u = await call(s.base, 'GET', `/users/${'a'.repeat(200)}/notification/user/x`, { token });
+    expect(u.status).toBe(400);
+    expect(u.json.error_description).toContain('username');
+  });
+});
