@@ -6,7 +6,7 @@ let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  s = await startTestServer({ heartbeatMs: 100 });
+  s = await startTestServer({ heartbeatMs: 250 });
   await register(s, 'alice', 'bob', 'carol');
   alice = await signIn(s, 'alice');
   bob = await signIn(s, 'bob');
