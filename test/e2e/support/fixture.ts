@@ -23,8 +23,15 @@ export interface E2E {
   bob: PushClient;
 }
 
+export interface E2EOptions {
+  readonly server?: ServerOptions;
+  readonly launch?: LaunchOptions;
+  /** Runs first in beforeAll; what it returns is added to the server's options (e.g. env). */
+  readonly beforeLaunch?: () => Promise<ServerOptions>;
+}
+
 /** Starts the server and Chromium before the file's tests and stops both after. */
-export function useE2E(opts: { server?: ServerOptions; launch?: LaunchOptions; beforeLaunch?: () => Promise<ServerOptions> } = {}): E2E {
+export function useE2E(opts: E2EOptions = {}): E2E {
   const e2e = {} as E2E;
   beforeAll(async () => {
     if (!hasChromium) return;
@@ -35,11 +42,14 @@ export function useE2E(opts: { server?: ServerOptions; launch?: LaunchOptions; b
       extraArgs: ['--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET, ...(opts.server?.extraArgs ?? []), ...(extra.extraArgs ?? [])],
     };
     e2e.server = new ServerProcess(serverOpts);
-    const [, browser] = await Promise.all([
+    // Both start at once; whichever failed, the other is still kept so afterAll stops it.
+    const [started, launched] = await Promise.allSettled([
       e2e.server.start(),
       ExtensionBrowser.launch({ timeZone: BROWSER_ZONE, ...opts.launch }),
     ]);
-    e2e.browser = browser;
+    if (launched.status === 'fulfilled') e2e.browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
     [e2e.alice, e2e.bob] = await Promise.all([userClient(e2e.server.url, 'alice'), userClient(e2e.server.url, 'bob')]);
   });
   afterAll(async () => {
