@@ -6,12 +6,13 @@
  */
 import {
   type AppSettings, buildPushPayload, type ConversationSettings, decide, type DeviceState, EMPTY_CONVERSATION_SETTINGS,
-  prepareMessage, type ReasonCode, scopeOf,
+  prepareMessage, scopeOf,
 } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import type { BindingRef, DeviceRow } from '../store/bindings.ts';
 import type { NewDelivery } from '../store/deliveries.ts';
 import type { ImMessage } from '../store/messages.ts';
+import type { NewTrace } from '../store/trace.ts';
 import { deliverToStream } from './stream.ts';
 
 export interface FanOutResult {
@@ -64,7 +65,6 @@ export function fanOut(
   const policy = ctx.policy();
   const advanced = ctx.advanced();
   const certTypes = new Map(ctx.certificates.map((c) => [c.name, c.type]));
-  const conv = message.conversation;
   let pushes = 0;
   let queued = 0;
 
@@ -75,7 +75,7 @@ export function fanOut(
     const { apps, convs, bindings, devices } = load(ctx, message, recipients, advanced);
     const defaultApp = ctx.settings.app('');
 
-    const held: [string, ReasonCode][] = [];
+    const traces: NewTrace[] = [];
     const pushed: { user: string; targets: BindingRef[] }[] = [];
     for (const u of recipients) {
       const userBindings = bindings.get(u) ?? [];
@@ -89,32 +89,32 @@ export function fanOut(
         advanced,
         now,
       });
-      if (!decision.push) held.push([u, decision.reason]);
-      else pushed.push({ user: u, targets: userBindings.filter((b) => decision.devices.includes(b.device_id)) });
+      if (!decision.push) {
+        traces.push([u, false, decision.reason, []]);
+        continue;
+      }
+      const targets = userBindings.filter((b) => decision.devices.includes(b.device_id));
+      pushed.push({ user: u, targets });
+      traces.push([u, true, 'PUSH', targets.map((b) => ({
+        device_id: b.device_id, notifier: b.notifier, result: certTypes.get(b.notifier) === 'stream' ? 'pending' : 'queued',
+      }))]);
     }
-    ctx.trace.addMany(message.id, now, conv, held);
+    ctx.trace.addMany(seq, traces);
     if (pushed.length === 0) return;
 
     const info = ctx.users.pushInfo(pushed.map((p) => p.user));
-    const traceIds = ctx.trace.addPushed(
-      message.id, now, conv,
-      pushed.map(({ user, targets }) => [user, targets.map((b) => ({
-        device_id: b.device_id, notifier: b.notifier, result: certTypes.get(b.notifier) === 'stream' ? 'pending' : 'queued',
-      }))]),
-    );
     const senderNickname = ctx.users.nickname(message.from);
     const rows: NewDelivery[] = [];
     for (const { user, targets } of pushed) {
       pushes++;
-      const traceId = traceIds.get(user)!;
       const badge = info.get(user)?.offline ?? 0;
       const language = info.get(user)?.language ?? '';
       for (const b of targets) {
         if (certTypes.get(b.notifier) === 'stream') {
           const payload = buildPushPayload({ message, receiver: user, senderNickname, preferredLanguage: language, badge });
-          if (deliverToStream(ctx, user, b.device_id, payload, traceId, now) === 'sent') ctx.trace.setResult(traceId, b.device_id, 'sent', b.notifier);
+          if (deliverToStream(ctx, user, b.device_id, payload, seq, now) === 'sent') ctx.trace.setResult(user, seq, b.device_id, 'sent', b.notifier);
         } else {
-          rows.push([traceId, user, b.device_id, badge, language]);
+          rows.push([user, b.device_id, badge, language]);
           queued++;
         }
       }

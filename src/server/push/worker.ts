@@ -89,7 +89,7 @@ export class DeliveryWorker {
   private async deliver(row: DeliveryRow): Promise<void> {
     if (row.token === null) {
       this.ctx.deliveries.done(row.id);
-      return this.ctx.trace.setResult(row.trace_id, row.device_id, 'skipped: the device was unbound', 'webpush');
+      return this.ctx.trace.setResult(row.username, row.message_seq, row.device_id, 'skipped: the device was unbound', 'webpush');
     }
     const sub = parseWebPushSubscription(row.token, { allowPrivate: true });
     let outcome: SendOutcome;
@@ -111,7 +111,7 @@ export class DeliveryWorker {
     const { ctx } = this;
     const p = ctx.config.push;
     const now = ctx.config.now();
-    const set = (result: string) => ctx.trace.setResult(row.trace_id, row.device_id, result, 'webpush');
+    const set = (result: string) => ctx.trace.setResult(row.username, row.message_seq, row.device_id, result, 'webpush');
     const notifier = ctx.certificates.find((c) => c.type === 'webpush')?.name ?? 'webpush';
     if (o.status >= 200 && o.status < 300) {
       ctx.deliveries.done(row.id);

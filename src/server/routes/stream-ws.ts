@@ -51,8 +51,8 @@ export function streamSocketRoutes(app: FastifyInstance, ctx: Context): void {
           return;
         }
         if (!session) return void sendFrame(socket, { op: 'error', error: 'unauthorized', error_description: 'send {"op":"auth","token","device_id"} first' });
-        const traceId = ctx.deliveries.streamAck(session.user, session.device, frame.m);
-        if (traceId) ctx.trace.setResult(traceId, session.device, 'delivered', 'stream');
+        const seq = ctx.deliveries.streamAck(session.user, session.device, frame.m);
+        if (seq) ctx.trace.setResult(session.user, seq, session.device, 'delivered', 'stream');
       } catch (e) {
         app.log.error({ err: e }, 'stream frame handling failed');
         sendFrame(socket, { op: 'error', error: 'internal_error', error_description: 'the server could not handle this frame' });

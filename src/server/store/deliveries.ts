@@ -4,7 +4,7 @@ import type { Db } from './db.ts';
 /** A due Web Push row, joined with its message and the device's current binding token. */
 export interface DeliveryRow {
   id: number;
-  trace_id: number;
+  message_seq: number;
   username: string;
   device_id: string;
   badge: number;
@@ -17,12 +17,12 @@ export interface DeliveryRow {
   token: string | null;
 }
 
-/** One queued push: [traceId, username, deviceId, badge, language]. */
-export type NewDelivery = [number, string, string, number, string];
+/** One queued push: [username, deviceId, badge, language]. */
+export type NewDelivery = [string, string, number, string];
 
 export interface StreamPushRow {
   message_id: string;
-  trace_id: number;
+  message_seq: number;
   payload: string;
 }
 
@@ -35,11 +35,11 @@ export class DeliveriesRepo {
     this.s = {
       // One statement for the whole batch: a 10,000-member group costs one call, not thousands.
       insertMany: db.prepare(
-        `INSERT INTO deliveries (trace_id, username, device_id, message_seq, badge, language, due, created)
-         SELECT j.value->>0, j.value->>1, j.value->>2, ?, j.value->>3, j.value->>4, ?, ? FROM json_each(?) j`,
+        `INSERT INTO deliveries (username, device_id, message_seq, badge, language, due, created)
+         SELECT j.value->>0, j.value->>1, ?, j.value->>2, j.value->>3, ?, ? FROM json_each(?) j`,
       ),
       due: db.prepare(
-        `SELECT d.id, d.trace_id, d.username, d.device_id, d.badge, d.language, d.attempts, d.due, m.json AS message,
+        `SELECT d.id, d.message_seq, d.username, d.device_id, d.badge, d.language, d.attempts, d.due, m.json AS message,
            (SELECT b.token FROM bindings b WHERE b.username = d.username AND b.device_id = d.device_id AND b.notifier = '${webpushCert.replace(/'/g, "''")}') AS token
          FROM deliveries d JOIN messages m ON m.seq = d.message_seq WHERE d.due <= ? ORDER BY d.due, d.id LIMIT ?`,
       ),
@@ -48,12 +48,12 @@ export class DeliveriesRepo {
       retry: db.prepare('UPDATE deliveries SET attempts = ?, due = ? WHERE id = ?'),
       count: db.prepare('SELECT COUNT(*) FROM deliveries').pluck(),
       streamPut: db.prepare(
-        'INSERT OR REPLACE INTO stream_pushes (username, device_id, message_id, trace_id, payload, created) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO stream_pushes (username, device_id, message_id, message_seq, payload, created) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       streamPending: db.prepare(
-        'SELECT message_id, trace_id, payload FROM stream_pushes WHERE username = ? AND device_id = ? AND created > ? ORDER BY created, rowid',
+        'SELECT message_id, message_seq, payload FROM stream_pushes WHERE username = ? AND device_id = ? AND created > ? ORDER BY created, rowid',
       ),
-      streamAck: db.prepare('DELETE FROM stream_pushes WHERE username = ? AND device_id = ? AND message_id = ? RETURNING trace_id').pluck(),
+      streamAck: db.prepare('DELETE FROM stream_pushes WHERE username = ? AND device_id = ? AND message_id = ? RETURNING message_seq').pluck(),
       streamPurge: db.prepare('DELETE FROM stream_pushes WHERE created <= ?'),
     };
   }
@@ -78,15 +78,15 @@ export class DeliveriesRepo {
   count(): number {
     return this.s.count.get() as number;
   }
-  streamPut(username: string, deviceId: string, messageId: string, traceId: number, payload: string, now: number): void {
-    this.s.streamPut.run(username, deviceId, messageId, traceId, payload, now);
+  streamPut(username: string, deviceId: string, messageId: string, messageSeq: number, payload: string, now: number): void {
+    this.s.streamPut.run(username, deviceId, messageId, messageSeq, payload, now);
   }
   /** Pushes the device has not acked, from the last 24 h, oldest first. */
   streamPending(username: string, deviceId: string, now: number): StreamPushRow[] {
     this.s.streamPurge.run(now - STREAM_KEEP_MS);
     return this.s.streamPending.all(username, deviceId, now - STREAM_KEEP_MS) as StreamPushRow[];
   }
-  /** Removes an acked push; returns its trace id, if it was pending. */
+  /** Removes an acked push; returns its message seq (the trace key), if it was pending. */
   streamAck(username: string, deviceId: string, messageId: string): number | undefined {
     return this.s.streamAck.get(username, deviceId, messageId) as number | undefined;
   }

@@ -22,7 +22,7 @@ export class MessagesRepo {
   private readonly s;
   constructor(private readonly db: Db) {
     this.s = {
-      insert: db.prepare('INSERT INTO messages (id, json, ts) VALUES (?, ?, ?)'),
+      insert: db.prepare('INSERT INTO messages (id, sender, json, ts) VALUES (?, ?, ?, ?)'),
       inbox: db.prepare('INSERT OR IGNORE INTO inbox (username, seq) SELECT value, ? FROM json_each(?)'),
       pending: db.prepare(
         'INSERT OR IGNORE INTO device_inbox (username, resource, seq) SELECT username, resource, ? FROM devices WHERE username IN (SELECT value FROM json_each(?))',
@@ -43,7 +43,7 @@ export class MessagesRepo {
    */
   store(message: ImMessage, recipients: readonly string[]): number {
     return this.db.transaction(() => {
-      const seq = Number(this.s.insert.run(message.id, JSON.stringify(message), message.ts).lastInsertRowid);
+      const seq = Number(this.s.insert.run(message.id, message.from, JSON.stringify(message), message.ts).lastInsertRowid);
       const list = JSON.stringify(recipients);
       this.s.inbox.run(seq, list);
       this.s.pending.run(seq, list);

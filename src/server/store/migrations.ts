@@ -7,9 +7,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE users (
     username TEXT PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
-    nickname TEXT NOT NULL, created INTEGER NOT NULL,
-    offline_count INTEGER NOT NULL DEFAULT 0, language TEXT NOT NULL DEFAULT ''
+    nickname TEXT NOT NULL, created INTEGER NOT NULL, language TEXT NOT NULL DEFAULT ''
   );
+  -- Offline message counts (the badge) apart from users: a group message updates thousands of
+  -- them, and narrow rows make that cheap.
+  CREATE TABLE offline_counts (username TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE tokens (hash TEXT PRIMARY KEY, username TEXT, expires INTEGER NOT NULL);
   CREATE INDEX tokens_expires ON tokens(expires);
   CREATE TABLE groups (
@@ -37,28 +39,32 @@ const MIGRATIONS: readonly string[] = [
     username TEXT NOT NULL, resource TEXT NOT NULL, kicked INTEGER NOT NULL DEFAULT 0,
     last_seen INTEGER NOT NULL, PRIMARY KEY (username, resource)
   ) WITHOUT ROWID;
-  CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL, ts INTEGER NOT NULL);
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, sender TEXT NOT NULL, json TEXT NOT NULL, ts INTEGER NOT NULL
+  );
+  CREATE INDEX messages_sender ON messages(sender, seq);
   CREATE TABLE inbox (
     username TEXT NOT NULL, seq INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (username, seq)
   ) WITHOUT ROWID;
   CREATE TABLE device_inbox (
     username TEXT NOT NULL, resource TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (username, resource, seq)
   ) WITHOUT ROWID;
+  -- One decision per (message, recipient), keyed message first so a group's decisions append
+  -- at the end of the tree; a user's decisions are found through inbox (and messages.sender).
   CREATE TABLE trace (
-    id INTEGER PRIMARY KEY, username TEXT NOT NULL, message_id TEXT NOT NULL, ts INTEGER NOT NULL,
-    conv_id TEXT NOT NULL, conv_type TEXT NOT NULL, push INTEGER NOT NULL, reason TEXT NOT NULL, devices TEXT NOT NULL
-  );
-  CREATE INDEX trace_user ON trace(username, id);
+    seq INTEGER NOT NULL, username TEXT NOT NULL, push INTEGER NOT NULL, reason TEXT NOT NULL, devices TEXT NOT NULL,
+    PRIMARY KEY (seq, username)
+  ) WITHOUT ROWID;
   -- Small rows: the payload is built at send time from the stored message, the token read from
   -- the binding then (so a re-bound device gets its new token and an unbound one nothing).
   CREATE TABLE deliveries (
-    id INTEGER PRIMARY KEY, trace_id INTEGER NOT NULL, username TEXT NOT NULL, device_id TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, username TEXT NOT NULL, device_id TEXT NOT NULL,
     message_seq INTEGER NOT NULL, badge INTEGER NOT NULL, language TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL, created INTEGER NOT NULL
   );
   CREATE INDEX deliveries_due ON deliveries(due);
   CREATE TABLE stream_pushes (
-    username TEXT NOT NULL, device_id TEXT NOT NULL, message_id TEXT NOT NULL, trace_id INTEGER NOT NULL,
+    username TEXT NOT NULL, device_id TEXT NOT NULL, message_id TEXT NOT NULL, message_seq INTEGER NOT NULL,
     payload TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (username, device_id, message_id)
   );
   CREATE INDEX stream_pushes_created ON stream_pushes(created);

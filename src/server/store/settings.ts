@@ -40,7 +40,7 @@ export class SettingsRepo {
     this.s = {
       app: db.prepare('SELECT * FROM app_settings WHERE username = ?'),
       appRaw: db.prepare('SELECT time_zone FROM app_settings WHERE username = ?'),
-      appMany: db.prepare('SELECT * FROM app_settings WHERE username IN (SELECT value FROM json_each(?))'),
+      appMany: db.prepare('SELECT a.* FROM json_each(?) j CROSS JOIN app_settings a ON a.username = j.value'),
       putApp: db.prepare(
         `INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(username) DO UPDATE SET type = excluded.type, window_start = excluded.window_start,
@@ -48,8 +48,9 @@ export class SettingsRepo {
       ),
       conv: db.prepare('SELECT * FROM conv_settings WHERE username = ? AND scope = ? AND conv_id = ?'),
       convMany: db.prepare(
-        'SELECT * FROM conv_settings WHERE scope = ? AND conv_id = ? AND username IN (SELECT value FROM json_each(?))',
+        'SELECT c.* FROM json_each(?) j CROSS JOIN conv_settings c ON c.username = j.value AND c.scope = ? AND c.conv_id = ?',
       ),
+      convAll: db.prepare('SELECT * FROM conv_settings WHERE scope = ? AND conv_id = ?'),
       convOfUser: db.prepare('SELECT * FROM conv_settings WHERE username = ? AND scope = ? AND conv_id IN (SELECT value FROM json_each(?))'),
       putConv: db.prepare(
         `INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)
@@ -91,7 +92,14 @@ export class SettingsRepo {
 
   /** One conversation's settings for many users (a group's members), one query. */
   conversationMany(scope: WireScope, id: string, usernames: readonly string[]): Map<string, ConversationSettings> {
-    const rows = this.s.convMany.all(scope, id, JSON.stringify(usernames)) as ConvRow[];
+    // For many recipients (a group), reading the conversation's settings through its index and
+    // filtering here beats one lookup per recipient.
+    if (usernames.length > 200) {
+      const wanted = new Set(usernames);
+      const rows = (this.s.convAll.all(scope, id) as ConvRow[]).filter((r) => wanted.has(r.username));
+      return new Map(rows.map((r) => [r.username, convFromRow(r)]));
+    }
+    const rows = this.s.convMany.all(JSON.stringify(usernames), scope, id) as ConvRow[];
     return new Map(rows.map((r) => [r.username, convFromRow(r)]));
   }
 

@@ -1,6 +1,7 @@
 /** The record of every push decision (SPEC 3.8), with each device's delivery outcome. */
 import type { ConversationRef, ReasonCode } from '../../core/index.ts';
 import type { Db } from './db.ts';
+import type { ImMessage } from './messages.ts';
 
 export interface TraceDevice {
   device_id: string;
@@ -18,74 +19,63 @@ export interface TraceEntry {
   devices: TraceDevice[];
 }
 
-interface TraceRow {
-  message_id: string;
-  ts: number;
-  conv_id: string;
-  conv_type: ConversationRef['type'];
-  push: number;
-  reason: ReasonCode;
-  devices: string;
-}
-
-/** Decisions kept per user; older ones are pruned now and then. */
-const KEEP_PER_USER = 200;
+/** One decision to record: [username, push, reason, devices]. */
+export type NewTrace = [string, boolean, ReasonCode, TraceDevice[]];
 
 export class TraceRepo {
   private readonly s;
   constructor(db: Db) {
     this.s = {
-      insertMany: db.prepare(
-        `INSERT INTO trace (username, message_id, ts, conv_id, conv_type, push, reason, devices)
-         SELECT j.value->>0, ?, ?, ?, ?, 0, j.value->>1, '[]' FROM json_each(?) j`,
-      ),
+      // Held decisions: one statement per reason over a plain array of names (no per-row JSON parsing).
+      insertHeld: db.prepare(`INSERT OR REPLACE INTO trace (seq, username, push, reason, devices) SELECT ?, value, 0, ?, '[]' FROM json_each(?)`),
+      // Pushes: "username<US>devices-json" strings, split with substr/instr.
       insertPushed: db.prepare(
-        `INSERT INTO trace (username, message_id, ts, conv_id, conv_type, push, reason, devices)
-         SELECT j.value->>0, ?, ?, ?, ?, 1, 'PUSH', j.value->>1 FROM json_each(?) j RETURNING id, username`,
+        `INSERT OR REPLACE INTO trace (seq, username, push, reason, devices)
+         SELECT ?, substr(value, 1, instr(value, char(31)) - 1), 1, 'PUSH', substr(value, instr(value, char(31)) + 1) FROM json_each(?)`,
       ),
-      insert: db.prepare('INSERT INTO trace (username, message_id, ts, conv_id, conv_type, push, reason, devices) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      last: db.prepare('SELECT message_id, ts, conv_id, conv_type, push, reason, devices FROM trace WHERE username = ? ORDER BY id DESC LIMIT ?'),
-      devices: db.prepare('SELECT devices FROM trace WHERE id = ?').pluck(),
-      setDevices: db.prepare('UPDATE trace SET devices = ? WHERE id = ?'),
-      prune: db.prepare('DELETE FROM trace WHERE username = ? AND id <= (SELECT id FROM trace WHERE username = ? ORDER BY id DESC LIMIT 1 OFFSET ?)'),
+      // A user's decisions: messages they received (inbox) or sent, newest first.
+      last: db.prepare(
+        `SELECT t.push, t.reason, t.devices, m.json FROM (
+           SELECT seq FROM (SELECT seq FROM inbox WHERE username = ?1 ORDER BY seq DESC LIMIT ?2)
+           UNION SELECT seq FROM (SELECT seq FROM messages WHERE sender = ?1 ORDER BY seq DESC LIMIT ?2)
+         ) s JOIN trace t ON t.seq = s.seq AND t.username = ?1 JOIN messages m ON m.seq = s.seq
+         ORDER BY s.seq DESC LIMIT ?2`,
+      ),
+      devices: db.prepare('SELECT devices FROM trace WHERE seq = ? AND username = ?').pluck(),
+      setDevices: db.prepare('UPDATE trace SET devices = ? WHERE seq = ? AND username = ?'),
     };
   }
-  /** Records one decision; returns its id so delivery outcomes can be filled in later. */
-  add(username: string, messageId: string, ts: number, conversation: ConversationRef, push: boolean, reason: ReasonCode, devices: TraceDevice[]): number {
-    const id = Number(this.s.insert.run(username, messageId, ts, conversation.id, conversation.type, push ? 1 : 0, reason, JSON.stringify(devices)).lastInsertRowid);
-    if (id % 97 === 0) this.s.prune.run(username, username, KEEP_PER_USER);
-    return id;
-  }
-  /** Records many "no push" decisions about one message in one statement: [username, reason] pairs. */
-  addMany(messageId: string, ts: number, conversation: ConversationRef, rows: readonly [string, ReasonCode][]): void {
-    if (rows.length) this.s.insertMany.run(messageId, ts, conversation.id, conversation.type, JSON.stringify(rows));
-  }
-  /** Records the PUSH decisions about one message in one statement; returns each user's trace id. */
-  addPushed(messageId: string, ts: number, conversation: ConversationRef, rows: readonly [string, TraceDevice[]][]): Map<string, number> {
-    const out = new Map<string, number>();
-    if (!rows.length) return out;
-    const json = JSON.stringify(rows.map(([u, d]) => [u, JSON.stringify(d)]));
-    for (const r of this.s.insertPushed.all(messageId, ts, conversation.id, conversation.type, json) as { id: number; username: string }[]) out.set(r.username, r.id);
-    return out;
+  /** Records every decision about one message (seq) in one statement. */
+  addMany(seq: number, rows: readonly NewTrace[]): void {
+    const held = new Map<ReasonCode, string[]>();
+    const pushed: string[] = [];
+    for (const [u, push, reason, devices] of rows) {
+      if (push) pushed.push(`${u}\u001f${JSON.stringify(devices)}`);
+      else {
+        const list = held.get(reason);
+        if (list) list.push(u);
+        else held.set(reason, [u]);
+      }
+    }
+    for (const [reason, users] of held) this.s.insertHeld.run(seq, reason, JSON.stringify(users));
+    if (pushed.length) this.s.insertPushed.run(seq, JSON.stringify(pushed));
   }
   /** Sets the outcome for one device of a recorded decision. */
-  setResult(traceId: number, deviceId: string, result: string, notifier?: string): void {
-    const raw = this.s.devices.get(traceId) as string | undefined;
+  setResult(username: string, seq: number, deviceId: string, result: string, notifier?: string): void {
+    const raw = this.s.devices.get(seq, username) as string | undefined;
     if (raw === undefined) return;
     const devices = JSON.parse(raw) as TraceDevice[];
     const d = devices.find((x) => x.device_id === deviceId && (notifier === undefined || x.notifier === notifier));
     if (d) d.result = result;
     else devices.push({ device_id: deviceId, ...(notifier ? { notifier } : {}), result });
-    this.s.setDevices.run(JSON.stringify(devices), traceId);
+    this.s.setDevices.run(JSON.stringify(devices), seq, username);
   }
+  /** The user's last `limit` decisions, newest first. */
   last(username: string, limit: number): TraceEntry[] {
-    return (this.s.last.all(username, limit) as TraceRow[]).map((r) => ({
-      messageId: r.message_id,
-      ts: r.ts,
-      conversation: { id: r.conv_id, type: r.conv_type },
-      push: r.push === 1,
-      reason: r.reason,
-      devices: JSON.parse(r.devices) as TraceDevice[],
-    }));
+    const rows = this.s.last.all({ 1: username, 2: limit }) as { push: number; reason: ReasonCode; devices: string; json: string }[];
+    return rows.map((r) => {
+      const m = JSON.parse(r.json) as ImMessage;
+      return { messageId: m.id, ts: m.ts, conversation: m.conversation, push: r.push === 1, reason: r.reason, devices: JSON.parse(r.devices) as TraceDevice[] };
+    });
   }
 }

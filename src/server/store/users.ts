@@ -43,7 +43,9 @@ export class UsersRepo {
   private readonly s;
   constructor(db: Db) {
     this.s = {
-      get: db.prepare('SELECT username, uuid, nickname, created, offline_count, language FROM users WHERE username = ?'),
+      get: db.prepare(
+        'SELECT u.username, u.uuid, u.nickname, u.created, COALESCE(o.n, 0) AS offline_count, u.language FROM users u LEFT JOIN offline_counts o ON o.username = u.username WHERE u.username = ?',
+      ),
       hash: db.prepare('SELECT password_hash FROM users WHERE username = ?'),
       insert: db.prepare('INSERT INTO users (username, uuid, password_hash, nickname, created) VALUES (?, ?, ?, ?, ?)'),
       insertToken: db.prepare('INSERT INTO tokens (hash, username, expires) VALUES (?, ?, ?)'),
@@ -52,10 +54,15 @@ export class UsersRepo {
       existing: db.prepare('SELECT username FROM users WHERE username IN (SELECT value FROM json_each(?))'),
       nick: db.prepare('SELECT nickname FROM users WHERE username = ?'),
       setLang: db.prepare('UPDATE users SET language = ? WHERE username = ?'),
-      bumpOffline: db.prepare('UPDATE users SET offline_count = offline_count + 1 WHERE username = ? RETURNING offline_count'),
-      bumpMany: db.prepare('UPDATE users SET offline_count = offline_count + 1 WHERE username IN (SELECT value FROM json_each(?))'),
-      info: db.prepare('SELECT username, offline_count, language, nickname FROM users WHERE username IN (SELECT value FROM json_each(?))'),
-      resetOffline: db.prepare('UPDATE users SET offline_count = 0 WHERE username = ?'),
+      bumpOffline: db.prepare('INSERT INTO offline_counts (username, n) VALUES (?, 1) ON CONFLICT(username) DO UPDATE SET n = n + 1 RETURNING n'),
+      bumpMany: db.prepare(
+        'INSERT INTO offline_counts (username, n) SELECT value, 1 FROM json_each(?) WHERE true ON CONFLICT(username) DO UPDATE SET n = n + 1',
+      ),
+      // CROSS JOIN keeps json_each outside: SQLite otherwise may pick the other order (seconds, not ms).
+      info: db.prepare(
+        'SELECT u.username, COALESCE(o.n, 0) AS offline_count, u.language, u.nickname FROM json_each(?) j CROSS JOIN users u ON u.username = j.value LEFT JOIN offline_counts o ON o.username = u.username',
+      ),
+      resetOffline: db.prepare('DELETE FROM offline_counts WHERE username = ?'),
     };
   }
   get(username: string): UserRow | undefined {
@@ -96,7 +103,7 @@ export class UsersRepo {
   }
   /** Counts one more offline message; returns the new count (the badge). */
   bumpOffline(username: string): number {
-    return (this.s.bumpOffline.get(username) as { offline_count: number } | undefined)?.offline_count ?? 0;
+    return (this.s.bumpOffline.get(username) as { n: number } | undefined)?.n ?? 0;
   }
   resetOffline(username: string): void {
     this.s.resetOffline.run(username);
