@@ -67,20 +67,20 @@ export class DeliveryWorker {
     try {
       const { concurrency, pollMs } = this.ctx.config.push;
       const room = concurrency - this.inFlight.size;
-      if (room > 0) {
-        const now = this.ctx.config.now();
-        const rows = this.ctx.deliveries.due(now, room + this.inFlight.size).filter((r) => !this.inFlight.has(r.id)).slice(0, room);
-        for (const row of rows) {
-          this.inFlight.add(row.id);
-          void this.deliver(row).finally(() => {
-            this.inFlight.delete(row.id);
-            this.kick();
-          });
-        }
+      // Full: every finished request kicks the worker again, so no timer is needed.
+      if (room <= 0) return;
+      const now = this.ctx.config.now();
+      const rows = this.ctx.deliveries.due(now, room + this.inFlight.size).filter((r) => !this.inFlight.has(r.id)).slice(0, room);
+      for (const row of rows) {
+        this.inFlight.add(row.id);
+        void this.deliver(row).finally(() => {
+          this.inFlight.delete(row.id);
+          this.kick();
+        });
       }
-      const next = this.ctx.deliveries.nextDue();
-      const wait = next === null ? pollMs : Math.min(pollMs, Math.max(0, next - this.ctx.config.now()));
-      if (this.inFlight.size < concurrency || wait > 0) this.schedule(Math.max(wait, 5));
+      // Everything due now is in flight; wake for the next retry (or poll, as a safety net).
+      const next = this.ctx.deliveries.nextDueAfter(now);
+      this.schedule(next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now)));
     } finally {
       this.pumping = false;
     }

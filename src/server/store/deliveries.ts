@@ -43,7 +43,7 @@ export class DeliveriesRepo {
            (SELECT b.token FROM bindings b WHERE b.username = d.username AND b.device_id = d.device_id AND b.notifier = '${webpushCert.replace(/'/g, "''")}') AS token
          FROM deliveries d JOIN messages m ON m.seq = d.message_seq WHERE d.due <= ? ORDER BY d.due, d.id LIMIT ?`,
       ),
-      next: db.prepare('SELECT MIN(due) FROM deliveries').pluck(),
+      next: db.prepare('SELECT MIN(due) FROM deliveries WHERE due > ?').pluck(),
       done: db.prepare('DELETE FROM deliveries WHERE id = ?'),
       retry: db.prepare('UPDATE deliveries SET attempts = ?, due = ? WHERE id = ?'),
       count: db.prepare('SELECT COUNT(*) FROM deliveries').pluck(),
@@ -65,9 +65,9 @@ export class DeliveriesRepo {
   due(now: number, limit: number): DeliveryRow[] {
     return this.s.due.all(now, limit) as DeliveryRow[];
   }
-  /** The earliest due time in the queue, or null when empty. */
-  nextDue(): number | null {
-    return (this.s.next.get() as number | null) ?? null;
+  /** The earliest due time after `now`, or null when nothing is waiting. */
+  nextDueAfter(now: number): number | null {
+    return (this.s.next.get(now) as number | null) ?? null;
   }
   done(id: number): void {
     this.s.done.run(id);
