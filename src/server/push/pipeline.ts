@@ -95,8 +95,10 @@ export function fanOut(
       }
       const targets = userBindings.filter((b) => decision.devices.includes(b.device_id));
       pushed.push({ user: u, targets });
+      // A stream push goes out in this same call: live if the device's stream is open now.
       traces.push([u, true, 'PUSH', targets.map((b) => ({
-        device_id: b.device_id, notifier: b.notifier, result: certTypes.get(b.notifier) === 'stream' ? 'pending' : 'queued',
+        device_id: b.device_id, notifier: b.notifier,
+        result: certTypes.get(b.notifier) !== 'stream' ? 'queued' : ctx.streams.get(u, b.device_id) ? 'sent' : 'pending',
       }))]);
     }
     ctx.trace.addMany(seq, traces);
@@ -112,7 +114,7 @@ export function fanOut(
       for (const b of targets) {
         if (certTypes.get(b.notifier) === 'stream') {
           const payload = buildPushPayload({ message, receiver: user, senderNickname, preferredLanguage: language, badge });
-          if (deliverToStream(ctx, user, b.device_id, payload, seq, now) === 'sent') ctx.trace.setResult(user, seq, b.device_id, 'sent', b.notifier);
+          deliverToStream(ctx, user, b.device_id, payload, seq, now);
         } else {
           rows.push([user, b.device_id, badge, language]);
           queued++;

@@ -30,7 +30,8 @@ const MIGRATIONS: readonly string[] = [
     duration_until INTEGER NOT NULL, updated INTEGER NOT NULL,
     PRIMARY KEY (username, scope, conv_id)
   ) WITHOUT ROWID;
-  CREATE INDEX conv_settings_conv ON conv_settings(scope, conv_id);
+  -- Covering: a group's settings are read from the index alone.
+  CREATE INDEX conv_settings_conv ON conv_settings(scope, conv_id, username, type, duration_until);
   CREATE TABLE bindings (
     username TEXT NOT NULL, device_id TEXT NOT NULL, notifier TEXT NOT NULL, token TEXT NOT NULL,
     updated INTEGER NOT NULL, PRIMARY KEY (username, device_id, notifier)
@@ -49,12 +50,16 @@ const MIGRATIONS: readonly string[] = [
   CREATE TABLE device_inbox (
     username TEXT NOT NULL, resource TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (username, resource, seq)
   ) WITHOUT ROWID;
-  -- One decision per (message, recipient), keyed message first so a group's decisions append
-  -- at the end of the tree; a user's decisions are found through inbox (and messages.sender).
+  -- Push decisions: one row per (message, recipient) that got a push, keyed message first so a
+  -- group's rows append at the end of the tree; the decisions that sent nothing are kept as one
+  -- row per (message, reason) listing the users (a 10,000-member group writes a few rows, not
+  -- thousands). A user's decisions are found through inbox and messages.sender.
   CREATE TABLE trace (
     seq INTEGER NOT NULL, username TEXT NOT NULL, push INTEGER NOT NULL, reason TEXT NOT NULL, devices TEXT NOT NULL,
     PRIMARY KEY (seq, username)
   ) WITHOUT ROWID;
+  CREATE TABLE trace_held (seq INTEGER NOT NULL, reason TEXT NOT NULL, users TEXT NOT NULL);
+  CREATE INDEX trace_held_seq ON trace_held(seq);
   -- Small rows: the payload is built at send time from the stored message, the token read from
   -- the binding then (so a re-bound device gets its new token and an unbound one nothing).
   CREATE TABLE deliveries (

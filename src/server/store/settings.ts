@@ -50,7 +50,7 @@ export class SettingsRepo {
       convMany: db.prepare(
         'SELECT c.* FROM json_each(?) j CROSS JOIN conv_settings c ON c.username = j.value AND c.scope = ? AND c.conv_id = ?',
       ),
-      convAll: db.prepare('SELECT * FROM conv_settings WHERE scope = ? AND conv_id = ?'),
+      convAll: db.prepare('SELECT username, scope, conv_id, type, duration_until FROM conv_settings WHERE scope = ? AND conv_id = ?'),
       convOfUser: db.prepare('SELECT * FROM conv_settings WHERE username = ? AND scope = ? AND conv_id IN (SELECT value FROM json_each(?))'),
       putConv: db.prepare(
         `INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)

@@ -26,20 +26,20 @@ export class TraceRepo {
   private readonly s;
   constructor(db: Db) {
     this.s = {
-      // Held decisions: one statement per reason over a plain array of names (no per-row JSON parsing).
-      insertHeld: db.prepare(`INSERT OR REPLACE INTO trace (seq, username, push, reason, devices) SELECT ?, value, 0, ?, '[]' FROM json_each(?)`),
-      // Pushes: "username<US>devices-json" strings, split with substr/instr.
-      insertPushed: db.prepare(
-        `INSERT OR REPLACE INTO trace (seq, username, push, reason, devices)
-         SELECT ?, substr(value, 1, instr(value, char(31)) - 1), 1, 'PUSH', substr(value, instr(value, char(31)) + 1) FROM json_each(?)`,
-      ),
+      // Held decisions: one row per reason holding the JSON array of names.
+      insertHeld: db.prepare('INSERT INTO trace_held (seq, reason, users) VALUES (?, ?, ?)'),
+      insertPushed: db.prepare(`INSERT OR REPLACE INTO trace (seq, username, push, reason, devices) VALUES (?, ?, 1, 'PUSH', ?)`),
       // A user's decisions: messages they received (inbox) or sent, newest first.
+      // Names are [a-z0-9_.-], so the quoted name matches exactly inside the JSON array.
       last: db.prepare(
-        `SELECT t.push, t.reason, t.devices, m.json FROM (
-           SELECT seq FROM (SELECT seq FROM inbox WHERE username = ?1 ORDER BY seq DESC LIMIT ?2)
-           UNION SELECT seq FROM (SELECT seq FROM messages WHERE sender = ?1 ORDER BY seq DESC LIMIT ?2)
-         ) s JOIN trace t ON t.seq = s.seq AND t.username = ?1 JOIN messages m ON m.seq = s.seq
-         ORDER BY s.seq DESC LIMIT ?2`,
+        `SELECT * FROM (
+           SELECT s.seq, COALESCE(t.push, 0) AS push, COALESCE(t.devices, '[]') AS devices, m.json,
+             COALESCE(t.reason, (SELECT h.reason FROM trace_held h WHERE h.seq = s.seq AND instr(h.users, '"' || ?1 || '"') > 0)) AS reason
+           FROM (
+             SELECT seq FROM (SELECT seq FROM inbox WHERE username = ?1 ORDER BY seq DESC LIMIT ?2)
+             UNION SELECT seq FROM (SELECT seq FROM messages WHERE sender = ?1 ORDER BY seq DESC LIMIT ?2)
+           ) s LEFT JOIN trace t ON t.seq = s.seq AND t.username = ?1 JOIN messages m ON m.seq = s.seq
+         ) WHERE reason IS NOT NULL ORDER BY seq DESC LIMIT ?2`,
       ),
       devices: db.prepare('SELECT devices FROM trace WHERE seq = ? AND username = ?').pluck(),
       setDevices: db.prepare('UPDATE trace SET devices = ? WHERE seq = ? AND username = ?'),
@@ -48,9 +48,8 @@ export class TraceRepo {
   /** Records every decision about one message (seq) in one statement. */
   addMany(seq: number, rows: readonly NewTrace[]): void {
     const held = new Map<ReasonCode, string[]>();
-    const pushed: string[] = [];
     for (const [u, push, reason, devices] of rows) {
-      if (push) pushed.push(`${u}\u001f${JSON.stringify(devices)}`);
+      if (push) this.s.insertPushed.run(seq, u, JSON.stringify(devices));
       else {
         const list = held.get(reason);
         if (list) list.push(u);
@@ -58,7 +57,6 @@ export class TraceRepo {
       }
     }
     for (const [reason, users] of held) this.s.insertHeld.run(seq, reason, JSON.stringify(users));
-    if (pushed.length) this.s.insertPushed.run(seq, JSON.stringify(pushed));
   }
   /** Sets the outcome for one device of a recorded decision. */
   setResult(username: string, seq: number, deviceId: string, result: string, notifier?: string): void {
