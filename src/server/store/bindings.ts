@@ -1,5 +1,5 @@
 /** Push bindings (device, certificate, token) and the devices a user has used. */
-import type { Db } from './db.ts';
+import { type Db, parseRows } from './db.ts';
 
 export interface BindingRow {
   username: string;
@@ -32,7 +32,10 @@ export class BindingsRepo {
       del: db.prepare('DELETE FROM bindings WHERE username = ? AND device_id = ? AND notifier = ?'),
       delToken: db.prepare('DELETE FROM bindings WHERE username = ? AND device_id = ? AND notifier = ? AND token = ?'),
       of: db.prepare('SELECT username, device_id, notifier, token FROM bindings WHERE username = ? ORDER BY device_id, notifier'),
-      many: db.prepare('SELECT b.username, b.device_id, b.notifier FROM json_each(?) j CROSS JOIN bindings b ON b.username = j.value'),
+      many: db.prepare(
+        `SELECT json_group_array(json_object('username', b.username, 'device_id', b.device_id, 'notifier', b.notifier))
+         FROM json_each(?) j CROSS JOIN bindings b ON b.username = j.value`,
+      ).pluck(),
       refsOf: db.prepare('SELECT username, device_id, notifier FROM bindings WHERE username = ?'),
       kickedMany: db.prepare('SELECT d.username, d.resource, d.kicked FROM json_each(?) j CROSS JOIN devices d ON d.username = j.value WHERE d.kicked = 1'),
       kickedOf: db.prepare('SELECT username, resource, kicked FROM devices WHERE kicked = 1 AND username = ?'),
@@ -64,7 +67,7 @@ export class BindingsRepo {
   }
   /** Bindings (without tokens) of many users, one query. */
   many(usernames: readonly string[]): BindingRef[] {
-    return this.s.many.all(JSON.stringify(usernames)) as BindingRef[];
+    return parseRows<BindingRef>(this.s.many.get(JSON.stringify(usernames)));
   }
   refsOf(username: string): BindingRef[] {
     return this.s.refsOf.all(username) as BindingRef[];

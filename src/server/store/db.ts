@@ -21,6 +21,14 @@ export function openDb(dataDir: string): Db {
   return db;
 }
 
+/**
+ * Big batched reads come back as ONE JSON array built by SQLite (json_group_array) and parsed by
+ * V8: about twice as fast here as letting better-sqlite3 build thousands of row objects.
+ */
+export function parseRows<T>(json: unknown): T[] {
+  return typeof json === 'string' ? (JSON.parse(json) as T[]) : [];
+}
+
 /** The JSON text of a list, for `IN (SELECT value FROM json_each(?))`. */
 export function jsonList(values: readonly string[]): string {
   return JSON.stringify(values);

@@ -1,6 +1,6 @@
 /** App-level and per-conversation push settings, read one at a time or in batches for a group. */
 import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationSettingsPatch, RemindType, WireScope } from '../../core/index.ts';
-import type { Db } from './db.ts';
+import { type Db, parseRows } from './db.ts';
 
 interface AppRow {
   username: string;
@@ -40,7 +40,11 @@ export class SettingsRepo {
     this.s = {
       app: db.prepare('SELECT * FROM app_settings WHERE username = ?'),
       appRaw: db.prepare('SELECT time_zone FROM app_settings WHERE username = ?'),
-      appMany: db.prepare('SELECT a.* FROM json_each(?) j CROSS JOIN app_settings a ON a.username = j.value'),
+      appMany: db.prepare(
+        `SELECT json_group_array(json_object('username', a.username, 'type', a.type, 'window_start', a.window_start,
+           'window_end', a.window_end, 'duration_until', a.duration_until, 'time_zone', a.time_zone))
+         FROM json_each(?) j CROSS JOIN app_settings a ON a.username = j.value`,
+      ).pluck(),
       putApp: db.prepare(
         `INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(username) DO UPDATE SET type = excluded.type, window_start = excluded.window_start,
@@ -50,7 +54,10 @@ export class SettingsRepo {
       convMany: db.prepare(
         'SELECT c.* FROM json_each(?) j CROSS JOIN conv_settings c ON c.username = j.value AND c.scope = ? AND c.conv_id = ?',
       ),
-      convAll: db.prepare('SELECT username, scope, conv_id, type, duration_until FROM conv_settings WHERE scope = ? AND conv_id = ?'),
+      convAll: db.prepare(
+        `SELECT json_group_array(json_object('username', username, 'scope', scope, 'conv_id', conv_id, 'type', type, 'duration_until', duration_until))
+         FROM conv_settings WHERE scope = ? AND conv_id = ?`,
+      ).pluck(),
       convOfUser: db.prepare('SELECT * FROM conv_settings WHERE username = ? AND scope = ? AND conv_id IN (SELECT value FROM json_each(?))'),
       putConv: db.prepare(
         `INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)
@@ -70,7 +77,7 @@ export class SettingsRepo {
 
   /** App settings of many users; users without a row get the defaults. */
   appMany(usernames: readonly string[]): Map<string, AppSettings> {
-    const rows = this.s.appMany.all(JSON.stringify(usernames)) as AppRow[];
+    const rows = parseRows<AppRow>(this.s.appMany.get(JSON.stringify(usernames)));
     return new Map(rows.map((r) => [r.username, appFromRow(r, this.defaultZone)]));
   }
 
@@ -96,7 +103,7 @@ export class SettingsRepo {
     // filtering here beats one lookup per recipient.
     if (usernames.length > 200) {
       const wanted = new Set(usernames);
-      const rows = (this.s.convAll.all(scope, id) as ConvRow[]).filter((r) => wanted.has(r.username));
+      const rows = parseRows<ConvRow>(this.s.convAll.get(scope, id)).filter((r) => wanted.has(r.username));
       return new Map(rows.map((r) => [r.username, convFromRow(r)]));
     }
     const rows = this.s.convMany.all(JSON.stringify(usernames), scope, id) as ConvRow[];

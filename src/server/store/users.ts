@@ -1,6 +1,6 @@
 /** Users and access tokens. Passwords are scrypt hashes; tokens are stored as sha256 only. */
 import { createHash, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
-import type { Db } from './db.ts';
+import { type Db, parseRows } from './db.ts';
 
 export interface UserRow {
   username: string;
@@ -60,8 +60,9 @@ export class UsersRepo {
       ),
       // CROSS JOIN keeps json_each outside: SQLite otherwise may pick the other order (seconds, not ms).
       info: db.prepare(
-        'SELECT u.username, COALESCE(o.n, 0) AS offline_count, u.language, u.nickname FROM json_each(?) j CROSS JOIN users u ON u.username = j.value LEFT JOIN offline_counts o ON o.username = u.username',
-      ),
+        `SELECT json_group_array(json_object('username', u.username, 'offline_count', COALESCE(o.n, 0), 'language', u.language, 'nickname', u.nickname))
+         FROM json_each(?) j CROSS JOIN users u ON u.username = j.value LEFT JOIN offline_counts o ON o.username = u.username`,
+      ).pluck(),
       resetOffline: db.prepare('DELETE FROM offline_counts WHERE username = ?'),
     };
   }
@@ -114,7 +115,7 @@ export class UsersRepo {
   }
   /** Offline counts and languages of many users at once. */
   pushInfo(usernames: readonly string[]): Map<string, { offline: number; language: string; nickname: string }> {
-    const rows = this.s.info.all(JSON.stringify(usernames)) as { username: string; offline_count: number; language: string; nickname: string }[];
+    const rows = parseRows<{ username: string; offline_count: number; language: string; nickname: string }>(this.s.info.get(JSON.stringify(usernames)));
     return new Map(rows.map((r) => [r.username, { offline: r.offline_count, language: r.language, nickname: r.nickname }]));
   }
 }
