@@ -103,7 +103,12 @@ export class DeliveryWorker {
       outcome = await this.sender.send(sub.value, JSON.stringify(payload), topicFor(message.conversation));
     }
     if (this.stopped && outcome.status === 0) return; // shutting down: the row stays for the next start
-    this.record(row, outcome);
+    try {
+      this.record(row, outcome);
+    } catch (err) {
+      // Only when the database closed under a late answer: the row stays and is sent again next start.
+      if (!this.stopped) throw err;
+    }
   }
 
   /** Applies SPEC 4's rules to one answer: done, binding removed, retried later, or given up. */
