@@ -56,13 +56,13 @@ function mapFastifyError(err: FastifyError): { code: ErrorCode; description: str
 /** Builds the server on the config's data folder (created and migrated if needed). */
 export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   const ctx = createContext(config);
-  const demoGroupId = config.demo ? seedDemo(ctx) : undefined;
+  const demoGroupId = config.demo ? await seedDemo(ctx) : undefined;
   const app = Fastify({
     logger: config.logger === false ? false : { level: typeof config.logger === 'object' ? config.logger.level : 'info', redact: { paths: REDACT, censor: '[redacted]' } },
     bodyLimit: 2 * 1024 * 1024,
     forceCloseConnections: true,
     // Ids are up to 128 characters; longer path segments get our envelope, not the router's.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     // Errors the router raises before any route runs (bad percent-encoding, over-long segments).
     frameworkErrors: (err, _req, reply) => {
       const description = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long: ids are at most 128 characters' : `the URL is not valid: ${err.message}`;

@@ -6,9 +6,9 @@ import type { ImMessage } from '../../src/server/store/messages.ts';
 import { tempDir } from './helpers.ts';
 
 let ctx: Context;
-beforeEach(() => {
+beforeEach(async () => {
   ctx = createContext(makeConfig({ dataDir: tempDir() }));
-  for (const u of ['bo', 'bob', 'bobby', 'sam']) ctx.users.create(u, u, u, Date.now());
+  for (const u of ['bo', 'bob', 'bobby', 'sam']) await ctx.users.create(u, u, u, Date.now());
 });
 afterEach(() => ctx.db.close());
 

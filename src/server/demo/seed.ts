@@ -9,9 +9,9 @@ export const DEMO_USERS = [
 export const DEMO_GROUP = 'Demo group';
 
 /** Creates what is missing; returns the demo group id. */
-export function seedDemo(ctx: Context): string {
+export async function seedDemo(ctx: Context): Promise<string> {
   const now = ctx.config.now();
-  for (const u of DEMO_USERS) if (!ctx.users.get(u.username)) ctx.users.create(u.username, u.username, u.nickname, now);
+  for (const u of DEMO_USERS) if (!ctx.users.get(u.username)) await ctx.users.create(u.username, u.username, u.nickname, now);
   const existing = ctx.groups.findByName('group', DEMO_GROUP);
   if (existing) return existing.id;
   return ctx.groups.create('group', DEMO_GROUP, 'alice', DEMO_USERS.map((u) => u.username), now).id;

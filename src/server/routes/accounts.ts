@@ -33,8 +33,9 @@ export function accountRoutes(app: FastifyInstance, ctx: Context): void {
     const now = ctx.config.now();
     const ttl = body.ttl ?? DEFAULT_TOKEN_TTL_S;
     if (body.grant_type === 'password') {
+      const passwordOk = await ctx.users.checkPassword(body.username, body.password);
       const user = ctx.users.get(body.username);
-      if (!user || !ctx.users.checkPassword(body.username, body.password))
+      if (!user || !passwordOk)
         throw new ApiError('auth_bad_access_token', 'Wrong username or password.');
       const t = ctx.users.issueToken(user.username, ttl, now);
       return reply.send({ access_token: t.token, expires_in: ttl, user: userEntity(user) });
@@ -48,7 +49,7 @@ export function accountRoutes(app: FastifyInstance, ctx: Context): void {
   app.post('/users', async (req, reply) => {
     if (!ctx.config.openRegistration) requireApp(ctx, req);
     const body = must(parseWith(registerBodySchema, req.body));
-    const created = ctx.users.create(body.username, body.password, body.nickname ?? body.username, ctx.config.now());
+    const created = await ctx.users.create(body.username, body.password, body.nickname ?? body.username, ctx.config.now());
     if (!created) throw new ApiError('duplicate_unique_property_exists', `username "${body.username}" is taken: choose another name.`);
     return ok(ctx, req, reply, 'post', undefined, { entities: [userEntity(created)] });
   });

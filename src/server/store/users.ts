@@ -1,5 +1,5 @@
 /** Users and access tokens. Passwords are scrypt hashes; tokens are stored as sha256 only. */
-import { createHash, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 import { type Db, parseRows } from './db.ts';
 
 export interface UserRow {
@@ -18,20 +18,26 @@ export interface TokenOwner {
 }
 
 const SCRYPT_N = 16384;
+const UNKNOWN_USER_HASH = `scrypt$${SCRYPT_N}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`;
+
+/** scrypt off the event loop (it takes tens of ms: a sign-in must not stall every socket). */
+function scryptAsync(password: string, salt: Buffer, length: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, length, opts, (err, key) => (err ? reject(err) : resolve(key))));
+}
 
 /** scrypt$N$salt$hash, all base64url. */
-export function hashPassword(password: string): string {
+export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N: SCRYPT_N });
+  const hash = await scryptAsync(password, salt, 32, { N: SCRYPT_N });
   return `scrypt$${SCRYPT_N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
 /** Constant-time check of a password against its stored hash. */
-export function verifyPassword(password: string, stored: string): boolean {
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [kind, n, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !n || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
   return timingSafeEqual(expected, actual);
 }
 
@@ -69,15 +75,20 @@ export class UsersRepo {
   get(username: string): UserRow | undefined {
     return this.s.get.get(username) as UserRow | undefined;
   }
-  /** Creates a user; false when the name is taken. */
-  create(username: string, password: string, nickname: string, now: number): UserRow | undefined {
+  /** Creates a user; undefined when the name is taken. */
+  async create(username: string, password: string, nickname: string, now: number): Promise<UserRow | undefined> {
     if (this.get(username)) return undefined;
-    this.s.insert.run(username, randomUUID(), hashPassword(password), nickname, now);
+    const hash = await hashPassword(password);
+    // Checked again after the await: another request may have taken the name meanwhile.
+    if (this.get(username)) return undefined;
+    this.s.insert.run(username, randomUUID(), hash, nickname, now);
     return this.get(username);
   }
-  checkPassword(username: string, password: string): boolean {
+  async checkPassword(username: string, password: string): Promise<boolean> {
     const row = this.s.hash.get(username) as { password_hash: string } | undefined;
-    return row ? verifyPassword(password, row.password_hash) : false;
+    // An unknown name costs the same scrypt as a wrong password, so timing does not reveal who exists.
+    const ok = await verifyPassword(password, row?.password_hash ?? UNKNOWN_USER_HASH);
+    return row !== undefined && ok;
   }
   /** Issues a random token valid for `ttlSeconds`; only its hash is stored. */
   issueToken(username: string | null, ttlSeconds: number, now: number): { token: string; expires: number } {
