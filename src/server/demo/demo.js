@@ -89,6 +89,7 @@ function onMessage(msg) {
 }
 
 function connect() {
+  let kicked = false;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${base}/ws`;
   socket = new WebSocket(url);
   socket.onopen = () => socket.send(JSON.stringify({ op: 'auth', token: session.token, resource }));
@@ -98,11 +99,15 @@ function connect() {
     else if (frame.op === 'msg') {
       onMessage(frame.msg);
       socket.send(JSON.stringify({ op: 'ack', id: frame.msg.id }));
-    } else if (frame.op === 'kicked') setStatus(`Disconnected: ${frame.reason}`);
+    } else if (frame.op === 'kicked') {
+      // A kicked device stays offline (no automatic reconnect) until the person reloads the page.
+      kicked = true;
+      setStatus(`Disconnected: ${frame.reason}. Reload the page to connect again.`);
+    }
     else if (frame.op === 'error') setStatus(frame.error_description);
   };
   socket.onclose = () => {
-    if (session && socket) { setStatus('Offline — reconnecting…'); setTimeout(() => session && connect(), 2000); }
+    if (session && socket && !kicked) { setStatus('Offline — reconnecting…'); setTimeout(() => session && connect(), 2000); }
   };
 }
 
