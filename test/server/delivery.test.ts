@@ -99,6 +99,8 @@ describe('stream channel (SPEC 4)', () => {
     const again = await connectStream(s, tokens.xia!, 'x-ext');
     const resent = [await again.next((f) => f.op === 'push'), await again.next((f) => f.op === 'push')];
     expect(resent.map((f) => (f.push as { m: string }).m)).toEqual([id2, id3]);
+    // id3 was kept as a small row while the stream was away; its payload is built on reconnect.
+    expect(resent[1]!.push).toMatchObject({ m: id3, t: 'xia', f: 'sam', body: 'while away', badge: 3, conversation: { id: 'sam', type: 'singleChat' } });
     again.send('{"op":"ack"}');
     expect(await again.next((f) => f.op === 'error')).toMatchObject({ error: 'illegal_argument', error_description: expect.stringContaining('frame.m') });
     again.send('[');

@@ -107,14 +107,18 @@ export function fanOut(
     const info = ctx.users.pushInfo(pushed.map((p) => p.user));
     const senderNickname = ctx.users.nickname(message.from);
     const rows: NewDelivery[] = [];
+    const streamRows: NewDelivery[] = [];
     for (const { user, targets } of pushed) {
       pushes++;
       const badge = info.get(user)?.offline ?? 0;
       const language = info.get(user)?.language ?? '';
       for (const b of targets) {
         if (certTypes.get(b.notifier) === 'stream') {
-          const payload = buildPushPayload({ message, receiver: user, senderNickname, preferredLanguage: language, badge });
-          deliverToStream(ctx, user, b.device_id, payload, seq, now);
+          // Connected: build and send now. Not connected: keep a small row, built when it reconnects.
+          if (ctx.streams.get(user, b.device_id)) {
+            const payload = buildPushPayload({ message, receiver: user, senderNickname, preferredLanguage: language, badge });
+            deliverToStream(ctx, user, b.device_id, payload, seq, now);
+          } else streamRows.push([user, b.device_id, badge, language]);
         } else {
           rows.push([user, b.device_id, badge, language]);
           queued++;
@@ -122,13 +126,18 @@ export function fanOut(
       }
     }
     ctx.deliveries.enqueueMany(seq, rows, now);
+    ctx.deliveries.streamPutMany(message.id, seq, streamRows, now);
   })();
   return { decisions: recipients.length, pushes, queued };
 }
 
+const NO_DEVICES: readonly DeviceState[] = Object.freeze([]);
+
 /** A user's devices as `decide()` sees them: known resources and bound device ids, with live presence. */
-function deviceStates(ctx: Context, user: string, known: readonly DeviceRow[] | undefined, bindings: readonly BindingRef[]): DeviceState[] {
+function deviceStates(ctx: Context, user: string, known: readonly DeviceRow[] | undefined, bindings: readonly BindingRef[]): readonly DeviceState[] {
   const online = ctx.im.connections(user);
+  // Most members of a big group: nothing bound, kicked or connected.
+  if (!known && bindings.length === 0 && online.size === 0) return NO_DEVICES;
   const out = new Map<string, DeviceState>();
   for (const d of known ?? []) out.set(d.resource, { resource: d.resource, status: online.has(d.resource) ? 'online' : d.kicked ? 'kicked' : 'offline', bound: false });
   for (const b of bindings) {

@@ -10,6 +10,7 @@ import type { Context } from '../context.ts';
 import type { ApiError } from '../errors.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
+import { pendingStreamPushes } from '../push/stream.ts';
 import { callerOfToken } from './http.ts';
 import { AUTH_TIMEOUT_MS, readFrame } from './ws-frames.ts';
 
@@ -46,8 +47,7 @@ export function streamSocketRoutes(app: FastifyInstance, ctx: Context): void {
           if (old) old.close(4002, 'replaced by a newer stream for this device');
           sendFrame(socket, { op: 'ready', device_id: session.device });
           const now = ctx.config.now();
-          for (const p of ctx.deliveries.streamPending(session.user, session.device, now))
-            sendFrame(socket, { op: 'push', push: JSON.parse(p.payload) as unknown });
+          for (const push of pendingStreamPushes(ctx, session.user, session.device, now)) sendFrame(socket, { op: 'push', push });
           return;
         }
         if (!session) return void sendFrame(socket, { op: 'error', error: 'unauthorized', error_description: 'send {"op":"auth","token","device_id"} first' });

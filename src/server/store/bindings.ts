@@ -38,6 +38,7 @@ export class BindingsRepo {
       ).pluck(),
       refsOf: db.prepare('SELECT username, device_id, notifier FROM bindings WHERE username = ?'),
       kickedMany: db.prepare('SELECT d.username, d.resource, d.kicked FROM json_each(?) j CROSS JOIN devices d ON d.username = j.value WHERE d.kicked = 1'),
+      kickedAll: db.prepare('SELECT username, resource, kicked FROM devices WHERE kicked = 1'),
       kickedOf: db.prepare('SELECT username, resource, kicked FROM devices WHERE kicked = 1 AND username = ?'),
       devMany: db.prepare('SELECT username, resource, kicked FROM devices WHERE username IN (SELECT value FROM json_each(?))'),
       devOf: db.prepare('SELECT username, resource, kicked FROM devices WHERE username = ?'),
@@ -74,6 +75,12 @@ export class BindingsRepo {
   }
   /** Kicked devices of many users (the only stored device state a decision needs; presence is live). */
   kickedMany(usernames: readonly string[]): DeviceRow[] {
+    // Kicked devices are few: for a big group, reading them all (partial index) and filtering
+    // here beats one lookup per member.
+    if (usernames.length > 200) {
+      const wanted = new Set(usernames);
+      return (this.s.kickedAll.all() as DeviceRow[]).filter((d) => wanted.has(d.username));
+    }
     return this.s.kickedMany.all(JSON.stringify(usernames)) as DeviceRow[];
   }
   kickedOf(username: string): DeviceRow[] {

@@ -23,7 +23,11 @@ export type NewDelivery = [string, string, number, string];
 export interface StreamPushRow {
   message_id: string;
   message_seq: number;
-  payload: string;
+  /** The payload, or null when it is built at send time from `message` with badge and language. */
+  payload: string | null;
+  badge: number;
+  language: string;
+  message: string | null;
 }
 
 /** Unacknowledged stream pushes are kept this long (SPEC 4). */
@@ -50,8 +54,14 @@ export class DeliveriesRepo {
       streamPut: db.prepare(
         'INSERT OR REPLACE INTO stream_pushes (username, device_id, message_id, message_seq, payload, created) VALUES (?, ?, ?, ?, ?, ?)',
       ),
+      streamPutMany: db.prepare(
+        `INSERT OR REPLACE INTO stream_pushes (username, device_id, message_id, message_seq, payload, badge, language, created)
+         SELECT j.value->>0, j.value->>1, ?, ?, NULL, j.value->>2, j.value->>3, ? FROM json_each(?) j`,
+      ),
       streamPending: db.prepare(
-        'SELECT message_id, message_seq, payload FROM stream_pushes WHERE username = ? AND device_id = ? AND created > ? ORDER BY created, rowid',
+        `SELECT s.message_id, s.message_seq, s.payload, s.badge, s.language, m.json AS message
+         FROM stream_pushes s LEFT JOIN messages m ON m.seq = s.message_seq AND s.payload IS NULL
+         WHERE s.username = ? AND s.device_id = ? AND s.created > ? ORDER BY s.created, s.rowid`,
       ),
       streamAck: db.prepare('DELETE FROM stream_pushes WHERE username = ? AND device_id = ? AND message_id = ? RETURNING message_seq').pluck(),
       streamPurge: db.prepare('DELETE FROM stream_pushes WHERE created <= ?'),
@@ -80,6 +90,10 @@ export class DeliveriesRepo {
   }
   streamPut(username: string, deviceId: string, messageId: string, messageSeq: number, payload: string, now: number): void {
     this.s.streamPut.run(username, deviceId, messageId, messageSeq, payload, now);
+  }
+  /** Keeps pushes of one message for stream devices that are not connected: [username, deviceId, badge, language]. */
+  streamPutMany(messageId: string, messageSeq: number, rows: readonly NewDelivery[], now: number): void {
+    if (rows.length) this.s.streamPutMany.run(messageId, messageSeq, now, JSON.stringify(rows));
   }
   /** Pushes the device has not acked, from the last 24 h, oldest first. */
   streamPending(username: string, deviceId: string, now: number): StreamPushRow[] {

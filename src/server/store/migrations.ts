@@ -40,6 +40,7 @@ const MIGRATIONS: readonly string[] = [
     username TEXT NOT NULL, resource TEXT NOT NULL, kicked INTEGER NOT NULL DEFAULT 0,
     last_seen INTEGER NOT NULL, PRIMARY KEY (username, resource)
   ) WITHOUT ROWID;
+  CREATE INDEX devices_kicked ON devices(username) WHERE kicked = 1;
   CREATE TABLE messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, sender TEXT NOT NULL, json TEXT NOT NULL, ts INTEGER NOT NULL
   );
@@ -68,9 +69,11 @@ const MIGRATIONS: readonly string[] = [
     attempts INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL, created INTEGER NOT NULL
   );
   CREATE INDEX deliveries_due ON deliveries(due);
+  -- payload NULL: built when sent, from the message (message_seq) with this badge and language.
   CREATE TABLE stream_pushes (
     username TEXT NOT NULL, device_id TEXT NOT NULL, message_id TEXT NOT NULL, message_seq INTEGER NOT NULL,
-    payload TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (username, device_id, message_id)
+    payload TEXT, badge INTEGER NOT NULL DEFAULT 0, language TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL,
+    PRIMARY KEY (username, device_id, message_id)
   );
   CREATE INDEX stream_pushes_created ON stream_pushes(created);
   `,
