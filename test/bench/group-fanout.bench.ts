@@ -16,7 +16,7 @@ import { fanOut, loadBatched, type RecipientData } from '../../src/server/push/p
 import type { ImMessage } from '../../src/server/store/messages.ts';
 
 const MEMBERS = 10_000;
-const RUNS = 5;
+const RUNS = 9;
 
 function seed(ctx: Context): { groupId: string; members: string[] } {
   const members = Array.from({ length: MEMBERS }, (_, i) => `member${i}`);
@@ -105,8 +105,9 @@ export default async function groupFanout(): Promise<void> {
     const mb = median(batched);
     const mp = median(baseline);
     console.log(`decisions per message: ${result.decisions}, pushes: ${result.pushes}, Web Push rows queued: ${result.queued} (baseline queued ${queuedBase})`);
-    console.log(`batched (one query per concern):  median ${mb.toFixed(1)} ms over ${RUNS} runs  [${batched.map((x) => x.toFixed(0)).join(', ')}]  target < 100 ms: ${mb < 100 ? 'met' : 'MISSED'}`);
-    console.log(`baseline (queries per member):    median ${mp.toFixed(1)} ms over ${RUNS} runs  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`);
+    const min = (xs: number[]) => Math.min(...xs).toFixed(1);
+    console.log(`batched (one query per concern):  median ${mb.toFixed(1)} ms, best ${min(batched)} ms over ${RUNS} runs  [${batched.map((x) => x.toFixed(0)).join(', ')}]  target < 100 ms: ${mb < 100 ? 'met' : 'MISSED'}`);
+    console.log(`baseline (queries per member):    median ${mp.toFixed(1)} ms, best ${min(baseline)} ms over ${RUNS} runs  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`);
     console.log(`ratio baseline / batched: ${(mp / mb).toFixed(2)}x`);
     ctx.db.close();
   } finally {

@@ -138,6 +138,12 @@ function deviceStates(ctx: Context, user: string, known: readonly DeviceRow[] | 
   const online = ctx.im.connections(user);
   // Most members of a big group: nothing bound, kicked or connected.
   if (!known && bindings.length === 0 && online.size === 0) return NO_DEVICES;
+  // Next most common: bound devices, none kicked or connected (no map needed).
+  if (!known && online.size === 0) {
+    const list: DeviceState[] = [];
+    for (const b of bindings) if (!list.some((d) => d.resource === b.device_id)) list.push({ resource: b.device_id, status: 'offline', bound: true });
+    return list;
+  }
   const out = new Map<string, DeviceState>();
   for (const d of known ?? []) out.set(d.resource, { resource: d.resource, status: online.has(d.resource) ? 'online' : d.kicked ? 'kicked' : 'offline', bound: false });
   for (const b of bindings) {
