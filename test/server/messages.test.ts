@@ -131,6 +131,14 @@ describe('the IM connection (SPEC 3.7)', () => {
     await bad.closed;
   });
 
+  it('answers a plain HTTP request to a WebSocket endpoint with a 400 saying how to connect', async () => {
+    for (const path of ['/ws', '/push/stream']) {
+      const r = await call(s.base, 'GET', path);
+      expect(r.status).toBe(400);
+      expect(r.json.error_description).toContain('WebSocket');
+    }
+  });
+
   it('closes a connection that stops answering pings (two missed), making the device offline', async () => {
     const c = await connectIm(s, alice, 'sleepy');
     expect(s.server.ctx.im.resources('alice').has('sleepy')).toBe(true);

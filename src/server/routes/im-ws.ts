@@ -11,10 +11,10 @@ import { ApiError } from '../errors.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
 import { callerOfToken } from './http.ts';
-import { AUTH_TIMEOUT_MS, readFrame } from './ws-frames.ts';
+import { AUTH_TIMEOUT_MS, notUpgraded, readFrame } from './ws-frames.ts';
 
 export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
-  app.get('/ws', { websocket: true }, (socket: WebSocket) => {
+  app.route({ method: 'GET', url: '/ws', handler: notUpgraded, wsHandler: (socket: WebSocket) => {
     let session: { user: string; resource: string } | undefined;
     const stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
     const authTimer = setTimeout(() => {
@@ -75,5 +75,5 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
       }
     });
     socket.on('error', () => socket.terminate());
-  });
+  } });
 }

@@ -12,10 +12,10 @@ import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
 import { pendingStreamPushes } from '../push/stream.ts';
 import { callerOfToken } from './http.ts';
-import { AUTH_TIMEOUT_MS, readFrame } from './ws-frames.ts';
+import { AUTH_TIMEOUT_MS, notUpgraded, readFrame } from './ws-frames.ts';
 
 export function streamSocketRoutes(app: FastifyInstance, ctx: Context): void {
-  app.get('/push/stream', { websocket: true }, (socket: WebSocket) => {
+  app.route({ method: 'GET', url: '/push/stream', handler: notUpgraded, wsHandler: (socket: WebSocket) => {
     let session: { user: string; device: string } | undefined;
     const stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
     const authTimer = setTimeout(() => {
@@ -64,5 +64,5 @@ export function streamSocketRoutes(app: FastifyInstance, ctx: Context): void {
       if (session) ctx.streams.remove(session.user, session.device, socket);
     });
     socket.on('error', () => socket.terminate());
-  });
+  } });
 }

@@ -2,6 +2,7 @@
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { describeFieldErrors, parseWith } from '../../core/index.ts';
+import { ApiError } from '../errors.ts';
 import { sendFrame } from '../presence/hub.ts';
 
 /** Parses one text frame with a core schema, answering `{"op":"error"}` when it does not fit. */
@@ -18,6 +19,11 @@ export function readFrame<S extends z.ZodType>(socket: WebSocket, raw: unknown, 
   if (r.ok) return r.value;
   sendFrame(socket, { op: 'error', error: 'illegal_argument', error_description: describeFieldErrors(r.errors) });
   return undefined;
+}
+
+/** A plain HTTP request to a WebSocket endpoint: say how to connect instead of an empty 404. */
+export async function notUpgraded(): Promise<never> {
+  throw new ApiError('illegal_argument', 'This is a WebSocket endpoint: connect with a WebSocket client (ws:// or wss://) and send an auth frame first.');
 }
 
 /** Time a socket has to send its auth frame. */
