@@ -58,7 +58,11 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   const ctx = createContext(config);
   const demoGroupId = config.demo ? await seedDemo(ctx) : undefined;
   const app = Fastify({
-    logger: config.logger === false ? false : { level: typeof config.logger === 'object' ? config.logger.level : 'info', redact: { paths: REDACT, censor: '[redacted]' } },
+    logger: config.logger === false ? false : {
+      level: typeof config.logger === 'object' ? config.logger.level : 'info',
+      redact: { paths: REDACT, censor: '[redacted]' },
+      ...(typeof config.logger === 'object' && config.logger.stream ? { stream: config.logger.stream } : {}),
+    },
     bodyLimit: 2 * 1024 * 1024,
     forceCloseConnections: true,
     // Ids are up to 128 characters; longer path segments get our envelope, not the router's.
@@ -71,7 +75,7 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   });
   // Every body is JSON; a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser('text/plain');
-  const worker = new DeliveryWorker(ctx);
+  const worker = new DeliveryWorker(ctx, app.log);
   ctx.wake = () => worker.kick();
 
   // CORS: bearer tokens, no cookies, so any origin (the extension's pages) may call.

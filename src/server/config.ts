@@ -4,7 +4,7 @@ import { parseAppKey, parseTimeZone, PUSH_POLICIES, type PushPolicy } from '../c
 
 export interface PushDeliveryConfig {
   /** Trusted CA (PEM) for push services, e.g. a test service's self-signed certificate. */
-  ca?: string | Buffer;
+  ca?: string | Buffer | (string | Buffer)[];
   /** An agent to use instead of the keep-alive one built from `ca`. */
   agent?: Agent;
   /** Per-request timeout. */
@@ -39,8 +39,8 @@ export interface ServerConfig {
   /** IM connection ping interval (SPEC 3.7: 25 s); two missed pongs close it. */
   heartbeatMs: number;
   push: PushDeliveryConfig;
-  /** false, or pino options. Tests pass false. */
-  logger: boolean | { level: string };
+  /** false, or the log level and (for tests) where the JSON lines go instead of stdout. Tests pass false. */
+  logger: boolean | { level: string; stream?: { write(line: string): void } };
   /** The clock; injected by tests. */
   now: () => number;
 }

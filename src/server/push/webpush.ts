@@ -32,7 +32,7 @@ export class WebPushSender {
   constructor(
     private readonly vapid: VapidKeys,
     private readonly subject: string,
-    private readonly opts: { agent?: Agent; ca?: string | Buffer; timeoutMs: number; allowPrivate: boolean; now: () => number },
+    private readonly opts: { agent?: Agent; ca?: string | Buffer | (string | Buffer)[]; timeoutMs: number; allowPrivate: boolean; now: () => number },
   ) {
     this.agent = opts.agent ?? new Agent({ keepAlive: true, maxSockets: 32, ...(opts.ca ? { ca: opts.ca } : {}) });
   }

@@ -3,6 +3,7 @@
  * concurrency, and records each outcome. Rows survive a restart; a row in flight when the
  * process dies is sent again (at least once — the extension shows a message id once).
  */
+import type { FastifyBaseLogger } from 'fastify';
 import { buildPushPayload, parseWebPushSubscription } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import type { DeliveryRow } from '../store/deliveries.ts';
@@ -18,6 +19,15 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** The push service's origin from a stored subscription, for logs; '' when unreadable. */
+function originOf(token: string | null): string {
+  try {
+    return new URL((JSON.parse(token ?? '') as { endpoint: string }).endpoint).origin;
+  } catch {
+    return '';
+  }
+}
+
 export class DeliveryWorker {
   readonly sender: WebPushSender;
   private readonly inFlight = new Set<number>();
@@ -25,7 +35,8 @@ export class DeliveryWorker {
   private stopped = false;
   private pumping = false;
 
-  constructor(private readonly ctx: Context) {
+  /** `log` hears about pushes that failed (never tokens, endpoints' paths or message text). */
+  constructor(private readonly ctx: Context, private readonly log?: FastifyBaseLogger) {
     const p = ctx.config.push;
     this.sender = new WebPushSender(ctx.vapid, ctx.config.vapidSubject, {
       ...(p.agent ? { agent: p.agent } : {}),
@@ -116,7 +127,11 @@ export class DeliveryWorker {
     const { ctx } = this;
     const p = ctx.config.push;
     const now = ctx.config.now();
-    const set = (result: string) => ctx.trace.setResult(row.username, row.message_seq, row.device_id, result, 'webpush');
+    const set = (result: string) => {
+      ctx.trace.setResult(row.username, row.message_seq, row.device_id, result, 'webpush');
+      // Only the service's origin: an endpoint's path is the device's capability, like its keys.
+      if (!result.startsWith('sent')) this.log?.warn({ user: row.username, device: row.device_id, seq: row.message_seq, service: originOf(row.token), result }, 'web push not delivered');
+    };
     const notifier = ctx.certificates.find((c) => c.type === 'webpush')?.name ?? 'webpush';
     if (o.status >= 200 && o.status < 300) {
       ctx.deliveries.done(row.id);
