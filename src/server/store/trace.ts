@@ -28,7 +28,10 @@ export class TraceRepo {
     this.s = {
       // Held decisions: one row per reason holding the JSON array of names.
       insertHeld: db.prepare('INSERT INTO trace_held (seq, reason, users) VALUES (?, ?, ?)'),
-      insertPushed: db.prepare(`INSERT OR REPLACE INTO trace (seq, username, push, reason, devices) VALUES (?, ?, 1, 'PUSH', ?)`),
+      // Pushed decisions: one statement for all of them ([username, devices] pairs; `->` keeps devices as JSON text).
+      insertPushedMany: db.prepare(
+        `INSERT OR REPLACE INTO trace (seq, username, push, reason, devices) SELECT ?, j.value->>0, 1, 'PUSH', j.value->1 FROM json_each(?) j`,
+      ),
       // A user's decisions: messages they received (inbox) or sent, newest first.
       // Names are [a-z0-9_.-], so the quoted name matches exactly inside the JSON array.
       last: db.prepare(
@@ -48,14 +51,17 @@ export class TraceRepo {
   /** Records every decision about one message (seq) in one statement. */
   addMany(seq: number, rows: readonly NewTrace[]): void {
     const held = new Map<ReasonCode, string[]>();
+    const pushed: [string, TraceDevice[]][] = [];
     for (const [u, push, reason, devices] of rows) {
-      if (push) this.s.insertPushed.run(seq, u, JSON.stringify(devices));
+      if (push) pushed.push([u, devices]);
       else {
         const list = held.get(reason);
         if (list) list.push(u);
         else held.set(reason, [u]);
       }
     }
+    // One statement for a big group's thousands of pushes, instead of one per user.
+    if (pushed.length) this.s.insertPushedMany.run(seq, JSON.stringify(pushed));
     for (const [reason, users] of held) this.s.insertHeld.run(seq, reason, JSON.stringify(users));
   }
   /** Sets the outcome for one device of a recorded decision. */
