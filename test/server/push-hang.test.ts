@@ -111,3 +111,55 @@ describe('a push service that never answers', () => {
     await eventually(async () => ((await result('gus', after))?.startsWith('sent') ? true : undefined), 5000, 'the last push traced as sent');
   }, 30_000);
 });
+
+describe('many pushes to a service that never answers', () => {
+  it('wait out its rest without holding the slots, so a healthy service behind them is not held up', async () => {
+    // Two slots; six pushes to the silent service are queued before the healthy ones.
+    const t = await startTestServer({
+      push: { ca: [svc.ca, silent.ca], timeoutMs: TIMEOUT_MS, maxAttempts: 2, backoffBaseMs: 100, concurrency: 2, pollMs: 20 } as never,
+    });
+    try {
+      svc.expectVapidKey(t.server.ctx.vapid.publicKey);
+      const quiet = ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'];
+      await register(t, 'pat', 'ray', ...quiet);
+      const tok: Record<string, string> = {};
+      for (const u of ['pat', 'ray', ...quiet]) tok[u] = await signIn(t, u);
+      const bindTo = async (user: string, endpoint?: string) => {
+        const sub = svc.createSubscription();
+        const subscription = endpoint ? { ...sub, endpoint } : sub;
+        const r = await call(t.base, 'PUT', `/users/${user}/push/binding`, {
+          token: tok[user], body: { device_id: `${user}-web`, device_token: JSON.stringify(subscription), notifier_name: 'webpush' },
+        });
+        expect(r.status).toBe(200);
+        return subscription.endpoint;
+      };
+      for (const u of quiet) await bindTo(u, `${silent.origin}/push/many-${u}`);
+      const good = await bindTo('ray');
+      const held = await send(t, tok.pat!, 'users', quiet, 'nobody hears this');
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await send(t, tok.pat!, 'users', ['ray'], `healthy ${i}`))['ray']!);
+      for (const id of ids) await svc.waitFor((p) => p.endpoint === good && p.payload?.m === id, 4 * TIMEOUT_MS + 5000);
+      // Only the two first requests ever reached the silent service before the healthy pushes went:
+      // the other four waited out its rest instead of each holding a slot for a whole timeout.
+      const hits = () => quiet.reduce((n, u) => n + silent.hits(`/push/many-${u}`), 0);
+      expect(hits()).toBe(2);
+      const resultOf = async (user: string, id: string) => {
+        const r = await call<{ data: { messageId: string; devices: { result: string }[] }[] }>(t.base, 'GET', `/users/${user}/notification/trace`, { token: tok[user] });
+        return r.json.data.find((x) => x.messageId === id)?.devices[0]?.result;
+      };
+      const waiting = await Promise.all(quiet.slice(2).map((u) => resultOf(u, held[u]!)));
+      for (const r of waiting) expect(r).toMatch(new RegExp(`^retrying \\(${silent.origin.replace(/[.:/]/g, '\\$&')} is not answering, attempt 1 of 2`));
+      // All six are given up in the end, and nothing is left in the queue.
+      for (const u of quiet) {
+        const final = await eventually(async () => {
+          const r = await resultOf(u, held[u]!);
+          return r?.startsWith('failed') ? r : undefined;
+        }, 6 * TIMEOUT_MS + 5000, `${u}'s push to be given up`);
+        expect(final).toMatch(/after 2 attempts$/);
+      }
+      expect(t.server.ctx.deliveries.count()).toBe(0);
+    } finally {
+      await t.close();
+    }
+  }, 40_000);
+});

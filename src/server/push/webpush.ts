@@ -18,6 +18,8 @@ export interface SendOutcome {
   status: number;
   retryAfter?: string;
   error?: string;
+  /** The request went out but no answer came back (timeout, refused, reset): the service, not the subscription. */
+  unanswered?: true;
 }
 
 const JWT_LIFETIME_S = 12 * 3600;
@@ -82,7 +84,7 @@ export class WebPushSender {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.opts.timeoutMs} ms`)));
-      req.on('error', (err) => resolve({ status: 0, error: err.message }));
+      req.on('error', (err) => resolve({ status: 0, error: err.message, unanswered: true }));
       req.end(body);
     });
   }

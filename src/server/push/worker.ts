@@ -31,6 +31,12 @@ function originOf(token: string | null): string {
 export class DeliveryWorker {
   readonly sender: WebPushSender;
   private readonly inFlight = new Set<number>();
+  /**
+   * Push services (origins) that just gave no answer at all, until when their other rows wait
+   * (each wait counts as an attempt) instead of each holding a slot for the whole timeout:
+   * one dead service must not stall every other service's pushes.
+   */
+  private readonly resting = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private pumping = false;
@@ -77,17 +83,31 @@ export class DeliveryWorker {
     this.pumping = true;
     try {
       const { concurrency, pollMs } = this.ctx.config.push;
-      const room = concurrency - this.inFlight.size;
+      let room = concurrency - this.inFlight.size;
       // Full: every finished request kicks the worker again, so no timer is needed.
       if (room <= 0) return;
       const now = this.ctx.config.now();
-      const rows = this.ctx.deliveries.due(now, room + this.inFlight.size).filter((r) => !this.inFlight.has(r.id)).slice(0, room);
-      for (const row of rows) {
-        this.inFlight.add(row.id);
-        void this.deliver(row).finally(() => {
-          this.inFlight.delete(row.id);
-          this.kick();
-        });
+      // Rows for a push service that just failed to answer wait without a request (see `resting`),
+      // so a few more batches are read to fill the room with everyone else's pushes.
+      for (let batch = 0; batch < 8 && room > 0; batch++) {
+        const rows = this.ctx.deliveries.due(now, room + this.inFlight.size).filter((r) => !this.inFlight.has(r.id)).slice(0, room);
+        let waited = 0;
+        for (const row of rows) {
+          const origin = originOf(row.token);
+          const until = this.resting.get(origin);
+          if (until !== undefined && until > now) {
+            this.record(row, { status: 0, error: `${origin} is not answering` }, until);
+            waited++;
+            continue;
+          }
+          room--;
+          this.inFlight.add(row.id);
+          void this.deliver(row).finally(() => {
+            this.inFlight.delete(row.id);
+            this.kick();
+          });
+        }
+        if (waited === 0) break;
       }
       // Everything due now is in flight; wake for the next retry (or poll, as a safety net).
       const next = this.ctx.deliveries.nextDueAfter(now);
@@ -122,18 +142,23 @@ export class DeliveryWorker {
     }
   }
 
-  /** Applies SPEC 4's rules to one answer: done, binding removed, retried later, or given up. */
-  private record(row: DeliveryRow, o: SendOutcome): void {
+  /**
+   * Applies SPEC 4's rules to one answer: done, binding removed, retried later, or given up.
+   * `restingUntil`: no request was made because the service is resting until then.
+   */
+  private record(row: DeliveryRow, o: SendOutcome, restingUntil?: number): void {
     const { ctx } = this;
     const p = ctx.config.push;
     const now = ctx.config.now();
     const set = (result: string) => {
       ctx.trace.setResult(row.username, row.message_seq, row.device_id, result, 'webpush');
       // Only the service's origin: an endpoint's path is the device's capability, like its keys.
-      if (!result.startsWith('sent')) this.log?.warn({ user: row.username, device: row.device_id, seq: row.message_seq, service: originOf(row.token), result }, 'web push not delivered');
+      if (!result.startsWith('sent') && restingUntil === undefined) this.log?.warn({ user: row.username, device: row.device_id, seq: row.message_seq, service: originOf(row.token), result }, 'web push not delivered');
     };
     const notifier = ctx.certificates.find((c) => c.type === 'webpush')?.name ?? 'webpush';
+    const origin = originOf(row.token);
     if (o.status >= 200 && o.status < 300) {
+      this.resting.delete(origin);
       ctx.deliveries.done(row.id);
       return set(`sent (HTTP ${o.status})`);
     }
@@ -149,13 +174,15 @@ export class DeliveryWorker {
       ctx.deliveries.done(row.id);
       return set(`failed (${what})`);
     }
+    const backoff = Math.min(p.backoffMaxMs, p.backoffBaseMs * 2 ** (attempts - 1));
+    const asked = retryAfterMs(o.retryAfter, now);
+    const delay = restingUntil !== undefined ? restingUntil - now : asked !== undefined ? Math.min(p.retryAfterMaxMs, Math.max(asked, 0)) : backoff;
+    // No answer at all (timeout, refused, reset): the service rests as long as this row waits.
+    if (o.unanswered && origin !== '') this.resting.set(origin, Math.max(this.resting.get(origin) ?? 0, now + delay));
     if (attempts >= p.maxAttempts) {
       ctx.deliveries.done(row.id);
       return set(`failed (${what}) after ${attempts} attempts`);
     }
-    const backoff = Math.min(p.backoffMaxMs, p.backoffBaseMs * 2 ** (attempts - 1));
-    const asked = retryAfterMs(o.retryAfter, now);
-    const delay = asked !== undefined ? Math.min(p.retryAfterMaxMs, Math.max(asked, 0)) : backoff;
     ctx.deliveries.retry(row.id, attempts, now + delay);
     set(`retrying (${what}, attempt ${attempts} of ${p.maxAttempts}, next in ${delay} ms)`);
   }
