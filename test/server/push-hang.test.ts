@@ -51,8 +51,8 @@ beforeAll(async () => {
     push: { ca: [svc.ca, silent.ca], timeoutMs: TIMEOUT_MS, maxAttempts: 2, backoffBaseMs: 100, concurrency: 4, pollMs: 20 } as never,
   });
   svc.expectVapidKey(s.server.ctx.vapid.publicKey);
-  await register(s, 'ann', 'hal', 'ida', 'gus');
-  for (const u of ['ann', 'hal', 'ida', 'gus']) tokens[u] = await signIn(s, u);
+  await register(s, 'ann', 'hal', 'gus');
+  for (const u of ['ann', 'hal', 'gus']) tokens[u] = await signIn(s, u);
 }, 20_000);
 afterAll(async () => {
   await s.close();
@@ -79,30 +79,26 @@ async function result(user: string, id: string): Promise<string | undefined> {
 describe('a push service that never answers', () => {
   it('times out, retries with backoff, gives up with a trace, and does not hold up other pushes', async () => {
     await bind('hal', `${silent.origin}/push/hal`);
-    await bind('ida', `${silent.origin}/push/ida`);
     const good = await bind('gus');
     const halId = (await send(s, tokens.ann!, 'users', ['hal'], 'into the void'))['hal']!;
-    const idaId = (await send(s, tokens.ann!, 'users', ['ida'], 'into the void too'))['ida']!;
-    await eventually(() => (silent.hits('/push/hal') && silent.hits('/push/ida') ? true : undefined), 5000, 'both silent requests');
+    await eventually(() => (silent.hits('/push/hal') ? true : undefined), 5000, 'the silent request');
 
-    // While both silent requests hang, five pushes to a healthy service all arrive.
+    // While the silent request hangs, five pushes to a healthy service all arrive.
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await send(s, tokens.ann!, 'users', ['gus'], `hello ${i}`))['gus']!);
     for (const id of ids) await svc.waitFor((p) => p.endpoint === good && p.payload?.m === id, 5000);
-    // ...within the first attempts' lifetime: no retry has happened yet, both are still open.
-    expect(silent.open()).toBe(2);
-    expect(silent.hits('/push/hal') + silent.hits('/push/ida')).toBe(2);
+    // ...within the first attempt's lifetime: no retry has happened yet, it is still open.
+    expect(silent.open()).toBe(1);
+    expect(silent.hits('/push/hal')).toBe(1);
     expect(await result('hal', halId)).toBe('queued');
 
-    // The hanging ones: each attempt timed out, retried once, then given up.
-    for (const [user, id] of [['hal', halId], ['ida', idaId]] as const) {
-      const final = await eventually(async () => {
-        const r = await result(user, id);
-        return r?.startsWith('failed') ? r : undefined;
-      }, 4 * TIMEOUT_MS + 5000, `${user}'s push to be given up`);
-      expect(final).toBe(`failed (no answer within ${TIMEOUT_MS} ms) after 2 attempts`);
-      expect(silent.hits(`/push/${user}`)).toBe(2);
-    }
+    // The hanging one: each attempt timed out, retried once after the backoff, then given up.
+    const final = await eventually(async () => {
+      const r = await result('hal', halId);
+      return r?.startsWith('failed') ? r : undefined;
+    }, 4 * TIMEOUT_MS + 5000, "hal's push to be given up");
+    expect(final).toBe(`failed (no answer within ${TIMEOUT_MS} ms) after 2 attempts`);
+    expect(silent.hits('/push/hal')).toBe(2);
     expect(s.server.ctx.deliveries.count()).toBe(0);
     // The binding stays (a silent service is not a "gone" subscription), and the worker still works.
     expect((await call<{ data: unknown[] }>(s.base, 'GET', '/users/hal/push/binding', { token: tokens.hal })).json.data).toHaveLength(1);

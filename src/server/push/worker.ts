@@ -89,10 +89,14 @@ export class DeliveryWorker {
       const now = this.ctx.config.now();
       // Rows for a push service that just failed to answer wait without a request (see `resting`),
       // so a few more batches are read to fill the room with everyone else's pushes.
+      let more = false;
       for (let batch = 0; batch < 8 && room > 0; batch++) {
-        const rows = this.ctx.deliveries.due(now, room + this.inFlight.size).filter((r) => !this.inFlight.has(r.id)).slice(0, room);
+        // After a batch with waiting rows, read wider: a dead service may have thousands queued.
+        const size = batch === 0 ? room : Math.max(room, 64);
+        const rows = this.ctx.deliveries.due(now, size + this.inFlight.size).filter((r) => !this.inFlight.has(r.id)).slice(0, size);
         let waited = 0;
         for (const row of rows) {
+          if (room === 0) break;
           const origin = originOf(row.token);
           const until = this.resting.get(origin);
           if (until !== undefined && until > now) {
@@ -107,11 +111,13 @@ export class DeliveryWorker {
             this.kick();
           });
         }
-        if (waited === 0) break;
+        more = waited > 0;
+        if (!more) break;
       }
       // Everything due now is in flight; wake for the next retry (or poll, as a safety net).
       const next = this.ctx.deliveries.nextDueAfter(now);
-      this.schedule(next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now)));
+      // Stopped reading after 8 batches of waiting rows: come back at once for the rest.
+      this.schedule(more && room > 0 ? 0 : next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now)));
     } finally {
       this.pumping = false;
     }
