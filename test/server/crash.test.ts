@@ -4,7 +4,7 @@
  * reaches the recipient.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { call, tempDir, WsClient } from './helpers.ts';
 
@@ -16,7 +16,9 @@ afterAll(() => {
 
 /** Starts the server child and resolves with its base URL once it prints the ready line. */
 function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/server/main.ts', '--port', '0', '--data', dataDir, '--demo'], {
+  // node itself runs the server (tsx only as a loader): SIGKILL must hit the server process,
+  // not a wrapper that would leave the real server running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', '0', '--data', dataDir, '--demo'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const READY = /listening on (http:\/\/[^\s]+)/;
 
 export interface ServerOptions {
@@ -47,10 +46,11 @@ export class ServerProcess {
   async start(): Promise<string> {
     if (this.child) throw new Error('server already running');
     const args = [
-      'src/server/main.ts', '--port', String(this.port), '--host', '127.0.0.1', '--data', this.dataDir,
+      '--import', 'tsx', 'src/server/main.ts', '--port', String(this.port), '--host', '127.0.0.1', '--data', this.dataDir,
       '--demo', '--allow-private-push-endpoints', ...(this.opts.extraArgs ?? []),
     ];
-    const child = spawn(TSX, args, {
+    // node runs the server itself (tsx only as a loader), so a kill reaches the server, not a wrapper.
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...this.opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
