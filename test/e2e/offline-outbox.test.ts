@@ -25,6 +25,12 @@ describe.skipIf(!hasChromium)('changes made while the server is down', () => {
     const port = e2e.server.port;
     await e2e.server.stop();
 
+    // With the server gone, a freshly opened popup still renders the cached status at once.
+    const cached = await openPopup(e2e);
+    await cached.locator('#app-mode-ALL:checked').waitFor({ timeout: 5_000 });
+    expect(await cached.getByTestId('account').textContent()).toContain('alice');
+    await cached.close();
+
     // Two changes, in order: NONE then AT. Only AT may be left at the end.
     // The radios are controlled: the choice shows once the background has taken it.
     await popup.locator('#app-mode-NONE').click();

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasChromium, warnIfNoChromium } from './support/chromium.ts';
 import { openChatPage } from './support/demo-chat.ts';
-import { signInFromOptions, useE2E } from './support/fixture.ts';
+import { signInFromOptions, useE2E, waitForBadge } from './support/fixture.ts';
 import { clickContextMenu, shownNotifications, workerStatus } from './support/hooks.ts';
 import { msg } from './support/messages.ts';
 import { sendText, traceOf } from './support/rest.ts';
@@ -60,6 +60,26 @@ describe.skipIf(!hasChromium)('pushes reach the browser through the stream', () 
     const next = await sendText(e2e.bob, ALICE, `second ${Date.now()}`);
     await waitFor('the second notification', async () => (await shownIds()).includes(next));
     expect((await shownIds()).filter((n) => n === id)).toHaveLength(1);
+
+    // The badge shows the offline-message count the last push carried: the server's own count.
+    const counts = await e2e.alice.request<Record<string, number>>({ method: 'GET', path: '/users/alice/offline_msg_count', idempotent: true });
+    const count = counts.data.alice ?? 0;
+    expect(count).toBeGreaterThanOrEqual(2);
+    await waitForBadge(e2e, `the offline count ${count}`, (b) => b.text === String(count));
+  });
+
+  it('a push the browser delivers to the worker (CDP deliverPushMessage) shows once and updates the badge', async () => {
+    const payload = {
+      v: 1, m: `cdp-${Date.now()}`, t: 'alice', f: 'carol', conversation: { id: 'carol', type: 'singleChat' },
+      title: 'Carol', body: 'delivered by the push service', badge: 42, ts: Date.now(),
+    };
+    await e2e.browser.deliverPush(JSON.stringify(payload));
+    await e2e.browser.deliverPush(JSON.stringify(payload));
+    const shown = await waitFor('the CDP-delivered notification', async () => (await shownNotifications(e2e.browser)).find((n) => n.id === payload.m));
+    expect(shown).toMatchObject({ title: 'Carol', conversation: payload.conversation });
+    expect(shown.body).toContain(payload.body);
+    await waitForBadge(e2e, 'the pushed count 42', (b) => b.text === '42');
+    expect((await shownIds()).filter((n) => n === payload.m)).toHaveLength(1);
   });
 
   it('makes no notification while alice\'s chat page holds an IM connection', async () => {
