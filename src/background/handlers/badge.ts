@@ -1,7 +1,9 @@
 /**
  * The toolbar badge (SPEC 5): quiet → "zZ" with "Quiet until …" tooltip, else "@" for AT,
  * "off" for NONE, or the offline count; "!" when signed out, expired or sync is failing.
- * Computed with core's quietStatus in the settings' own zone, rescheduled at nextChange.
+ * Quiet status is computed with core's quietStatus in the settings' own zone (where the server
+ * evaluates the window); the end of a pause is shown on the browser's clock, which is the one the
+ * person reads. Rescheduled at nextChange.
  */
 import {
   type AppSettings, clockText, localDayNumber, localMinuteOfDay, quietStatus,
@@ -18,6 +20,8 @@ export interface BadgeInput {
   readonly app: AppSettings | null;
   readonly syncFailing: string;
   readonly offlineCount: number;
+  /** The browser's zone, for showing when a pause ends; the settings' zone when absent. */
+  readonly viewZone?: string;
 }
 
 export interface Badge {
@@ -52,12 +56,15 @@ export function computeBadge(input: BadgeInput, now: number): Badge {
     const daily = app.window
       ? t('bgBadgeDailyWindow', [clockText(app.window.start), clockText(app.window.end), zone])
       : '';
+    // With a daily window the end is read in the window's zone, named right after it; a pause
+    // alone ends on the browser's clock.
+    const viewZone = daily ? zone : (input.viewZone ?? zone);
     const title =
       q.quietUntil === null
         ? t('bgBadgeQuietAllDay', [daily || zone])
         : daily
           ? t('bgBadgeQuietUntilDaily', [untilText(q.quietUntil, now, zone), daily])
-          : t('bgBadgeQuietUntil', [untilText(q.quietUntil, now, zone), zone]);
+          : t('bgBadgeQuietUntil', [untilText(q.quietUntil, now, viewZone), viewZone]);
     return { text: 'zZ', title, color: COLOR.quiet, nextChange: q.nextChange };
   }
   if (app.type === 'AT') return { text: '@', title: t('bgBadgeMentionsOnly'), color: COLOR.normal, nextChange: q.nextChange };
@@ -80,6 +87,7 @@ export async function badgeInput(ctx: Ctx): Promise<BadgeInput> {
     app: app ?? null,
     syncFailing: syncError?.retryable ? syncError.message : '',
     offlineCount: offlineCount ?? 0,
+    viewZone: ctx.browser.timeZone(),
   };
 }
 

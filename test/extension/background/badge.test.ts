@@ -33,6 +33,13 @@ describe('computeBadge', () => {
     expect(b.nextChange).toBe(T + 30 * 60_000);
   });
 
+  it('shows when a pause ends on the browser\'s clock, whatever zone the settings carry', () => {
+    const app = { ...DEFAULT_APP_SETTINGS, timeZone: 'UTC', durationUntil: T + 30 * 60_000 };
+    const b = computeBadge(input(app, { viewZone: 'Asia/Tokyo' }), T);
+    // Now is 07:30 in Tokyo; the pause ends at 23:00 UTC = 08:00 the same Tokyo day.
+    expect(b.title).toBe('Quiet until 08:00 (Asia/Tokyo)');
+  });
+
   it('is not quiet for a conversation-only mute (the badge is about the whole app)', () => {
     const b = computeBadge(input(paris({})), T);
     expect(b.text).toBe('');
