@@ -56,12 +56,13 @@ describe.skipIf(!hasChromium)('settings from the extension reach the server', ()
     expect(stored.ignoreDuration).toBeGreaterThanOrEqual(before + HOUR - 1000);
     expect(stored.ignoreDuration).toBeLessThanOrEqual(after + HOUR + 1000);
 
-    const until = clockText(localMinuteOfDay(stored.ignoreDuration, stored.timeZone));
-    const badge = await waitForBadge(e2e, 'zZ', (b) => b.text === 'zZ');
-    expect(badge.title).toContain(until);
-    // The popup's headline names the end time on the browser's clock.
+    // The badge's tooltip and the popup's headline name the end time on the browser's clock.
     const zone = await browserZone();
     const localUntil = clockText(localMinuteOfDay(stored.ignoreDuration, zone));
+    const until = localUntil;
+    const badge = await waitForBadge(e2e, 'zZ', (b) => b.text === 'zZ');
+    expect(badge.title).toContain(until);
+    expect(badge.title).toContain(zone);
     await waitFor(`the popup headline naming ${localUntil}`, async () => (await popup.getByTestId('status-title').textContent())?.includes(localUntil));
 
     await popup.getByRole('button', { name: msg('popupResume'), exact: true }).click();
