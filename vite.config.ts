@@ -4,7 +4,9 @@
  */
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
-import { defineConfig } from 'vite';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
 
 /** Firefox runs the background as a module event page and wants a gecko id. */
@@ -17,16 +19,33 @@ function firefoxManifest(base: typeof manifest): ManifestV3Export {
   } as unknown as ManifestV3Export;
 }
 
+/** assets/ doubles as the README's picture folder; the screenshots are not part of the extension. */
+function dropScreenshots(): Plugin {
+  let outDir = '';
+  return {
+    name: 'drop-screenshots',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      rmSync(resolve(outDir, 'screenshots'), { recursive: true, force: true });
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const firefox = mode === 'firefox';
+  const outDir = firefox ? 'dist-firefox' : 'dist';
   return {
     publicDir: 'assets',
     plugins: [
       preact(),
       crx({ manifest: firefox ? firefoxManifest(manifest) : (manifest as unknown as ManifestV3Export), browser: firefox ? 'firefox' : 'chrome' }),
+      dropScreenshots(),
     ],
     build: {
-      outDir: firefox ? 'dist-firefox' : 'dist',
+      outDir,
       emptyOutDir: true,
       target: 'es2022',
     },

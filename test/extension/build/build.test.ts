@@ -56,6 +56,8 @@ describe('extension build', () => {
     expect(m.host_permissions).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
     expect(m.optional_host_permissions.length).toBeGreaterThan(0);
     expect(m.commands['pause-1h']?.suggested_key?.default).toBeTruthy();
+    // The README's screenshots live in assets/ too, but are no part of the extension.
+    expect(existsSync(join(out, 'screenshots'))).toBe(false);
     // Every __MSG_ key the manifest uses exists in both locales.
     const keys = [...JSON.stringify(m).matchAll(/__MSG_(\w+)__/g)].map((x) => x[1]!);
     for (const locale of ['en', 'zh_CN']) {
