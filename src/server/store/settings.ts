@@ -1,6 +1,12 @@
 /** App-level and per-conversation push settings, read one at a time or in batches for a group. */
 import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationSettingsPatch, RemindType, WireScope } from '../../core/index.ts';
+import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
+
+/** Users whose app settings stay cached (a 10,000-member group fits several times). */
+export const APP_CACHE_USERS = 50_000;
+/** Conversations whose settings stay cached for big fan-outs (each holds only its users with a row). */
+export const CONV_CACHE_CONVERSATIONS = 32;
 
 interface AppRow {
   username: string;
@@ -36,6 +42,10 @@ function convFromRow(r: ConvRow): ConversationSettings {
 
 export class SettingsRepo {
   private readonly s;
+  /** Fan-out reads only: username → settings, or null for "no row" (defaults apply). */
+  private readonly appCache = new BoundedCache<string, AppSettings | null>(APP_CACHE_USERS);
+  /** Fan-out reads only: "scope\u001fid" → every stored row of that conversation, by username. */
+  private readonly convCache = new BoundedCache<string, ReadonlyMap<string, ConversationSettings>>(CONV_CACHE_CONVERSATIONS);
   constructor(db: Db, private readonly defaultZone: string) {
     this.s = {
       app: db.prepare('SELECT * FROM app_settings WHERE username = ?'),
@@ -74,12 +84,25 @@ export class SettingsRepo {
     return appFromRow(this.s.app.get(username) as AppRow | undefined, this.defaultZone);
   }
 
-  /** App settings of many users; users without a row get the defaults. */
+  /** App settings of many users (only those with a row: the others get the defaults); cached. */
   appMany(usernames: readonly string[]): Map<string, AppSettings> {
+    const out = new Map<string, AppSettings>();
+    const missing: string[] = [];
+    for (const u of usernames) {
+      const c = this.appCache.get(u);
+      if (c === undefined) missing.push(u);
+      else if (c !== null) out.set(u, c);
+    }
+    if (missing.length === 0) return out;
     // Positional arrays: SQLite builds them faster than objects with repeated keys.
-    const rows = parseRows<[string, AppRow['type'], number | null, number | null, number, string]>(this.s.appMany.get(JSON.stringify(usernames)));
-    return new Map(rows.map(([username, type, window_start, window_end, duration_until, time_zone]) =>
-      [username, appFromRow({ username, type, window_start, window_end, duration_until, time_zone }, this.defaultZone)]));
+    const rows = parseRows<[string, AppRow['type'], number | null, number | null, number, string]>(this.s.appMany.get(JSON.stringify(missing)));
+    for (const [username, type, window_start, window_end, duration_until, time_zone] of rows) {
+      const settings = Object.freeze(appFromRow({ username, type, window_start, window_end, duration_until, time_zone }, this.defaultZone));
+      out.set(username, settings);
+      this.appCache.set(username, settings);
+    }
+    for (const u of missing) if (!out.has(u)) this.appCache.set(u, null);
+    return out;
   }
 
   /** Applies a validated patch at `now` and returns the new settings. */
@@ -89,7 +112,13 @@ export class SettingsRepo {
     const window = patch.window !== undefined ? patch.window : cur.window;
     const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
     const zone = patch.timeZone ?? storedZone;
-    this.s.putApp.run(username, patch.type ?? cur.type, window?.start ?? null, window?.end ?? null, until, zone);
+    // Dropped before and after: a failed or rolled-back write then only costs a re-read.
+    this.appCache.delete(username);
+    try {
+      this.s.putApp.run(username, patch.type ?? cur.type, window?.start ?? null, window?.end ?? null, until, zone);
+    } finally {
+      this.appCache.delete(username);
+    }
     return this.app(username);
   }
 
@@ -103,9 +132,18 @@ export class SettingsRepo {
     // For many recipients (a group), reading the conversation's settings through its index and
     // filtering here beats one lookup per recipient.
     if (usernames.length > 200) {
-      const wanted = new Set(usernames);
-      const rows = parseRows<ConvRow>(this.s.convAll.get(scope, id)).filter((r) => wanted.has(r.username));
-      return new Map(rows.map((r) => [r.username, convFromRow(r)]));
+      const key = `${scope}\u001f${id}`;
+      let all = this.convCache.get(key);
+      if (!all) {
+        all = new Map(parseRows<ConvRow>(this.s.convAll.get(scope, id)).map((r) => [r.username, Object.freeze(convFromRow(r))]));
+        this.convCache.set(key, all);
+      }
+      const out = new Map<string, ConversationSettings>();
+      for (const u of usernames) {
+        const c = all.get(u);
+        if (c) out.set(u, c);
+      }
+      return out;
     }
     const rows = this.s.convMany.all(JSON.stringify(usernames), scope, id) as ConvRow[];
     return new Map(rows.map((r) => [r.username, convFromRow(r)]));
@@ -122,8 +160,15 @@ export class SettingsRepo {
     const cur = this.conversation(username, scope, id);
     const type = patch.type === undefined ? cur.type ?? null : patch.type;
     const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
-    if (type === null && until <= now) this.s.delConv.run(username, scope, id);
-    else this.s.putConv.run(username, scope, id, type, until, now);
+    // Dropped before and after: a failed or rolled-back write then only costs a re-read.
+    const key = `${scope}\u001f${id}`;
+    this.convCache.delete(key);
+    try {
+      if (type === null && until <= now) this.s.delConv.run(username, scope, id);
+      else this.s.putConv.run(username, scope, id, type, until, now);
+    } finally {
+      this.convCache.delete(key);
+    }
     return this.conversation(username, scope, id);
   }
 
