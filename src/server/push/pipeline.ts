@@ -36,7 +36,7 @@ function groupBy<T>(rows: readonly T[], keyOf: (r: T) => string): Map<string, T[
 export interface RecipientData {
   apps: Map<string, AppSettings>;
   convs: Map<string, ConversationSettings>;
-  bindings: Map<string, BindingRef[]>;
+  bindings: Map<string, readonly BindingRef[]>;
   /** Kicked devices only: online comes from live connections, other unbound devices do not matter. */
   devices: Map<string, DeviceRow[]>;
 }
@@ -48,9 +48,20 @@ export function loadBatched(ctx: Context, message: ImMessage, recipients: readon
   return {
     apps: advanced ? ctx.settings.appMany(recipients) : new Map(),
     convs: advanced ? ctx.settings.conversationMany(scopeOf(conv.type), conv.id, recipients) : new Map(),
-    bindings: groupBy(ctx.bindings.many(recipients).filter((b) => certs.has(b.notifier)), (b) => b.username),
+    bindings: withCertificates(ctx.bindings.many(recipients), certs),
     devices: groupBy(ctx.bindings.kickedMany(recipients), (d) => d.username),
   };
+}
+
+/** Only the bindings to certificates the server has (the lists are shared with the cache: filtered copies, never edited). */
+function withCertificates(byUser: Map<string, readonly BindingRef[]>, certs: ReadonlySet<string>): Map<string, readonly BindingRef[]> {
+  for (const [u, list] of byUser) {
+    if (list.every((b) => certs.has(b.notifier))) continue;
+    const kept = list.filter((b) => certs.has(b.notifier));
+    if (kept.length) byUser.set(u, kept);
+    else byUser.delete(u);
+  }
+  return byUser;
 }
 
 /**

@@ -1,5 +1,10 @@
 /** Push bindings (device, certificate, token) and the devices a user has used. */
+import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
+
+/** Users whose binding list stays cached for fan-outs (a 10,000-member group fits several times). */
+export const BINDINGS_CACHE_USERS = 50_000;
+const NO_BINDINGS: readonly BindingRef[] = Object.freeze([]);
 
 export interface BindingRow {
   username: string;
@@ -23,6 +28,8 @@ export interface DeviceRow {
 
 export class BindingsRepo {
   private readonly s;
+  /** Fan-out reads only: username → that user's bindings (empty when none). */
+  private readonly cache = new BoundedCache<string, readonly BindingRef[]>(BINDINGS_CACHE_USERS);
   constructor(db: Db) {
     this.s = {
       put: db.prepare(
@@ -56,20 +63,55 @@ export class BindingsRepo {
   }
   /** Binds (or with an empty token, unbinds) a device to a certificate. */
   put(username: string, deviceId: string, notifier: string, token: string, now: number): void {
-    if (token === '') this.s.del.run(username, deviceId, notifier);
-    else this.s.put.run(username, deviceId, notifier, token, now);
+    this.uncached(username, () => {
+      if (token === '') this.s.del.run(username, deviceId, notifier);
+      else this.s.put.run(username, deviceId, notifier, token, now);
+    });
   }
   /** Removes a binding only if it still has this token (a newer one may have replaced it). */
   removeIfToken(username: string, deviceId: string, notifier: string, token: string): boolean {
-    return this.s.delToken.run(username, deviceId, notifier, token).changes > 0;
+    return this.uncached(username, () => this.s.delToken.run(username, deviceId, notifier, token).changes > 0);
+  }
+  /** Runs a write to `username`'s bindings with its cache entry dropped before and after (a rolled-back write only costs a re-read). */
+  private uncached<T>(username: string, write: () => T): T {
+    this.cache.delete(username);
+    try {
+      return write();
+    } finally {
+      this.cache.delete(username);
+    }
   }
   of(username: string): BindingRow[] {
     return this.s.of.all(username) as BindingRow[];
   }
-  /** Bindings (without tokens) of many users, one query. */
-  many(usernames: readonly string[]): BindingRef[] {
+  /** Bindings (without tokens) of many users by username (users without any: no entry); cached, one query for the others. */
+  many(usernames: readonly string[]): Map<string, readonly BindingRef[]> {
+    const out = new Map<string, readonly BindingRef[]>();
+    const missing: string[] = [];
+    for (const u of usernames) {
+      const c = this.cache.get(u);
+      if (c === undefined) missing.push(u);
+      else if (c.length) out.set(u, c);
+    }
+    if (missing.length === 0) return out;
     // Positional arrays: SQLite builds them faster than objects with repeated keys.
-    return parseRows<[string, string, string]>(this.s.many.get(JSON.stringify(usernames))).map(([username, device_id, notifier]) => ({ username, device_id, notifier }));
+    const fresh = new Map<string, BindingRef[]>();
+    for (const [username, device_id, notifier] of parseRows<[string, string, string]>(this.s.many.get(JSON.stringify(missing)))) {
+      const ref = Object.freeze({ username, device_id, notifier });
+      const list = fresh.get(username);
+      if (!list) fresh.set(username, [ref]);
+      // A name listed twice comes back twice: keep each binding once.
+      else if (!list.some((b) => b.device_id === device_id && b.notifier === notifier)) list.push(ref);
+    }
+    for (const u of missing) {
+      const list = fresh.get(u);
+      if (list) {
+        Object.freeze(list);
+        out.set(u, list);
+        this.cache.set(u, list);
+      } else this.cache.set(u, NO_BINDINGS);
+    }
+    return out;
   }
   refsOf(username: string): BindingRef[] {
     return this.s.refsOf.all(username) as BindingRef[];
