@@ -2,7 +2,7 @@
  * The protocol map implemented: one function per message of src/shared/protocol.ts, each
  * validating its payload with core before touching anything.
  */
-import { ProtocolError, type ProtocolMap, type StatusView } from '../../shared/protocol.ts';
+import { ProtocolError, type ProtocolMap } from '../../shared/protocol.ts';
 import type { Ctx } from './context.ts';
 import { updateBadge } from './badge.ts';
 import { installMenus } from './menus.ts';
@@ -24,10 +24,6 @@ function field<T>(data: unknown, name: string): T | undefined {
   return typeof data === 'object' && data !== null ? ((data as Record<string, unknown>)[name] as T) : undefined;
 }
 
-async function status(ctx: Ctx): Promise<StatusView> {
-  return buildStatus(ctx);
-}
-
 export const api: Api = {
   async getStatus(ctx, data) {
     const tabUrl = field<unknown>(data, 'tabUrl');
@@ -37,7 +33,7 @@ export const api: Api = {
   },
   async refresh(ctx) {
     await refresh(ctx);
-    return status(ctx);
+    return buildStatus(ctx);
   },
   async signIn(ctx, data) {
     await signIn(ctx, data);
@@ -46,30 +42,30 @@ export const api: Api = {
     // Settings and push registration go on behind; the popup shows progress from the cache.
     refresh(ctx).catch(() => undefined);
     registerPush(ctx).catch(() => undefined);
-    return status(ctx);
+    return buildStatus(ctx);
   },
   async signOut(ctx) {
     await unbindPush(ctx);
     await forgetSession(ctx);
     await updateBadge(ctx);
-    return status(ctx);
+    return buildStatus(ctx);
   },
   async setAppRemindType(ctx, data) {
-    await writeApp(ctx, checkAppOptions({ paramType: 0, remindType: field(data, 'remindType') }) as never);
-    return status(ctx);
+    await writeApp(ctx, checkAppOptions({ paramType: 0, remindType: field(data, 'remindType') }));
+    return buildStatus(ctx);
   },
   async pause(ctx, data) {
-    await writeApp(ctx, checkAppOptions({ paramType: 1, duration: field(data, 'durationMs') }) as never);
-    return status(ctx);
+    await writeApp(ctx, checkAppOptions({ paramType: 1, duration: field(data, 'durationMs') }));
+    return buildStatus(ctx);
   },
   async resume(ctx) {
-    await writeApp(ctx, checkAppOptions({ paramType: 1, duration: 0 }) as never);
-    return status(ctx);
+    await writeApp(ctx, checkAppOptions({ paramType: 1, duration: 0 }));
+    return buildStatus(ctx);
   },
   async setQuietHours(ctx, data) {
     if (typeof data !== 'object' || data === null || !('window' in data)) throw new ProtocolError('invalid_argument', 'window is missing: {start, end} clock times, or null for off', 'window');
-    await writeApp(ctx, checkAppOptions(quietHoursOptions(field(data, 'window'), ctx.browser.timeZone())) as never);
-    return status(ctx);
+    await writeApp(ctx, checkAppOptions(quietHoursOptions(field(data, 'window'), ctx.browser.timeZone())));
+    return buildStatus(ctx);
   },
   getConversation: (ctx, data) => getConversation(ctx, data),
   setConversation: (ctx, data) => writeConversation(ctx, data),
@@ -79,8 +75,8 @@ export const api: Api = {
   },
   async setLanguage(ctx, data) {
     const op = languageOp(field(data, 'language'));
-    await writeLanguage(ctx, op as never);
-    return { language: op.kind === 'language' ? op.language : '' };
+    await writeLanguage(ctx, op);
+    return { language: op.language };
   },
   getPushStatus: (ctx) => pushStatus(ctx),
   sendTestPush: (ctx) => sendTestPush(ctx),

@@ -44,7 +44,7 @@ export async function installMenus(ctx: Ctx): Promise<void> {
 
 /** Pause every push for an hour (menu and keyboard command). */
 export async function pauseOneHour(ctx: Ctx): Promise<void> {
-  await writeApp(ctx, checkAppOptions({ paramType: 1, duration: HOUR }) as never);
+  await writeApp(ctx, checkAppOptions({ paramType: 1, duration: HOUR }));
 }
 
 /** Runs a menu click; returns what it did (for tests and logs), or null when nothing applied. */
@@ -59,7 +59,7 @@ export async function handleMenuClick(
     return id;
   }
   if (id === 'resume') {
-    await writeApp(ctx, checkAppOptions({ paramType: 1, duration: 0 }) as never);
+    await writeApp(ctx, checkAppOptions({ paramType: 1, duration: 0 }));
     return id;
   }
   const item = CHAT_ITEMS[id];

@@ -12,7 +12,7 @@ import type { OutboxEntry, OutboxOp } from './deps.ts';
 import { invalid } from './errors.ts';
 
 /** Checks an app-level SDK `options` object with core; throws invalid_argument. */
-export function checkAppOptions(options: Record<string, unknown>): OutboxOp {
+export function checkAppOptions(options: Record<string, unknown>): Extract<OutboxOp, { kind: 'app' }> {
   const body = optionsToBody(options, 'app');
   if (!body.ok) throw invalid(body.errors);
   return { kind: 'app', options };
@@ -52,7 +52,7 @@ export function conversationOps(args: unknown): { conversation: ConversationRef;
 }
 
 /** Checks a push language code with core (Azure spelling back). */
-export function languageOp(value: unknown): OutboxOp {
+export function languageOp(value: unknown): Extract<OutboxOp, { kind: 'language' }> {
   const r = parseLanguage(value, 'language');
   if (!r.ok) throw invalid(r.errors);
   return { kind: 'language', language: r.value };

@@ -3,19 +3,15 @@
  * tabs, push subscription and WebSocket. The only file (with db.ts) that touches the browser.
  */
 import browser from 'webextension-polyfill';
+import { base64UrlDecode } from '../../core/index.ts';
 import type { BrowserPort, MenuItem, NotificationRequest, SocketLike } from '../handlers/deps.ts';
 import { workerScope } from './sw-types.ts';
 
 /** Action id of the "Mute 1 h" notification button. */
 export const MUTE_ACTION = 'mute1h';
 
-/** The badge colour for each state; kept here because colour is presentation. */
+/** Marks notification ids made by this extension, so clicks on others are ignored. */
 const PREFIX_NOTIFICATION = 'impc:';
-
-function base64UrlToBytes(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
 
 /** Builds the real BrowserPort. */
 export function createBrowserPort(): BrowserPort {
@@ -94,7 +90,7 @@ export function createBrowserPort(): BrowserPort {
       ? {
           async pushSubscribe(vapidPublicKey: string) {
             const pm = scope.registration!.pushManager!;
-            const sub = await pm.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(vapidPublicKey) as BufferSource });
+            const sub = await pm.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlDecode(vapidPublicKey) as BufferSource });
             return sub.toJSON();
           },
         }
