@@ -4,7 +4,8 @@
  * any request is made.
  */
 import {
-  type AppKey, isErrorEnvelope, parseAppKey, type RestRequest, type Result, type SdkMethod, sdkRequests,
+  type AppKey, isErrorEnvelope, parseAppKey, parseWith, type RestRequest, type Result, type SdkMethod, sdkRequests,
+  tokenBodySchema,
 } from '../core/index.ts';
 import { PushClientError } from './errors.ts';
 
@@ -79,10 +80,9 @@ export class PushClient {
   async signIn(params: { username: string; password: string; ttl?: number }): Promise<ClientResult<TokenResponse>> {
     const body: Record<string, unknown> = { grant_type: 'password', username: params?.username, password: params?.password };
     if (params?.ttl !== undefined) body.ttl = params.ttl;
-    if (typeof params?.username !== 'string' || !/^[a-zA-Z0-9_.-]{1,64}$/.test(params.username))
-      throw new PushClientError('invalid_argument', 0, 'illegal_argument', `username ${JSON.stringify(params?.username)}: 1–64 characters of a-z, A-Z, 0-9, "_", "." and "-"`, 'username');
-    if (typeof params.password !== 'string' || params.password === '')
-      throw new PushClientError('invalid_argument', 0, 'illegal_argument', 'password is missing: a non-empty string', 'password');
+    // The server's own schema for this body, so client and server refuse the same things.
+    const checked = parseWith(tokenBodySchema, body);
+    if (!checked.ok) throw PushClientError.fromFieldErrors(checked.errors);
     const res = (await this.send({ method: 'POST', path: '/token', body, idempotent: false }, false)) as unknown as TokenResponse;
     this.setSession(res.access_token, res.user.username);
     return { type: OK, data: res };
