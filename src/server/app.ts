@@ -11,7 +11,6 @@ import { seedDemo } from './demo/seed.ts';
 import { demoRoutes } from './demo/static.ts';
 import { ApiError, type ErrorCode } from './errors.ts';
 import { DeliveryWorker } from './push/worker.ts';
-import { housekeep } from './store/housekeeping.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bindingRoutes } from './routes/bindings.ts';
@@ -33,6 +32,11 @@ export interface ServerApp {
   listen(): Promise<string>;
   /** Stops the worker, closes sockets, the server and the database. */
   close(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM): /ready answers 503, sockets are closed with 1012 so clients
+   * reconnect to another node, claimed deliveries are finished or released, then `close`.
+   */
+  drain(): Promise<void>;
 }
 
 /** What never reaches the logs: credentials, tokens and device tokens (message text is never logged at all). */
@@ -55,7 +59,7 @@ function mapFastifyError(err: FastifyError): { code: ErrorCode; description: str
 
 /** Builds the server on the config's data folder (created and migrated if needed). */
 export async function buildApp(config: ServerConfig): Promise<ServerApp> {
-  const ctx = createContext(config);
+  const ctx = await createContext(config);
   const demoGroupId = config.demo ? await seedDemo(ctx) : undefined;
   const app = Fastify({
     logger: config.logger === false ? false : {
@@ -77,6 +81,9 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   app.removeContentTypeParser('text/plain');
   const worker = new DeliveryWorker(ctx, app.log);
   ctx.wake = () => worker.kick();
+  // Rows queued by another node wake this one's worker too (PostgreSQL NOTIFY).
+  await ctx.store.onDeliveriesQueued?.(() => worker.kick());
+  let draining = false;
 
   // CORS: bearer tokens, no cookies, so any origin (the extension's pages) may call.
   app.addHook('onRequest', async (req, reply) => {
@@ -125,16 +132,35 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   );
   if (config.demo) demoRoutes(app, config.appKey);
 
-  // Clean-up at start and every hour.
-  const tidy = () => {
+  // For load balancers (SPEC 8): /health while the process is up, /ready while it can serve.
+  app.get('/health', async () => ({ ok: true, node: config.nodeId }));
+  app.get('/ready', async (_req, reply) => {
+    const checks: Record<string, string> = {};
+    const probe = async (name: string, fn: () => unknown) => {
+      try {
+        await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())]);
+        checks[name] = 'ok';
+      } catch (e) {
+        checks[name] = (e as Error).message || 'failed';
+      }
+    };
+    await probe(ctx.store.engine, () => ctx.store.ping());
+    if (config.redis) await probe('redis', () => ctx.router.ping());
+    if (draining) checks.node = 'draining: this node is stopping';
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    return reply.code(ready ? 200 : 503).send({ ready, node: config.nodeId, checks });
+  });
+
+  // Clean-up at start and every hour (in a cluster every node does it; the deletes are idempotent).
+  const tidy = async () => {
     try {
-      housekeep(ctx.db, config.now());
+      await ctx.store.housekeep(config.now());
     } catch (err) {
       app.log.error({ err }, 'housekeeping failed');
     }
   };
-  tidy();
-  const tidyTimer = setInterval(tidy, 3600_000);
+  await tidy();
+  const tidyTimer = setInterval(() => void tidy(), 3600_000);
   tidyTimer.unref();
 
   let closed = false;
@@ -143,9 +169,17 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     closed = true;
     clearInterval(tidyTimer);
     await worker.stop();
-    for (const s of [...ctx.im.all(), ...ctx.streams.all()]) s.terminate();
+    for (const s of ctx.router.localSockets()) s.terminate();
     await app.close();
-    ctx.db.close();
+    await ctx.router.close();
+    await ctx.store.close();
+  };
+  const drain = async () => {
+    if (closed) return;
+    draining = true;
+    // 1012 "service restart": clients reconnect, and the load balancer sends them to another node.
+    for (const s of ctx.router.localSockets()) s.close(1012, 'this node is restarting');
+    await close();
   };
 
   return {
@@ -162,5 +196,6 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       return `http://${host}:${port}`;
     },
     close,
+    drain,
   };
 }

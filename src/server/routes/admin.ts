@@ -6,23 +6,27 @@ import { callerOf, must, ok, requireApp } from './http.ts';
 
 export function adminRoutes(app: FastifyInstance, ctx: Context): void {
   app.put('/push/policy', async (req, reply) => {
-    requireApp(ctx, req);
+    await requireApp(ctx, req);
     const body = must(parseWith(policyBodySchema, req.body));
-    ctx.meta.set('policy', body.policy);
+    await ctx.meta.set('policy', body.policy);
+    await ctx.reloadMeta();
+    await ctx.router.invalidate({ meta: true });
     return ok(ctx, req, reply, 'put', { policy: ctx.policy() });
   });
   app.get('/push/policy', async (req, reply) => {
-    callerOf(ctx, req);
+    await callerOf(ctx, req);
     return ok(ctx, req, reply, 'get', { policy: ctx.policy() });
   });
   app.put('/push/features', async (req, reply) => {
-    requireApp(ctx, req);
+    await requireApp(ctx, req);
     const body = must(parseWith(featuresBodySchema, req.body));
-    ctx.meta.set('advanced', String(body.advanced));
+    await ctx.meta.set('advanced', String(body.advanced));
+    await ctx.reloadMeta();
+    await ctx.router.invalidate({ meta: true });
     return ok(ctx, req, reply, 'put', { advanced: ctx.advanced() });
   });
   app.get('/push/features', async (req, reply) => {
-    callerOf(ctx, req);
+    await callerOf(ctx, req);
     return ok(ctx, req, reply, 'get', { advanced: ctx.advanced() });
   });
 }

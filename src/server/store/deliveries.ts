@@ -53,7 +53,7 @@ export class DeliveriesRepo implements DeliveriesPort {
     if (rows.length) this.s.insertMany.run(messageSeq, now, now, JSON.stringify(rows));
   }
   claim(node: string, now: number, limit: number, leaseMs: number): DeliveryRow[] {
-    const ids = this.s.claim.all(node, now, limit, leaseMs) as number[];
+    const ids = this.s.claim.all({ 1: node, 2: now, 3: limit, 4: leaseMs }) as number[];
     return ids.length ? (this.s.rowsOf.all(JSON.stringify(ids)) as DeliveryRow[]) : [];
   }
   release(node: string): number {
@@ -61,7 +61,7 @@ export class DeliveriesRepo implements DeliveriesPort {
   }
   /** The earliest due time after `now`, or null when nothing is waiting. */
   nextDueAfter(now: number): number | null {
-    return (this.s.next.get(now) as number | null) ?? null;
+    return (this.s.next.get({ 1: now }) as number | null) ?? null;
   }
   done(id: number): void {
     this.s.done.run(id);
