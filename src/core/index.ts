@@ -2,6 +2,7 @@
 export * from './model.ts';
 export * from './result.ts';
 export * from './text.ts';
+export * from './json-depth.ts';
 export * from './interval.ts';
 export * from './time-zone.ts';
 export * from './quiet-hours.ts';

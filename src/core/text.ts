@@ -34,3 +34,14 @@ export function cutText(text: string, maxChars: number, maxBytes = Number.POSITI
   }
   return text;
 }
+
+/** The longest grapheme-aligned prefix of `text` with at most `maxUnits` UTF-16 code units. */
+export function prefixWithin(text: string, maxUnits: number): string {
+  if (text.length <= maxUnits) return text;
+  let end = 0;
+  for (const { segment, index } of graphemes.segment(text)) {
+    if (index + segment.length > maxUnits) break;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
