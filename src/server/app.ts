@@ -4,7 +4,7 @@
  */
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { errorEnvelope } from '../core/index.ts';
+import { errorEnvelope, jsonDepthExceeds, MAX_JSON_DEPTH } from '../core/index.ts';
 import type { ServerConfig } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { seedDemo } from './demo/seed.ts';
@@ -53,6 +53,39 @@ function mapFastifyError(err: FastifyError): { code: ErrorCode; description: str
   return { code: 'internal_error', description: 'The server failed on this request; it has been logged.' };
 }
 
+/** Does a parsed body hold a `__proto__` key, or `constructor.prototype`, anywhere? Iterative: depth is checked first but a stack is cheap. */
+function forbiddenKey(value: unknown): string | undefined {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return '__proto__';
+    const ctor = (v as Record<string, unknown>).constructor;
+    if (Object.prototype.hasOwnProperty.call(v, 'constructor') && typeof ctor === 'object' && ctor !== null && Object.prototype.hasOwnProperty.call(ctor, 'prototype'))
+      return 'constructor.prototype';
+    for (const child of Object.values(v)) stack.push(child);
+  }
+  return undefined;
+}
+
+/**
+ * The JSON body parser: depth is checked on the raw text before parsing (SPEC 7, #1), and keys
+ * that could reach an object's prototype are refused by name, as Fastify's parser did.
+ */
+function parseJsonBody(text: string): unknown {
+  if (jsonDepthExceeds(text))
+    throw new ApiError('illegal_argument', `(body) is nested deeper than ${MAX_JSON_DEPTH} levels: JSON may nest at most ${MAX_JSON_DEPTH} arrays and objects`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ApiError('illegal_argument', `(body) is not valid JSON: ${(err as Error).message}`);
+  }
+  const key = forbiddenKey(value);
+  if (key) throw new ApiError('illegal_argument', `(body) has a key "${key}", which is not allowed`);
+  return value;
+}
+
 /** Builds the server on the config's data folder (created and migrated if needed). */
 export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   const ctx = createContext(config);
@@ -75,6 +108,15 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   });
   // Every body is JSON; a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') return done(Object.assign(new Error('empty body'), { code: 'FST_ERR_CTP_EMPTY_JSON_BODY', statusCode: 400 }), undefined);
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   const worker = new DeliveryWorker(ctx, app.log);
   ctx.wake = () => worker.kick();
 
