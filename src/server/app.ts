@@ -109,7 +109,9 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   // Every body is JSON; a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    // A DELETE has nothing to say in a body; clients that always send Content-Type may send none (#10).
+    if (body === '' && req.method === 'DELETE') return done(null, undefined);
     if (body === '') return done(Object.assign(new Error('empty body'), { code: 'FST_ERR_CTP_EMPTY_JSON_BODY', statusCode: 400 }), undefined);
     try {
       done(null, parseJsonBody(body as string));
