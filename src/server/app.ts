@@ -2,6 +2,7 @@
  * buildApp(config): the whole server as a Fastify instance, apart from listening (main.ts).
  * Tests build it on a temp data folder and listen on 127.0.0.1 port 0.
  */
+import { STATUS_CODES } from 'node:http';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { errorEnvelope, jsonDepthExceeds, MAX_JSON_DEPTH } from '../core/index.ts';
@@ -86,6 +87,24 @@ function parseJsonBody(text: string): unknown {
   return value;
 }
 
+/** Largest request line plus headers Node's parser accepts (its default, stated so the error can say it). */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (a URL or headers over the
+ * limit, a timeout, broken HTTP): answered with the SPEC 3 envelope, not Fastify's own body (#10).
+ */
+function clientErrorResponse(err: NodeJS.ErrnoException, now: number): string {
+  const [status, description] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, `the request's URL and headers are too large: at most ${MAX_HEADER_BYTES / 1024} KB together; send long lists in a JSON body`]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request did not arrive in time; send it again']
+        : [400, `the request is not valid HTTP (${err.code ?? 'parse error'})`];
+  const body = JSON.stringify(errorEnvelope('illegal_argument', description, now));
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n${body}`;
+}
+
 /** Builds the server on the config's data folder (created and migrated if needed). */
 export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   const ctx = createContext(config);
@@ -97,6 +116,15 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       ...(typeof config.logger === 'object' && config.logger.stream ? { stream: config.logger.stream } : {}),
     },
     bodyLimit: 2 * 1024 * 1024,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.end(clientErrorResponse(err, config.now()));
+      // Read and drop what the client is still sending, so closing does not reset the
+      // connection before it has read the answer; give up after a few seconds.
+      socket.on('data', () => undefined).resume();
+      setTimeout(() => socket.destroy(), 5_000).unref();
+    },
     forceCloseConnections: true,
     // Ids are up to 128 characters; longer path segments get our envelope, not the router's.
     routerOptions: { maxParamLength: 256 },
