@@ -49,6 +49,8 @@ export interface ServerConfig {
   redisPrefix?: string;
   /** This node's name in logs, presence and the trace. */
   nodeId: string;
+  /** How long a node's presence outlives its last heartbeat (a node killed with SIGKILL counts as offline after this). */
+  presenceTtlMs: number;
   /** IM connection ping interval (SPEC 3.7: 25 s); two missed pongs close it. */
   heartbeatMs: number;
   push: PushDeliveryConfig;
@@ -83,6 +85,7 @@ export function makeConfig(overrides: Partial<ServerConfig> & { dataDir: string 
     vapidSubject: 'mailto:admin@localhost',
     heartbeatMs: 25_000,
     nodeId: defaultNodeId(),
+    presenceTtlMs: 30_000,
     logger: false,
     now: Date.now,
     ...overrides,
@@ -189,6 +192,21 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
   if (redis !== undefined && postgres === undefined)
     errors.push('--redis needs --postgres too: several nodes must share one PostgreSQL store (SQLite in --data serves one process).');
   const nodeId = raw.get('node-id') ?? defaultNodeId();
+  // Environment only: several deployments in one PostgreSQL database or one Redis, and shorter
+  // failure detection (tests).
+  const postgresSchema = env.DATABASE_SCHEMA;
+  if (postgresSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(postgresSchema))
+    errors.push(`DATABASE_SCHEMA is "${postgresSchema}"; use a lower-case PostgreSQL identifier such as impc.`);
+  const redisPrefix = env.REDIS_PREFIX;
+  const ms = (name: string, min: number, max: number): number | undefined => {
+    const v = env[name];
+    if (v === undefined) return undefined;
+    const n = /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= min && n <= max)) errors.push(`${name} is "${v}"; use milliseconds from ${min} to ${max}.`);
+    return n;
+  };
+  const leaseMs = ms('DELIVERY_LEASE_MS', 1000, 3_600_000);
+  const presenceTtlMs = ms('PRESENCE_TTL_MS', 1000, 60_000);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) errors.push(`--node-id (NODE_ID) is "${nodeId}"; use 1–64 letters, digits, "_", "." or "-".`);
   const config = makeConfig({
     port, host, dataDir, appKey,
@@ -202,6 +220,10 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
     ...(postgres !== undefined ? { postgres } : {}),
     ...(redis !== undefined ? { redis } : {}),
     nodeId,
+    ...(postgresSchema !== undefined ? { postgresSchema } : {}),
+    ...(redisPrefix !== undefined ? { redisPrefix } : {}),
+    ...(presenceTtlMs !== undefined ? { presenceTtlMs } : {}),
+    ...(leaseMs !== undefined ? { push: { ...DEFAULT_PUSH, leaseMs } } : {}),
     logger: { level: env.LOG_LEVEL ?? 'warn' },
   });
   return errors.length ? { ok: false, errors } : { ok: true, config };

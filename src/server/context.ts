@@ -66,7 +66,7 @@ async function openStore(config: ServerConfig): Promise<Store> {
 async function openRouter(config: ServerConfig): Promise<Router> {
   if (!config.redis) return new LocalRouter(config.nodeId);
   const { createRedisRouter } = await import('./cluster/redis-router.ts');
-  return createRedisRouter({ url: config.redis, nodeId: config.nodeId, prefix: config.redisPrefix ?? 'impc:' });
+  return createRedisRouter({ url: config.redis, nodeId: config.nodeId, prefix: config.redisPrefix ?? 'impc:', nodeTtlMs: config.presenceTtlMs, heartbeatMs: Math.max(250, Math.floor(config.presenceTtlMs / 3)) });
 }
 
 /** Opens the store and router, and creates keys, credentials and certificates at first start. */

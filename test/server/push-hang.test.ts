@@ -99,7 +99,7 @@ describe('a push service that never answers', () => {
     }, 4 * TIMEOUT_MS + 5000, "hal's push to be given up");
     expect(final).toBe(`failed (no answer within ${TIMEOUT_MS} ms) after 2 attempts`);
     expect(silent.hits('/push/hal')).toBe(2);
-    expect(s.server.ctx.deliveries.count()).toBe(0);
+    expect(await s.server.ctx.deliveries.count()).toBe(0);
     // The binding stays (a silent service is not a "gone" subscription), and the worker still works.
     expect((await call<{ data: unknown[] }>(s.base, 'GET', '/users/hal/push/binding', { token: tokens.hal })).json.data).toHaveLength(1);
     const after = (await send(s, tokens.ann!, 'users', ['gus'], 'still here'))['gus']!;
@@ -153,7 +153,7 @@ describe('many pushes to a service that never answers', () => {
         }, 6 * TIMEOUT_MS + 5000, `${u}'s push to be given up`);
         expect(final).toMatch(/after 2 attempts$/);
       }
-      expect(t.server.ctx.deliveries.count()).toBe(0);
+      expect(await t.server.ctx.deliveries.count()).toBe(0);
     } finally {
       await t.close();
     }
