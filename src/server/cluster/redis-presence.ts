@@ -1,7 +1,8 @@
 /**
  * Reading cluster-wide presence in one round trip: a single pipeline carries the Redis clock,
- * the set of live nodes and one HGETALL per user, so an entry is judged against node liveness
- * read at the same moment (a node that joined a second ago counts; one past its TTL does not).
+ * the set of live nodes and the users' presence hashes (a script per chunk of users), so an
+ * entry is judged against node liveness read at the same moment (a node that joined a second
+ * ago counts; one past its TTL does not).
  */
 import type { ChainableCommander, Redis } from 'ioredis';
 import { type Owner, parseOwner, type RedisKeys } from './redis-keys.ts';
@@ -36,12 +37,21 @@ export async function execChecked(p: ChainableCommander): Promise<unknown[]> {
   });
 }
 
+/**
+ * Users per presence script: Redis runs a script without serving anyone else, so a big group
+ * is read in a few short scripts (still one round trip) rather than one long one.
+ */
+export const PRESENCE_CHUNK = 1_000;
+
 /** Presence of `users` for `kind`, in one round trip. */
 export async function readPresence(client: Redis, keys: RedisKeys, kind: SocketKind, users: readonly string[], self: Self): Promise<PresenceRead> {
   const p = client.pipeline();
   p.time();
   p.zrange(keys.nodes(), 0, '-1', 'WITHSCORES');
-  for (const u of users) p.hgetall(keys.presence(kind, u));
+  for (let i = 0; i < users.length; i += PRESENCE_CHUNK) {
+    const chunk = users.slice(i, i + PRESENCE_CHUNK).map((u) => keys.presence(kind, u));
+    p.impcPresence(chunk.length, ...chunk);
+  }
   const replies = await execChecked(p);
 
   const [sec, usec] = replies[0] as [string, string];
@@ -52,20 +62,26 @@ export async function readPresence(client: Redis, keys: RedisKeys, kind: SocketK
 
   const live = new Map<string, Map<string, Owner>>();
   const stale: StaleEntry[] = [];
-  users.forEach((user, i) => {
-    const hash = replies[i + 2] as Record<string, string>;
-    for (const [resource, value] of Object.entries(hash)) {
-      const o = parseOwner(value);
-      const ok = o !== undefined && (o.incarnation === self.incarnation ? self.holds(kind, user, resource, o.connId) : alive.has(o.incarnation));
-      if (!ok) {
-        stale.push({ key: keys.presence(kind, user), field: resource, value });
-        continue;
+  for (let c = 2; c < replies.length; c++) {
+    const found = replies[c] as (number | string[])[];
+    for (let j = 0; j + 1 < found.length; j += 2) {
+      const user = users[(c - 2) * PRESENCE_CHUNK + (found[j] as number) - 1]!;
+      const hash = found[j + 1] as string[];
+      for (let f = 0; f + 1 < hash.length; f += 2) {
+        const resource = hash[f]!;
+        const value = hash[f + 1]!;
+        const o = parseOwner(value);
+        const ok = o !== undefined && (o.incarnation === self.incarnation ? self.holds(kind, user, resource, o.connId) : alive.has(o.incarnation));
+        if (!ok) {
+          stale.push({ key: keys.presence(kind, user), field: resource, value });
+          continue;
+        }
+        let m = live.get(user);
+        if (!m) live.set(user, (m = new Map()));
+        m.set(resource, o);
       }
-      let m = live.get(user);
-      if (!m) live.set(user, (m = new Map()));
-      m.set(resource, o);
     }
-  });
+  }
   return { live, stale };
 }
 

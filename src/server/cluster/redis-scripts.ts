@@ -37,6 +37,19 @@ local live = redis.call('ZRANGE', KEYS[2], 0, -1)
 table.insert(live, 1, tostring(added))
 return live`,
   },
+  /**
+   * KEYS: presence hashes → for each non-empty one, its 1-based position then its HGETALL.
+   * Several users' presence in one command: about 4× cheaper on the client than one HGETALL
+   * each in a pipeline, and the reply leaves out the (many) offline users.
+   */
+  impcPresence: {
+    lua: `local out = {}
+for i, k in ipairs(KEYS) do
+  local h = redis.call('HGETALL', k)
+  if #h > 0 then out[#out + 1] = i; out[#out + 1] = h end
+end
+return out`,
+  },
   /** KEYS[1] alive key, KEYS[2] nodes set; ARGV incarnation, boot: leaves, sparing a successor's key. */
   impcLeave: {
     numberOfKeys: 2,
@@ -51,6 +64,7 @@ declare module 'ioredis' {
     impcSwap(key: string, field: string, value: string): Result<string | null, Context>;
     impcCompareDel(key: string, field: string, expected: string): Result<number, Context>;
     impcHeartbeat(aliveKey: string, nodesKey: string, incarnation: string, boot: string, ttlMs: number): Result<string[], Context>;
+    impcPresence(numKeys: number, ...keys: string[]): Result<(number | string[])[], Context>;
     impcLeave(aliveKey: string, nodesKey: string, incarnation: string, boot: string): Result<number, Context>;
   }
 }
