@@ -34,11 +34,11 @@ interface Client {
 
 const nodes: Node[] = [];
 
-async function startNode(nodeId: string): Promise<Node> {
+async function startNode(nodeId: string, timing: { nodeTtlMs?: number; heartbeatMs?: number } = {}): Promise<Node> {
   const warnings: string[] = [];
   const note = (_obj: object, msg: string) => void warnings.push(msg);
   const log: RouterLog = { info: () => {}, warn: note, error: note };
-  const router = await createRedisRouter({ url: REDIS_URL, nodeId, prefix, log });
+  const router = await createRedisRouter({ url: REDIS_URL, nodeId, prefix, log, ...timing });
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await once(wss, 'listening');
   const node = { router, wss, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, warnings };
@@ -251,6 +251,26 @@ describe.skipIf(!available)('RedisRouter (two nodes, real Redis and WebSockets)'
     } finally {
       child?.kill('SIGKILL');
     }
+  });
+
+  it('entries left by an earlier life of a node, or unreadable ones, are offline and cleaned', async () => {
+    const key = `${prefix}p:im:mia`;
+    await a.router.redis.hset(key, 'old', 'node-a|deadboot.1', 'junk', 'no-bar-here', 'alien', 'node-b|otherboot.7');
+    const c = await connect(b, 'im', 'mia', 'pc');
+    expect(asObject(await a.router.online('im', ['mia']))).toEqual({ mia: ['pc'] });
+    await eventually(async () => expect(Object.keys(await a.router.redis.hgetall(key))).toEqual(['pc']));
+    c.ws.close();
+  });
+
+  it('a node that expired (Redis away past its TTL) writes its entries back when it beats again', async () => {
+    const n = await startNode('node-d', { nodeTtlMs: 600, heartbeatMs: 100 });
+    await connect(n, 'im', 'nina', 'pc');
+    // What the others see after the TTL: the node gone from the set, its entry cleaned as stale.
+    // (One transaction, so the node's next beat sees both or neither.)
+    await a.router.redis.multi().zrem(`${prefix}nodes`, n.router.incarnation).hdel(`${prefix}p:im:nina`, 'pc').exec();
+    await eventually(async () => expect(asObject(await a.router.online('im', ['nina']))).toEqual({ nina: ['pc'] }));
+    expect(n.warnings).toContain('this node had expired from Redis; restoring its presence entries');
+    await n.router.close();
   });
 
   it('close() removes this node from presence and liveness', async () => {

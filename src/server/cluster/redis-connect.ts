@@ -73,3 +73,16 @@ export async function closeRedis(client: Redis): Promise<void> {
   }
   client.disconnect();
 }
+
+/** PING that gives up after `ms` (for /ready: a hung Redis must not hang the probe). */
+export async function pingWithin(client: Redis, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([client.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -9,10 +9,12 @@ import type { Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
 import { ConnectionHub, sendFrame } from '../presence/hub.ts';
 import { kickLocal } from './local-router.ts';
-import { closeRedis, connectRedis, type RouterLog } from './redis-connect.ts';
-import { type Owner, ownerValue, parseOwner, RedisKeys } from './redis-keys.ts';
+import { closeRedis, connectRedis, pingWithin, type RouterLog } from './redis-connect.ts';
+import { NodeHeartbeat } from './redis-heartbeat.ts';
+import { type Owner, parseOwner, RedisKeys } from './redis-keys.ts';
 import { BroadcastMessage, NodeMessage, parseMessage } from './redis-messages.ts';
-import { dropEntries, execChecked, readPresence, type StaleEntry } from './redis-presence.ts';
+import { OwnedEntries } from './redis-owned.ts';
+import { execChecked, readPresence } from './redis-presence.ts';
 import { defineScripts } from './redis-scripts.ts';
 import type { Invalidation, Router, SocketKind } from './router.ts';
 
@@ -29,15 +31,6 @@ export interface RedisRouterOptions {
   pingTimeoutMs?: number;
   log?: RouterLog;
 }
-
-interface OwnedEntry {
-  kind: SocketKind;
-  user: string;
-  resource: string;
-  conn: string;
-}
-
-const ownedKey = (kind: SocketKind, user: string, resource: string) => JSON.stringify([kind, user, resource]);
 
 /** Connects, subscribes and registers the node; throws a sentence naming the problem when Redis is unreachable. */
 export async function createRedisRouter(opts: RedisRouterOptions): Promise<RedisRouter> {
@@ -74,17 +67,11 @@ export class RedisRouter implements Router {
   private readonly boot = randomBytes(6).toString('base64url');
   private readonly keys: RedisKeys;
   private readonly listeners: ((what: Invalidation) => void)[] = [];
-  private readonly connOf = new WeakMap<WebSocket, string>();
-  /** Presence entries this node wrote and still stands behind (removed on detach, kick, replace, close). */
-  private readonly owned = new Map<string, OwnedEntry>();
-  /** Deletions that failed (Redis away): retried at each heartbeat. */
-  private pendingDrops: StaleEntry[] = [];
-  private counter = 0;
-  private live = new Set<string>();
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private beating = false;
+  /** Presence entries this node stands behind (removed on detach, kick, replace, close). */
+  private readonly owned: OwnedEntries;
   private closed = false;
   private readonly log: RouterLog | undefined;
+  private readonly heartbeat: NodeHeartbeat;
 
   constructor(
     /** The command connection (exposed for tests and diagnostics). */
@@ -96,6 +83,11 @@ export class RedisRouter implements Router {
     this.incarnation = `${opts.nodeId}|${this.boot}`;
     this.keys = new RedisKeys(opts.prefix);
     this.log = opts.log;
+    this.owned = new OwnedEntries(redis, this.keys, { nodeId: this.nodeId, boot: this.boot }, opts.log);
+    this.heartbeat = new NodeHeartbeat(redis, this.keys, { nodeId: this.nodeId, incarnation: this.incarnation, boot: this.boot }, { ttlMs: opts.nodeTtlMs, everyMs: opts.heartbeatMs }, {
+      rejoined: () => this.owned.restore(),
+      afterBeat: () => this.owned.retry(),
+    }, opts.log);
   }
 
   /** Subscribes, registers the node with a first heartbeat, then beats every `heartbeatMs`. */
@@ -103,15 +95,13 @@ export class RedisRouter implements Router {
     defineScripts(this.redis);
     this.subscriber.on('message', (channel: string, raw: string) => this.onMessage(channel, raw));
     await this.subscriber.subscribe(this.keys.nodeChannel(this.nodeId), this.keys.broadcast());
-    await this.heartbeat();
-    this.timer = setInterval(() => void this.beat(), this.opts.heartbeatMs);
-    this.timer.unref();
+    await this.heartbeat.start();
   }
 
   /** Node ids with a live heartbeat, as of the last one (this node included). */
   liveNodes(): string[] {
     const ids = new Set([this.nodeId]);
-    for (const inc of this.live) ids.add(inc.slice(0, inc.lastIndexOf('|')));
+    for (const inc of this.heartbeat.incarnations()) ids.add(inc.slice(0, inc.lastIndexOf('|')));
     return [...ids];
   }
 
@@ -121,10 +111,8 @@ export class RedisRouter implements Router {
       if (replacedFrame !== undefined) sendFrame(old, replacedFrame);
       old.close(4002, 'replaced');
     }
-    const conn = `${this.boot}.${(++this.counter).toString(36)}`;
-    this.connOf.set(socket, conn);
-    this.owned.set(ownedKey(kind, user, resource), { kind, user, resource, conn });
-    const prev = await this.redis.impcSwap(this.keys.presence(kind, user), resource, ownerValue(this.nodeId, conn));
+    const value = this.owned.add(kind, user, resource, socket);
+    const prev = await this.redis.impcSwap(this.keys.presence(kind, user), resource, value);
     const prevOwner = prev === null ? undefined : parseOwner(prev);
     // Another node held the device: it closes its socket. A dead node is not listening, which is fine.
     if (prevOwner && prevOwner.nodeId !== this.nodeId) {
@@ -134,8 +122,8 @@ export class RedisRouter implements Router {
 
   async detach(kind: SocketKind, user: string, resource: string, socket: WebSocket): Promise<void> {
     this.hubs[kind].remove(user, resource, socket);
-    const conn = this.connOf.get(socket);
-    if (conn !== undefined) await this.forget(kind, user, resource, conn);
+    const conn = this.owned.connOf(socket);
+    if (conn !== undefined) await this.owned.forget(kind, user, resource, conn);
   }
 
   async online(kind: SocketKind, users: readonly string[]): Promise<Map<string, ReadonlySet<string>>> {
@@ -188,9 +176,13 @@ export class RedisRouter implements Router {
   }
 
   async invalidate(what: Invalidation): Promise<void> {
-    // This node runs its listeners now (its caches are fresh when this resolves) and skips its own broadcast.
-    for (const fn of this.listeners) fn(what);
-    await this.redis.publish(this.keys.broadcast(), JSON.stringify({ t: 'invalidate', from: this.incarnation, what } satisfies BroadcastMessage));
+    // This node runs its listeners now (its caches are fresh when this resolves) and skips its own
+    // broadcast; the other nodes are told even if a listener here throws.
+    try {
+      for (const fn of this.listeners) fn(what);
+    } finally {
+      await this.redis.publish(this.keys.broadcast(), JSON.stringify({ t: 'invalidate', from: this.incarnation, what } satisfies BroadcastMessage));
+    }
   }
 
   onInvalidate(fn: (what: Invalidation) => void): void {
@@ -203,107 +195,43 @@ export class RedisRouter implements Router {
 
   async ping(): Promise<void> {
     if (this.subscriber.status !== 'ready') throw new Error(`the Redis subscriber connection is ${this.subscriber.status}: frames from other nodes cannot arrive`);
-    const ms = this.opts.pingTimeoutMs ?? 2_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${ms} ms`)), ms);
-    });
-    try {
-      await Promise.race([this.redis.ping(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await pingWithin(this.redis, this.opts.pingTimeoutMs ?? 2_000);
   }
 
   /** Leaves the cluster: this node's presence entries and liveness go, then both connections close. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.timer);
+    this.heartbeat.stop();
     try {
       const p = this.redis.pipeline();
-      for (const e of this.owned.values()) p.impcCompareDel(this.keys.presence(e.kind, e.user), e.resource, ownerValue(this.nodeId, e.conn));
+      this.owned.dropAll(p);
       p.impcLeave(this.keys.alive(this.nodeId), this.keys.nodes(), this.incarnation, this.boot);
       await execChecked(p);
     } catch (err) {
       this.log?.warn({ err, node: this.nodeId }, 'could not remove this node from Redis on close; its entries expire with its TTL');
     }
-    this.owned.clear();
     await Promise.all([closeRedis(this.redis), closeRedis(this.subscriber)]);
   }
 
   /** Live presence of `users` (one round trip); entries found stale are deleted in the background. */
   private async lookup(kind: SocketKind, users: readonly string[]): Promise<Map<string, Map<string, Owner>>> {
     if (users.length === 0) return new Map();
-    const self = { incarnation: this.incarnation, holds: (k: SocketKind, u: string, r: string, c: string) => this.owned.get(ownedKey(k, u, r))?.conn === c };
+    const self = { incarnation: this.incarnation, holds: (k: SocketKind, u: string, r: string, c: string) => this.owned.holds(k, u, r, c) };
     const { live, stale } = await readPresence(this.redis, this.keys, kind, users, self);
-    if (stale.length) void this.drop(stale);
+    if (stale.length) void this.owned.drop(stale);
     return live;
-  }
-
-  /** Forgets this node's entry for a socket if it is still the registered one (compare-and-delete in Redis). */
-  private async forget(kind: SocketKind, user: string, resource: string, conn: string): Promise<void> {
-    const k = ownedKey(kind, user, resource);
-    if (this.owned.get(k)?.conn !== conn) return;
-    this.owned.delete(k);
-    await this.drop([{ key: this.keys.presence(kind, user), field: resource, value: ownerValue(this.nodeId, conn) }]);
-  }
-
-  private async drop(entries: StaleEntry[]): Promise<void> {
-    try {
-      await dropEntries(this.redis, entries);
-    } catch (err) {
-      this.pendingDrops.push(...entries);
-      this.log?.warn({ err, node: this.nodeId, entries: entries.length }, 'could not delete presence entries; retrying at the next heartbeat');
-    }
   }
 
   private async kickHere(user: string, resource: string, reason: string): Promise<void> {
     const socket = this.hubs.im.get(user, resource);
-    const conn = socket && this.connOf.get(socket);
+    const conn = socket && this.owned.connOf(socket);
     if (!kickLocal(this.hubs.im, user, resource, reason) || conn === undefined) return;
-    await this.forget('im', user, resource, conn);
+    await this.owned.forget('im', user, resource, conn);
   }
 
   private async publish(nodeId: string, msg: NodeMessage): Promise<void> {
     await this.redis.publish(this.keys.nodeChannel(nodeId), JSON.stringify(msg));
-  }
-
-  /** One heartbeat; throws (used at start, where failing must stop the node). */
-  private async heartbeat(): Promise<void> {
-    const [added, ...live] = await this.redis.impcHeartbeat(this.keys.alive(this.nodeId), this.keys.nodes(), this.incarnation, this.boot, this.opts.nodeTtlMs);
-    const first = this.timer === undefined;
-    this.live = new Set(live);
-    if (added === '1' && !first) await this.restore();
-  }
-
-  private async beat(): Promise<void> {
-    if (this.beating || this.closed) return;
-    this.beating = true;
-    try {
-      await this.heartbeat();
-      if (this.pendingDrops.length) {
-        const retry = this.pendingDrops;
-        this.pendingDrops = [];
-        await this.drop(retry);
-      }
-    } catch (err) {
-      this.log?.warn({ err, node: this.nodeId }, 'heartbeat to Redis failed; other nodes count this node offline once its TTL runs out');
-    } finally {
-      this.beating = false;
-    }
-  }
-
-  /**
-   * This node had expired (Redis unreachable for longer than the TTL), so other nodes may have
-   * deleted its entries as stale: write back those still missing, never over a newer owner.
-   */
-  private async restore(): Promise<void> {
-    this.log?.warn({ node: this.nodeId, entries: this.owned.size }, 'this node had expired from Redis; restoring its presence entries');
-    if (this.owned.size === 0) return;
-    const p = this.redis.pipeline();
-    for (const e of this.owned.values()) p.hsetnx(this.keys.presence(e.kind, e.user), e.resource, ownerValue(this.nodeId, e.conn));
-    await execChecked(p);
   }
 
   private onMessage(channel: string, raw: string): void {
@@ -341,12 +269,11 @@ export class RedisRouter implements Router {
         // Only the socket that was registered when the newer one attached: a later reconnect here stays.
         const hub = this.hubs[msg.kind];
         const s = hub.get(msg.user, msg.resource);
-        if (!s || this.connOf.get(s) !== msg.conn) return;
+        if (!s || this.owned.connOf(s) !== msg.conn) return;
         if (msg.frame !== undefined) sendFrame(s, msg.frame);
         hub.remove(msg.user, msg.resource, s);
         // The entry in Redis is the new owner's now: forget ours without deleting anything.
-        const k = ownedKey(msg.kind, msg.user, msg.resource);
-        if (this.owned.get(k)?.conn === msg.conn) this.owned.delete(k);
+        this.owned.release(msg.kind, msg.user, msg.resource, msg.conn);
         s.close(4002, 'replaced');
         return;
       }
