@@ -43,11 +43,12 @@ export interface Context {
   vapid: VapidKeys;
   certificates: Certificate[];
   credentials: Credentials;
-  /** The app's push policy and advanced switch, cached (reloaded on every node when an admin changes them). */
-  policy(): PushPolicy;
-  advanced(): boolean;
-  /** Re-reads policy and advanced from the store. */
-  reloadMeta(): Promise<void>;
+  /**
+   * The app's push policy and advanced switch, read from the store each time (one small row):
+   * an admin's change is in force on every node for the very next message, with no cache to drop.
+   */
+  policy(): Promise<PushPolicy>;
+  advanced(): Promise<boolean>;
   /** Wakes the delivery worker after rows were queued (set by buildApp). */
   wake: () => void;
 }
@@ -97,8 +98,6 @@ export async function createContext(config: ServerConfig): Promise<Context> {
     )).value,
   ) as Certificate[];
   for (const c of certificates) if (c.type === 'webpush') c.vapidPublicKey = vapid.publicKey;
-  let policy: PushPolicy = config.pushPolicy;
-  let advanced = true;
   const ctx: Context = {
     config,
     key: key.value,
@@ -115,20 +114,14 @@ export async function createContext(config: ServerConfig): Promise<Context> {
     vapid,
     certificates,
     credentials,
-    policy: () => policy,
-    advanced: () => advanced,
-    async reloadMeta() {
-      policy = ((await meta.get('policy')) as PushPolicy | undefined) ?? config.pushPolicy;
-      advanced = (await meta.get('advanced')) !== 'false';
-    },
+    policy: async () => ((await meta.get('policy')) as PushPolicy | undefined) ?? config.pushPolicy,
+    advanced: async () => (await meta.get('advanced')) !== 'false',
     wake: () => {},
   };
-  await ctx.reloadMeta();
   router.onInvalidate((what) => {
     if (what.user !== undefined) store.settings.invalidate({ user: what.user });
     if (what.conversation) store.settings.invalidate({ conversation: what.conversation });
     if (what.bindingsOf !== undefined) store.bindings.invalidate(what.bindingsOf);
-    if (what.meta) void ctx.reloadMeta();
   });
   return ctx;
 }

@@ -79,8 +79,7 @@ export async function fanOut(
 ): Promise<FanOutResult> {
   const now = ctx.config.now();
   const prepared = prepareMessage(message);
-  const policy = ctx.policy();
-  const advanced = ctx.advanced();
+  const [policy, advanced] = await Promise.all([ctx.policy(), ctx.advanced()]);
   const certTypes = new Map(ctx.certificates.map((c) => [c.name, c.type]));
   const data = await load(ctx, message, recipients, advanced);
   const { apps, convs, bindings, devices, online, streams } = data;

@@ -9,24 +9,20 @@ export function adminRoutes(app: FastifyInstance, ctx: Context): void {
     await requireApp(ctx, req);
     const body = must(parseWith(policyBodySchema, req.body));
     await ctx.meta.set('policy', body.policy);
-    await ctx.reloadMeta();
-    await ctx.router.invalidate({ meta: true });
-    return ok(ctx, req, reply, 'put', { policy: ctx.policy() });
+    return ok(ctx, req, reply, 'put', { policy: await ctx.policy() });
   });
   app.get('/push/policy', async (req, reply) => {
     await callerOf(ctx, req);
-    return ok(ctx, req, reply, 'get', { policy: ctx.policy() });
+    return ok(ctx, req, reply, 'get', { policy: await ctx.policy() });
   });
   app.put('/push/features', async (req, reply) => {
     await requireApp(ctx, req);
     const body = must(parseWith(featuresBodySchema, req.body));
     await ctx.meta.set('advanced', String(body.advanced));
-    await ctx.reloadMeta();
-    await ctx.router.invalidate({ meta: true });
-    return ok(ctx, req, reply, 'put', { advanced: ctx.advanced() });
+    return ok(ctx, req, reply, 'put', { advanced: await ctx.advanced() });
   });
   app.get('/push/features', async (req, reply) => {
     await callerOf(ctx, req);
-    return ok(ctx, req, reply, 'get', { advanced: ctx.advanced() });
+    return ok(ctx, req, reply, 'get', { advanced: await ctx.advanced() });
   });
 }

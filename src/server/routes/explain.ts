@@ -24,7 +24,7 @@ export function explainRoutes(app: FastifyInstance, ctx: Context): void {
       id: 'check', from: '', conversation, silent: false, forced: false, mentionAll: false,
       mentioned: new Set(body.mentioned ? [user] : []),
     };
-    const reason = settingsVerdict({ recipient: user, message, app, conversation: conv, advanced: ctx.advanced(), now: at });
+    const reason = settingsVerdict({ recipient: user, message, app, conversation: conv, advanced: await ctx.advanced(), now: at });
     const data: { push: boolean; reason: string; quietUntil?: number | null } = { push: reason === 'PUSH', reason };
     if (reason.startsWith('DND_')) data.quietUntil = quietStatus(app, conv, at).quietUntil;
     return ok(ctx, req, reply, 'post', data);

@@ -38,8 +38,8 @@ async function announce(ctx: Context, user: string, resource: string | undefined
   await ctx.router.toUsers('stream', [user], frame, resource);
 }
 
-function requireAdvanced(ctx: Context): void {
-  if (!ctx.advanced()) throw new ApiError('service_not_enabled', 'Advanced push settings are turned off for this app; an admin can turn them on with PUT /{org}/{app}/push/features {"advanced": true}.');
+async function requireAdvanced(ctx: Context): Promise<void> {
+  if (!(await ctx.advanced())) throw new ApiError('service_not_enabled', 'Advanced push settings are turned off for this app; an admin can turn them on with PUT /{org}/{app}/push/features {"advanced": true}.');
 }
 
 export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
@@ -48,7 +48,7 @@ export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
     const scope = scopeParam(req.params.scope);
     const id = conversationId(scope, req.params.id);
     const resource = resourceOf(req);
-    requireAdvanced(ctx);
+    await requireAdvanced(ctx);
     const now = ctx.config.now();
     if (scope === 'user' && id === user) {
       const patch = must(parseAppSettingsBody(req.body));
