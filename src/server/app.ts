@@ -111,8 +111,6 @@ function clientErrorResponse(err: NodeJS.ErrnoException, now: number): string {
 
 /** Builds the server on the config's data folder (created and migrated if needed). */
 export async function buildApp(config: ServerConfig): Promise<ServerApp> {
-  const ctx = await createContext(config);
-  const demoGroupId = config.demo ? await seedDemo(ctx) : undefined;
   const app = Fastify({
     logger: config.logger === false ? false : {
       level: typeof config.logger === 'object' ? config.logger.level : 'info',
@@ -138,6 +136,9 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       void (reply as unknown as FastifyReply).code(400).send(errorEnvelope('illegal_argument', description, config.now()));
     },
   });
+  // The context (store, router) after the app, so the router logs through the app's logger.
+  const ctx = await createContext(config, app.log);
+  const demoGroupId = config.demo ? await seedDemo(ctx) : undefined;
   // Every body is JSON; a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');

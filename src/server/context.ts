@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import webpush from 'web-push';
 import { type AppKey, parseAppKey, type PushPolicy } from '../core/index.ts';
 import { LocalRouter } from './cluster/local-router.ts';
+import type { RouterLog } from './cluster/redis-connect.ts';
 import type { Router } from './cluster/router.ts';
 import type { ServerConfig } from './config.ts';
 import type { VapidKeys } from './push/webpush.ts';
@@ -64,20 +65,20 @@ async function openStore(config: ServerConfig): Promise<Store> {
 }
 
 /** The embedded router, or Redis presence and routing in cluster mode. */
-async function openRouter(config: ServerConfig): Promise<Router> {
+async function openRouter(config: ServerConfig, log?: RouterLog): Promise<Router> {
   if (!config.redis) return new LocalRouter(config.nodeId);
   const { createRedisRouter } = await import('./cluster/redis-router.ts');
-  return createRedisRouter({ url: config.redis, nodeId: config.nodeId, prefix: config.redisPrefix ?? 'impc:', nodeTtlMs: config.presenceTtlMs, heartbeatMs: Math.max(250, Math.floor(config.presenceTtlMs / 3)) });
+  return createRedisRouter({ url: config.redis, nodeId: config.nodeId, prefix: config.redisPrefix ?? 'impc:', nodeTtlMs: config.presenceTtlMs, heartbeatMs: Math.max(250, Math.floor(config.presenceTtlMs / 3)), ...(log ? { log } : {}) });
 }
 
 /** Opens the store and router, and creates keys, credentials and certificates at first start. */
-export async function createContext(config: ServerConfig): Promise<Context> {
+export async function createContext(config: ServerConfig, log?: RouterLog): Promise<Context> {
   const key = parseAppKey(config.appKey, 'appKey');
   if (!key.ok) throw new Error(`appKey "${config.appKey}" is not "org#app"`);
   const store = await openStore(config);
   let router: Router;
   try {
-    router = await openRouter(config);
+    router = await openRouter(config, log);
   } catch (e) {
     await store.close();
     throw e;
