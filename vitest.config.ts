@@ -53,6 +53,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The Chromium suite again with the extension on node A and bob sending through node B.
+          name: 'e2e-cluster',
+          include: cluster ? ['test/e2e/**/*.test.ts'] : ['test/support/cluster-skipped.test.ts'],
+          env: { IMPC_TEST_ENGINE: 'cluster' },
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
