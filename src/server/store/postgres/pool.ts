@@ -5,6 +5,12 @@
  */
 import pg from 'pg';
 
+/*
+ * Lists of names are passed as one text[] and used as `IN (SELECT unnest($1::text[]))` (a hash
+ * semi-join), not `= ANY($1)`: with a 10,000-element array the planner spends ~40 ms estimating
+ * `= ANY` element by element, and the join form also drops duplicate names.
+ */
+
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
