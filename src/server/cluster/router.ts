@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 export type SocketKind = 'im' | 'stream';
 
 /** Settings or bindings that changed: every node drops its cached copy. */
-export type Invalidation = { user?: string; conversation?: { scope: 'user' | 'chatgroup'; id: string }; bindingsOf?: string };
+export type Invalidation = { user?: string; conversation?: { scope: 'user' | 'chatgroup'; id: string }; bindingsOf?: string; meta?: true };
 
 export interface Router {
   /** This node's name (logs, presence, trace). */
