@@ -165,7 +165,7 @@ const run = await requirePostgres('migrate test on PostgreSQL');
       expect(claimed[0]).toMatchObject({ message_seq: 10, due: T, token: expect.stringContaining('push.example') });
       const { seq } = await s.commitMessage({
         message: { id: 'after', from: 'u1', to: 'u2', conversation: { id: 'u2', type: 'singleChat' }, type: 'txt', body: { msg: 'hi' }, ts: T + 50 },
-        inbox: ['u2'], bumpOffline: [], traces: [], pushed: [], now: T + 50,
+        inbox: ['u2'], bumpOffline: [], traces: [], pushed: ['u2'], now: T + 50,
         deliveries: () => ({ webpush: [['u2', 'web-2', 0, '']], stream: [] }),
       });
       expect(seq).toBe(built.highWater + 1);

@@ -3,11 +3,13 @@
  * store on empty data (`fresh`) and a second store on the same data (`another`: a second node).
  * PostgreSQL uses one schema per file (`t_<random>`, emptied between tests, dropped at the end);
  * when it is unreachable the PostgreSQL case is skipped with a warning, or fails under CI=true.
+ * SQLite gets a fresh data folder per test; its `another()` is a second handle on the same file.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ReasonCode } from '../../src/core/index.ts';
 import type { ImMessage, MessageCommit, NewDelivery, NewTrace, Store } from '../../src/server/store/ports.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/server/store/postgres/index.ts';
+import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import { tempDir } from './helpers.ts';
 import { dropSchema, freshSchema, PG_URL, requirePostgres, truncateSchema } from './pg.ts';
 
@@ -43,38 +45,24 @@ async function postgresHarness(): Promise<Harness> {
   };
 }
 
-/** The lead's SQLite store (src/server/store/sqlite.ts); until it lands the SQLite case is skipped. */
-async function sqliteHarness(): Promise<Harness | string> {
-  const path = '../../src/server/store/sqlite.ts';
-  let mod: { openSqliteStore?: (dataDir: string, o: { defaultTimeZone: string; webpushCert: string }) => Store };
-  try {
-    mod = (await import(/* @vite-ignore */ path)) as typeof mod;
-  } catch (e) {
-    return `src/server/store/sqlite.ts did not load (${(e as Error).message.split('\n')[0]})`;
-  }
-  const openSqlite = mod.openSqliteStore;
-  if (!openSqlite) return 'src/server/store/sqlite.ts has no openSqliteStore';
+function sqliteHarness(): Harness {
   let dir = '';
   return {
     async fresh() {
       dir = tempDir('impc-contract-');
-      return track(openSqlite(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
+      return track(openSqliteStore(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
     },
     async another() {
-      return track(openSqlite(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
+      return track(openSqliteStore(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
     },
     async teardown() {},
   };
 }
 
-const engines: { kind: Kind; harness: Harness | null }[] = [];
-if (await requirePostgres('store contract on PostgreSQL')) engines.push({ kind: 'postgres', harness: await postgresHarness() });
-else engines.push({ kind: 'postgres', harness: null });
-const sqlite = await sqliteHarness();
-if (typeof sqlite === 'string') {
-  console.warn(`*** SKIPPING store contract on SQLite: ${sqlite} ***`);
-  engines.push({ kind: 'sqlite', harness: null });
-} else engines.push({ kind: 'sqlite', harness: sqlite });
+const engines: { kind: Kind; harness: Harness | null }[] = [
+  { kind: 'sqlite', harness: sqliteHarness() },
+  { kind: 'postgres', harness: (await requirePostgres('store contract on PostgreSQL')) ? await postgresHarness() : null },
+];
 
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();

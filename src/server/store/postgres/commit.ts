@@ -49,7 +49,8 @@ export function commitMessage(pool: pg.Pool, channel: string, c: MessageCommit):
     // 2. Push info after the bump (the badge counts this message), then the caller's rows.
     let webpush: NewDelivery[] = [];
     let stream: NewDelivery[] = [];
-    if (c.deliveries) {
+    // Nobody pushed: nothing to queue (as on SQLite, `deliveries` is not called).
+    if (c.deliveries && c.pushed.length) {
       const out = c.deliveries(await pushInfoOn(q, c.pushed));
       webpush = out.webpush;
       stream = out.stream;
