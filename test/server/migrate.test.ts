@@ -165,7 +165,7 @@ const run = await requirePostgres('migrate test on PostgreSQL');
       expect(claimed[0]).toMatchObject({ message_seq: 10, due: T, token: expect.stringContaining('push.example') });
       const { seq } = await s.commitMessage({
         message: { id: 'after', from: 'u1', to: 'u2', conversation: { id: 'u2', type: 'singleChat' }, type: 'txt', body: { msg: 'hi' }, ts: T + 50 },
-        inbox: ['u2'], bumpOffline: [], traces: [], pushed: [], now: T + 50,
+        inbox: ['u2'], bumpOffline: [], traces: [], pushed: ['u2'], now: T + 50,
         deliveries: () => ({ webpush: [['u2', 'web-2', 0, '']], stream: [] }),
       });
       expect(seq).toBe(built.highWater + 1);
@@ -175,14 +175,16 @@ const run = await requirePostgres('migrate test on PostgreSQL');
     }
   });
 
-  it('reports differing counts as a failure', async () => {
+  it('reports differing counts and keys PostgreSQL already had as failures', async () => {
     const c = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
     await c.connect();
     await c.query("INSERT INTO users (username, uuid, password_hash, nickname, created) VALUES ('extra', 'uuid-extra', 'h', '', 1)");
+    await c.query("UPDATE meta SET value = 'made by a node started too early' WHERE key = 'vapid'");
     await c.end();
     const lines: string[] = [];
     const r = await migrateSqliteToPostgres({ dataDir: dir, url: PG_URL, schema, log: (l) => lines.push(l) });
     expect(r.ok).toBe(false);
+    expect(r.metaConflicts).toEqual(['vapid']);
     expect(lines).toContain(`  users: ${USERS} ≠ ${USERS + 1}`);
   });
 

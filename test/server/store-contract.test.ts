@@ -3,11 +3,14 @@
  * store on empty data (`fresh`) and a second store on the same data (`another`: a second node).
  * PostgreSQL uses one schema per file (`t_<random>`, emptied between tests, dropped at the end);
  * when it is unreachable the PostgreSQL case is skipped with a warning, or fails under CI=true.
+ * SQLite gets a fresh data folder per test; its `another()` is a second handle on the same file.
  */
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ReasonCode } from '../../src/core/index.ts';
 import type { ImMessage, MessageCommit, NewDelivery, NewTrace, Store } from '../../src/server/store/ports.ts';
-import { openPostgresStore, type PostgresStore } from '../../src/server/store/postgres/index.ts';
+import { openPostgresStore, PG_SCHEMA_VERSION, type PostgresStore } from '../../src/server/store/postgres/index.ts';
+import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import { tempDir } from './helpers.ts';
 import { dropSchema, freshSchema, PG_URL, requirePostgres, truncateSchema } from './pg.ts';
 
@@ -43,38 +46,24 @@ async function postgresHarness(): Promise<Harness> {
   };
 }
 
-/** The lead's SQLite store (src/server/store/sqlite.ts); until it lands the SQLite case is skipped. */
-async function sqliteHarness(): Promise<Harness | string> {
-  const path = '../../src/server/store/sqlite.ts';
-  let mod: { openSqliteStore?: (dataDir: string, o: { defaultTimeZone: string; webpushCert: string }) => Store };
-  try {
-    mod = (await import(/* @vite-ignore */ path)) as typeof mod;
-  } catch (e) {
-    return `src/server/store/sqlite.ts did not load (${(e as Error).message.split('\n')[0]})`;
-  }
-  const openSqlite = mod.openSqliteStore;
-  if (!openSqlite) return 'src/server/store/sqlite.ts has no openSqliteStore';
+function sqliteHarness(): Harness {
   let dir = '';
   return {
     async fresh() {
       dir = tempDir('impc-contract-');
-      return track(openSqlite(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
+      return track(openSqliteStore(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
     },
     async another() {
-      return track(openSqlite(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
+      return track(openSqliteStore(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
     },
     async teardown() {},
   };
 }
 
-const engines: { kind: Kind; harness: Harness | null }[] = [];
-if (await requirePostgres('store contract on PostgreSQL')) engines.push({ kind: 'postgres', harness: await postgresHarness() });
-else engines.push({ kind: 'postgres', harness: null });
-const sqlite = await sqliteHarness();
-if (typeof sqlite === 'string') {
-  console.warn(`*** SKIPPING store contract on SQLite: ${sqlite} ***`);
-  engines.push({ kind: 'sqlite', harness: null });
-} else engines.push({ kind: 'sqlite', harness: sqlite });
+const engines: { kind: Kind; harness: Harness | null }[] = [
+  { kind: 'sqlite', harness: sqliteHarness() },
+  { kind: 'postgres', harness: (await requirePostgres('store contract on PostgreSQL')) ? await postgresHarness() : null },
+];
 
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
@@ -625,6 +614,34 @@ for (const { kind, harness } of engines) {
           // ...and notifications arrive again.
           await queue(b, 1, T + 10);
           await expect.poll(() => wakes, { timeout: 5000 }).toBeGreaterThan(after);
+          // A commit that rolls back wakes nobody.
+          await new Promise((r) => setTimeout(r, 300));
+          const settled = wakes;
+          const bad = commit(msg('rolled-back', 'sam', T), {
+            inbox: ['u000'], pushed: ['u000'], traces: [held('sam', 'SENDER')],
+            deliveries: () => { throw new Error('decided badly'); },
+          });
+          await expect((async () => b.commitMessage(bad))()).rejects.toThrow();
+          await new Promise((r) => setTimeout(r, 300));
+          expect(wakes).toBe(settled);
+        });
+
+        it('nodes starting together migrate once', async () => {
+          const schema = freshSchema();
+          try {
+            const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore({ url: PG_URL, schema, defaultTimeZone: ZONE, webpushCert: CERT, poolSize: 2 })));
+            for (const s of stores) track(s);
+            const c = new pg.Client({ connectionString: PG_URL });
+            await c.connect();
+            const v = await c.query<{ version: number }>(`SELECT version FROM "${schema}".schema_version`);
+            await c.end();
+            expect(v.rows).toEqual([{ version: PG_SCHEMA_VERSION }]);
+            await stores[0]!.users.insert('ann', 'h', 'Ann', T);
+            expect(await stores[2]!.users.existing(['ann'])).toEqual(new Set(['ann']));
+          } finally {
+            for (const s of opened.splice(0)) await s.close();
+            await dropSchema(schema);
+          }
         });
       }
     });

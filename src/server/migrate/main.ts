@@ -2,7 +2,8 @@
  * `npm run migrate -- --data DIR --postgres URL [--schema NAME] [--batch N]`: copies an embedded
  * store into PostgreSQL so a deployment can grow into cluster mode without losing anyone's
  * settings (SPEC 8). Safe to run again: it copies only what is missing, then compares counts.
- * Exit status: 0 all counts equal, 1 some differ, 2 nothing done (a flag, a path, the server).
+ * Exit status: 0 all counts equal, 1 some differ (or PostgreSQL already had other keys), 2 nothing
+ * done (a flag, a path, the server).
  */
 import { parseArgs } from './args.ts';
 import { MigrateError, migrateSqliteToPostgres } from './copy.ts';
@@ -14,6 +15,13 @@ async function main(): Promise<number> {
     if (!report.ok) {
       const bad = report.tables.filter((t) => t.source !== t.target).map((t) => `${t.table} (${t.source} in SQLite, ${t.target} in PostgreSQL)`);
       console.error(`migration incomplete: row counts differ for ${bad.join(', ')}; was the PostgreSQL database already in use by another deployment?`);
+      return 1;
+    }
+    if (report.metaConflicts.length) {
+      console.error(
+        `migration incomplete: PostgreSQL already held other values for ${report.metaConflicts.join(', ')} (a node was started on it before the migration?); ` +
+          'the SQLite values were not copied, so existing push subscriptions and client credentials would stop working: migrate into an empty database or schema',
+      );
       return 1;
     }
     console.log('done: every table has as many rows in PostgreSQL as in SQLite; start the server with --postgres.');

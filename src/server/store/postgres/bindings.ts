@@ -32,7 +32,7 @@ export class PgBindings implements BindingsPort {
     const out = new Map<string, BindingRef[]>();
     if (usernames.length === 0) return out;
     const r = await this.pool.query<[string, string, string]>({
-      text: 'SELECT username, device_id, notifier FROM bindings WHERE username = ANY($1::text[])',
+      text: 'SELECT username, device_id, notifier FROM bindings WHERE username IN (SELECT unnest($1::text[]))',
       values: [usernames],
       rowMode: 'array',
     });
@@ -46,7 +46,7 @@ export class PgBindings implements BindingsPort {
   }
   async kickedMany(usernames: readonly string[]): Promise<DeviceRow[]> {
     if (usernames.length === 0) return [];
-    const r = await this.pool.query<DeviceRow>('SELECT username, resource, kicked FROM devices WHERE kicked = 1 AND username = ANY($1::text[])', [usernames]);
+    const r = await this.pool.query<DeviceRow>('SELECT username, resource, kicked FROM devices WHERE kicked = 1 AND username IN (SELECT unnest($1::text[]))', [usernames]);
     return r.rows;
   }
   async isKnown(username: string, resource: string): Promise<boolean> {

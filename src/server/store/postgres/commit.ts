@@ -38,7 +38,7 @@ export function commitMessage(pool: pg.Pool, channel: string, c: MessageCommit):
       `WITH m AS (INSERT INTO messages (id, sender, json, ts) VALUES ($1, $2, $3, $4) RETURNING seq),
          i AS (INSERT INTO inbox (username, seq) SELECT u, m.seq FROM m, unnest($5::text[]) u ON CONFLICT DO NOTHING),
          d AS (INSERT INTO device_inbox (username, resource, seq) SELECT v.username, v.resource, m.seq FROM m, devices v
-               WHERE v.username = ANY($5::text[]) ON CONFLICT DO NOTHING),
+               WHERE v.username IN (SELECT unnest($5::text[])) ON CONFLICT DO NOTHING),
          o AS (INSERT INTO offline_counts (username, n) SELECT u, count(*) FROM unnest($6::text[]) u GROUP BY u
                ON CONFLICT (username) DO UPDATE SET n = offline_counts.n + excluded.n)
        SELECT seq FROM m`,
@@ -49,6 +49,7 @@ export function commitMessage(pool: pg.Pool, channel: string, c: MessageCommit):
     // 2. Push info after the bump (the badge counts this message), then the caller's rows.
     let webpush: NewDelivery[] = [];
     let stream: NewDelivery[] = [];
+    // Nobody pushed: nothing to queue (as on SQLite, `deliveries` is not called).
     if (c.deliveries && c.pushed.length) {
       const out = c.deliveries(await pushInfoOn(q, c.pushed));
       webpush = out.webpush;

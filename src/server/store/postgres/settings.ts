@@ -43,7 +43,7 @@ export class PgSettings implements SettingsPort {
   async appMany(usernames: readonly string[]): Promise<Map<string, AppSettings>> {
     if (usernames.length === 0) return new Map();
     const r = await this.pool.query<AppTuple>({
-      text: `SELECT ${APP_COLS} FROM app_settings WHERE username = ANY($1::text[])`,
+      text: `SELECT ${APP_COLS} FROM app_settings WHERE username IN (SELECT unnest($1::text[]))`,
       values: [usernames],
       rowMode: 'array',
     });
@@ -86,7 +86,7 @@ export class PgSettings implements SettingsPort {
   async conversationMany(scope: WireScope, id: string, usernames: readonly string[]): Promise<Map<string, ConversationSettings>> {
     if (usernames.length === 0) return new Map();
     const r = await this.pool.query<ConvTuple>({
-      text: 'SELECT username, type, duration_until FROM conv_settings WHERE scope = $1 AND conv_id = $2 AND username = ANY($3::text[])',
+      text: 'SELECT username, type, duration_until FROM conv_settings WHERE scope = $1 AND conv_id = $2 AND username IN (SELECT unnest($3::text[]))',
       values: [scope, id, usernames],
       rowMode: 'array',
     });
@@ -96,7 +96,7 @@ export class PgSettings implements SettingsPort {
   async conversationsOf(username: string, scope: WireScope, ids: readonly string[]): Promise<Map<string, ConversationSettings>> {
     if (ids.length === 0) return new Map();
     const r = await this.pool.query<ConvTuple>({
-      text: 'SELECT conv_id, type, duration_until FROM conv_settings WHERE username = $1 AND scope = $2 AND conv_id = ANY($3::text[])',
+      text: 'SELECT conv_id, type, duration_until FROM conv_settings WHERE username = $1 AND scope = $2 AND conv_id IN (SELECT unnest($3::text[]))',
       values: [username, scope, ids],
       rowMode: 'array',
     });

@@ -11,7 +11,7 @@ export async function pushInfoOn(q: Queryable, usernames: readonly string[]): Pr
   if (usernames.length === 0) return new Map();
   const r = await q.query<[string, number, string]>({
     text: `SELECT u.username, COALESCE(o.n, 0), u.language FROM users u LEFT JOIN offline_counts o ON o.username = u.username
-           WHERE u.username = ANY($1::text[])`,
+           WHERE u.username IN (SELECT unnest($1::text[]))`,
     values: [usernames],
     rowMode: 'array',
   });
@@ -48,7 +48,7 @@ export class PgUsers implements UsersPort {
   }
   async existing(usernames: readonly string[]): Promise<Set<string>> {
     if (usernames.length === 0) return new Set();
-    const r = await this.pool.query<[string]>({ text: 'SELECT username FROM users WHERE username = ANY($1::text[])', values: [usernames], rowMode: 'array' });
+    const r = await this.pool.query<[string]>({ text: 'SELECT username FROM users WHERE username IN (SELECT unnest($1::text[]))', values: [usernames], rowMode: 'array' });
     return new Set(r.rows.map((x) => x[0]));
   }
   async nickname(username: string): Promise<string> {
