@@ -685,6 +685,75 @@ for (const { kind, harness } of engines) {
       });
     });
 
+    describe('jobs (SPEC 9)', () => {
+      const job = (payload: string, due = T, key?: string) => ({ kind: 'k', payload, due, ...(key !== undefined ? { key } : {}) });
+
+      it('queues jobs with a message in its transaction, claims them oldest first under a lease, and counts outcomes', async () => {
+        const s = await h.fresh();
+        await s.jobs.add(job('later', T + 10), T);
+        await s.commitMessage(commit(msg('j1', 'sam', T), { jobs: [job('first', T), job('second', T)] }));
+        expect(await s.jobs.pending('k')).toBe(3);
+        const rows = await s.jobs.claim('A', T, 10, 1000);
+        expect(rows.map((r) => [r.kind, r.payload, r.attempts, r.key])).toEqual([['k', 'first', 0, null], ['k', 'second', 0, null]]);
+        expect(await s.jobs.claim('B', T + 5, 10, 1000)).toEqual([]);
+        expect(await s.jobs.nextDueAfter(T)).toBe(T + 10);
+        await s.jobs.done(rows[0]!, 'sent', null, T);
+        await s.jobs.retry(rows[1]!.id, 1, T + 60, 'HTTP 500');
+        const again = await s.jobs.claim('B', T + 60, 10, 1000);
+        expect(again.map((r) => [r.payload, r.attempts])).toEqual([['later', 0], ['second', 1]]);
+        await s.jobs.done(again[1]!, 'failed', 'HTTP 500', T + 61);
+        await s.jobs.done(again[0]!, 'sent', null, T + 62);
+        expect(await s.jobs.pending('k')).toBe(0);
+        expect(await s.jobs.outcomes()).toEqual([
+          { kind: 'k', outcome: 'failed', n: 1, last_error: 'HTTP 500', last_at: T + 61 },
+          { kind: 'k', outcome: 'sent', n: 2, last_error: null, last_at: T + 62 },
+        ]);
+      });
+
+      it('a rolled-back message commit queues no job; a dead node\'s claims come back after the lease or on release', async () => {
+        const s = await h.fresh();
+        await s.commitMessage(commit(msg('dup', 'sam', T)));
+        await expect(Promise.resolve().then(() => s.commitMessage(commit(msg('dup', 'sam', T), { jobs: [job('lost')] })))).rejects.toThrow();
+        expect(await s.jobs.pending('k')).toBe(0);
+        await s.jobs.add(job('x'), T);
+        expect(await s.jobs.claim('A', T, 10, 1000)).toHaveLength(1);
+        expect(await s.jobs.claim('B', T + 1001, 10, 1000)).toHaveLength(1);
+        expect(await s.jobs.release('B')).toBe(1);
+        expect(await s.jobs.claim('C', T + 1001, 10, 1000)).toHaveLength(1);
+      });
+
+      it('keeps one pending job per key: a replacement while claimed survives the old one\'s done', async () => {
+        const s = await h.fresh();
+        await s.jobs.add(job('v1', T + 100, 'mirror:ann:app'), T);
+        await s.jobs.add(job('v2', T + 50, 'mirror:ann:app'), T);
+        await s.jobs.add(job('other', T, 'mirror:bob:app'), T);
+        expect(await s.jobs.pending('k', 'mirror:ann:')).toBe(1);
+        const [a] = (await s.jobs.claim('A', T + 50, 10, 1000)).filter((x) => x.key === 'mirror:ann:app');
+        expect(a!.payload).toBe('v2');
+        await s.jobs.retry(a!.id, 1, T + 60, 'refused');
+        expect(await s.jobs.errorOf('mirror:ann:app')).toBe('refused');
+        const [b] = (await s.jobs.claim('A', T + 60, 10, 1000)).filter((x) => x.key === 'mirror:ann:app');
+        await s.jobs.add(job('v3', T + 70, 'mirror:ann:app'), T + 61);
+        await s.jobs.done(b!, 'sent', null, T + 62);
+        const [c] = (await s.jobs.claim('A', T + 70, 10, 1000)).filter((x) => x.key === 'mirror:ann:app');
+        expect([c!.payload, c!.attempts]).toEqual(['v3', 0]);
+        await s.jobs.done(c!, 'sent', null, T + 71);
+        expect(await s.jobs.pending('k', 'mirror:ann:')).toBe(0);
+      });
+
+      it('accepts a callId once until it expires (housekeeping drops it), queueing its job atomically', async () => {
+        const s = await h.fresh();
+        expect(await s.jobs.accept('demo#im_1', T + DAY, job('e1'), T)).toBe(true);
+        expect(await s.jobs.accept('demo#im_1', T + DAY, job('e1 again'), T + 1)).toBe(false);
+        const other = await h.another();
+        expect(await other.jobs.accept('demo#im_1', T + DAY, job('e1 from a second node'), T + 2)).toBe(false);
+        expect(await s.jobs.pending('k')).toBe(1);
+        expect(await s.jobs.accept('demo#im_1', T + 2 * DAY, job('e1 a day later'), T + DAY)).toBe(true);
+        expect(await s.jobs.pending('k')).toBe(2);
+        expect((await s.housekeep(T + 2 * DAY)).callback_ids).toBe(1);
+      });
+    });
+
     describe('housekeep', () => {
       it('removes expired tokens, old decisions, stale stream pushes and idle unbound devices with their rows', async () => {
         const s = await h.fresh();
@@ -702,7 +771,7 @@ for (const { kind, harness } of engines) {
         }));
         const fresh = msg('fresh', 'sam', T);
         await s.commitMessage(commit(fresh, { inbox: ['ann'], traces: [held('ann', 'ONLINE'), held('sam', 'SENDER')] }));
-        expect(await s.housekeep(T)).toEqual({ tokens: 1, trace: 1, trace_held: 1, stream_pushes: 1, devices: 1, device_inbox: 2 });
+        expect(await s.housekeep(T)).toEqual({ tokens: 1, trace: 1, trace_held: 1, stream_pushes: 1, devices: 1, device_inbox: 2, callback_ids: 0 });
         expect(await s.users.tokenOwner('expired')).toBeUndefined();
         expect(await s.users.tokenOwner('valid')).toEqual({ username: null, expires: T + 1000 });
         expect(await s.bindings.isKnown('ann', 'old-dev')).toBe(false);
@@ -710,7 +779,7 @@ for (const { kind, harness } of engines) {
         expect(await s.messages.backlog('ann', 'new-dev')).toEqual([old, fresh]);
         expect((await s.trace.last('ann', 10)).map((e) => e.messageId)).toEqual(['fresh']);
         expect((await s.trace.last('sam', 10)).map((e) => e.messageId)).toEqual(['fresh']);
-        expect(await s.housekeep(T)).toEqual({ tokens: 0, trace: 0, trace_held: 0, stream_pushes: 0, devices: 0, device_inbox: 0 });
+        expect(await s.housekeep(T)).toEqual({ tokens: 0, trace: 0, trace_held: 0, stream_pushes: 0, devices: 0, device_inbox: 0, callback_ids: 0 });
       });
     });
   });

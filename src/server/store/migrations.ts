@@ -84,6 +84,23 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN claimed_until INTEGER;
   ALTER TABLE app_settings ADD COLUMN rules TEXT NOT NULL DEFAULT '';
   `,
+  // 3: SPEC 9's jobs (callbacks to send, callbacks received, settings to mirror) with leased
+  // claims like deliveries; a key keeps one pending job per key; received callIds for 24 h;
+  // outcomes counted per kind.
+  `
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT UNIQUE, payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL, created INTEGER NOT NULL,
+    gen INTEGER NOT NULL DEFAULT 0, last_error TEXT, claimed_by TEXT, claimed_until INTEGER
+  );
+  CREATE INDEX jobs_due ON jobs(due, id);
+  CREATE TABLE callback_ids (call_id TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX callback_ids_until ON callback_ids(until);
+  CREATE TABLE job_outcomes (
+    kind TEXT NOT NULL, outcome TEXT NOT NULL, n INTEGER NOT NULL, last_error TEXT, last_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, outcome)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database to the newest schema, one transaction per step. */

@@ -155,6 +155,7 @@ export interface UsersPort {
   /** Which of these usernames exist. */
   existing(usernames: readonly string[]): Awaitable<Set<string>>;
   nickname(username: string): Awaitable<string>;
+  setNickname(username: string, nickname: string): Awaitable<void>;
   setLanguage(username: string, language: string): Awaitable<void>;
   resetOffline(username: string): Awaitable<void>;
   /** Offline counts and languages of many users at once. */
@@ -251,6 +252,64 @@ export interface TracePort {
   last(username: string, limit: number): Awaitable<TraceEntry[]>;
 }
 
+/** A job to queue (SPEC 9): `key` set = at most one pending job per key (a new one replaces its payload). */
+export interface NewJob {
+  kind: string;
+  payload: string;
+  due: number;
+  key?: string;
+}
+
+/** A claimed job. `gen` changes when a keyed job is replaced while claimed (then `done` keeps it). */
+export interface JobRow {
+  id: number;
+  kind: string;
+  key: string | null;
+  payload: string;
+  attempts: number;
+  due: number;
+  gen: number;
+}
+
+/** Outcomes counted per job kind, with the last error seen. */
+export interface JobOutcome {
+  kind: string;
+  outcome: string;
+  n: number;
+  last_error: string | null;
+  last_at: number;
+}
+
+/**
+ * The durable jobs queue of SPEC 9 (message callbacks to send, callbacks received to decide,
+ * settings to mirror upstream): leased claims like the delivery queue, so several nodes share it
+ * and a dead node's jobs come back when its lease runs out; plus the callId dedup table.
+ */
+export interface JobsPort {
+  /** Queues a job; with a key, replaces the pending job of that key (earliest due kept, attempts reset). */
+  add(job: NewJob, now: number): Awaitable<void>;
+  /**
+   * Records a received callback's id (kept until `keepUntil`) and queues its job, atomically;
+   * false (nothing queued) when the id was already seen and has not expired.
+   */
+  accept(callId: string, keepUntil: number, job: NewJob, now: number): Awaitable<boolean>;
+  /** Claims up to `limit` due jobs for `node` until `now + leaseMs`, oldest first. */
+  claim(node: string, now: number, limit: number, leaseMs: number): Awaitable<JobRow[]>;
+  /** The earliest due time after `now` of an unclaimed job, or null. */
+  nextDueAfter(now: number): Awaitable<number | null>;
+  /** Ends a job (unless it was replaced since it was claimed: then it is given back) and counts the outcome. */
+  done(job: Pick<JobRow, 'id' | 'kind' | 'gen'>, outcome: string, error: string | null, now: number): Awaitable<void>;
+  /** Reschedules a job, gives up its claim, and notes the error. */
+  retry(id: number, attempts: number, due: number, error: string | null): Awaitable<void>;
+  /** Gives up every claim of `node`. */
+  release(node: string): Awaitable<number>;
+  /** Pending jobs of a kind, optionally only those whose key starts with `keyPrefix`. */
+  pending(kind: string, keyPrefix?: string): Awaitable<number>;
+  /** The last error noted on a pending job with this key, if any. */
+  errorOf(key: string): Awaitable<string | null>;
+  outcomes(): Awaitable<JobOutcome[]>;
+}
+
 /** What the fan-out decided, written in one transaction with the message itself. */
 export interface MessageCommit {
   message: ImMessage;
@@ -267,6 +326,8 @@ export interface MessageCommit {
   deliveries?: (info: Map<string, { offline: number; language: string }>) => { webpush: NewDelivery[]; stream: NewDelivery[] };
   /** Users whose push info `deliveries` needs. */
   pushed: readonly string[];
+  /** Jobs queued with the message (SPEC 9.1: its callbacks), so a crash loses none. */
+  jobs?: readonly NewJob[];
   now: number;
 }
 
@@ -288,6 +349,7 @@ export interface Store {
   readonly messages: MessagesPort;
   readonly deliveries: DeliveriesPort;
   readonly trace: TracePort;
+  readonly jobs: JobsPort;
   /** Stores a message, its inbox and device rows, offline counts, trace and deliveries atomically. */
   commitMessage(c: MessageCommit): Awaitable<CommitResult>;
   /** Periodic clean-up in one transaction; rows removed per table. */

@@ -6,6 +6,7 @@ import { BindingsRepo } from './bindings.ts';
 import { type Db, openDb } from './db.ts';
 import { DeliveriesRepo } from './deliveries.ts';
 import { GroupsRepo } from './groups.ts';
+import { JobsRepo } from './jobs.ts';
 import { housekeep } from './housekeeping.ts';
 import { MessagesRepo } from './messages.ts';
 import { MetaRepo } from './meta.ts';
@@ -30,6 +31,7 @@ export class SqliteStore implements Store {
   readonly messages: MessagesRepo;
   readonly deliveries: DeliveriesRepo;
   readonly trace: TraceRepo;
+  readonly jobs: JobsRepo;
   private readonly commitTx;
 
   constructor(readonly db: Db, opts: SqliteStoreOptions) {
@@ -41,10 +43,12 @@ export class SqliteStore implements Store {
     this.messages = new MessagesRepo(db);
     this.deliveries = new DeliveriesRepo(db, opts.webpushCert);
     this.trace = new TraceRepo(db);
+    this.jobs = new JobsRepo(db);
     this.commitTx = db.transaction((c: MessageCommit): CommitResult => {
       const seq = this.messages.insert(c.message, c.inbox);
       this.users.bumpOfflineMany(c.bumpOffline);
       this.trace.addMany(seq, c.traces);
+      if (c.jobs?.length) this.jobs.addMany(c.jobs, c.now);
       if (!c.deliveries || c.pushed.length === 0) return { seq, queued: 0, stream: [] };
       const { webpush, stream } = c.deliveries(this.users.pushInfo(c.pushed));
       this.deliveries.enqueueMany(seq, webpush, c.now);

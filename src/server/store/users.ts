@@ -20,6 +20,7 @@ export class UsersRepo implements UsersPort {
       purge: db.prepare('DELETE FROM tokens WHERE expires < ?'),
       existing: db.prepare('SELECT username FROM users WHERE username IN (SELECT value FROM json_each(?))'),
       nick: db.prepare('SELECT nickname FROM users WHERE username = ?'),
+      setNick: db.prepare('UPDATE users SET nickname = ? WHERE username = ?'),
       setLang: db.prepare('UPDATE users SET language = ? WHERE username = ?'),
       bumpOffline: db.prepare('INSERT INTO offline_counts (username, n) VALUES (?, 1) ON CONFLICT(username) DO UPDATE SET n = n + 1 RETURNING n'),
       bumpMany: db.prepare(
@@ -54,6 +55,9 @@ export class UsersRepo implements UsersPort {
   existing(usernames: readonly string[]): Set<string> {
     const rows = this.s.existing.all(JSON.stringify(usernames)) as { username: string }[];
     return new Set(rows.map((r) => r.username));
+  }
+  setNickname(username: string, nickname: string): void {
+    this.s.setNick.run(nickname, username);
   }
   nickname(username: string): string {
     return (this.s.nick.get(username) as { nickname: string } | undefined)?.nickname || username;

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { CommitResult, MessageCommit, NewDelivery } from '../ports.ts';
+import { addJobs } from './jobs.ts';
 import { tx } from './pool.ts';
 import { addTraces } from './trace.ts';
 import { pushInfoOn } from './users.ts';
@@ -76,6 +77,7 @@ export function commitMessage(pool: pg.Pool, channel: string, c: MessageCommit):
 
     // 3. Every decision: one statement for the pushed users, one for the held reasons.
     await addTraces(q, seq, c.traces);
+    if (c.jobs?.length) await addJobs(q, c.jobs, now);
 
     // 4. Wake the delivery workers of every node; PostgreSQL sends it at COMMIT, never after a rollback.
     if (webpush.length) await q.query('SELECT pg_notify($1, $2)', [channel, String(seq)]);

@@ -14,6 +14,7 @@ export function housekeep(pool: pg.Pool, now: number): Promise<Record<string, nu
     out.tokens = await n('DELETE FROM tokens WHERE expires < $1', now);
     out.trace = await n('DELETE FROM trace WHERE seq IN (SELECT seq FROM messages WHERE ts < $1)', now - TRACE_KEEP_MS);
     out.trace_held = await n('DELETE FROM trace_held WHERE seq IN (SELECT seq FROM messages WHERE ts < $1)', now - TRACE_KEEP_MS);
+    out.callback_ids = await n('DELETE FROM callback_ids WHERE until <= $1', now);
     out.stream_pushes = await n('DELETE FROM stream_pushes WHERE created <= $1', now - STREAM_KEEP_MS);
     out.devices = await n(
       `DELETE FROM devices WHERE last_seen < $1 AND NOT EXISTS

@@ -8,6 +8,7 @@ import { commitMessage } from './commit.ts';
 import { PgDeliveries } from './deliveries.ts';
 import { PgGroups } from './groups.ts';
 import { housekeep } from './housekeeping.ts';
+import { PgJobs } from './jobs.ts';
 import { DeliveryListener } from './listen.ts';
 import { PgMessages } from './messages.ts';
 import { PgMeta } from './meta.ts';
@@ -68,6 +69,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     messages: new PgMessages(pool),
     deliveries: new PgDeliveries(pool, opts.webpushCert),
     trace: new PgTrace(pool),
+    jobs: new PgJobs(pool),
     commitMessage: (c) => commitMessage(pool, channel, c),
     housekeep: (now) => housekeep(pool, now),
     async ping() {

@@ -51,6 +51,9 @@ export class PgUsers implements UsersPort {
     const r = await this.pool.query<[string]>({ text: 'SELECT username FROM users WHERE username IN (SELECT unnest($1::text[]))', values: [usernames], rowMode: 'array' });
     return new Set(r.rows.map((x) => x[0]));
   }
+  async setNickname(username: string, nickname: string): Promise<void> {
+    await this.pool.query('UPDATE users SET nickname = $1 WHERE username = $2', [nickname, username]);
+  }
   async nickname(username: string): Promise<string> {
     const r = await this.pool.query<{ nickname: string }>('SELECT nickname FROM users WHERE username = $1', [username]);
     return r.rows[0]?.nickname || username;
