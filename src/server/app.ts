@@ -11,11 +11,18 @@ import { type Context, createContext } from './context.ts';
 import { seedDemo } from './demo/seed.ts';
 import { demoRoutes } from './demo/static.ts';
 import { ApiError, type ErrorCode } from './errors.ts';
+import { CALLBACK_JOB, callbackHandler, callbackJobs } from './callbacks/sender.ts';
+import { EVENT_JOB, eventHandler } from './gateway/events.ts';
+import { Gateway } from './gateway/gateway.ts';
+import { MIRROR_JOB, mirrorHandler } from './gateway/mirror.ts';
+import { type JobHandler, JobWorker } from './jobs/worker.ts';
 import { DeliveryWorker } from './push/worker.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bindingRoutes } from './routes/bindings.ts';
+import { callbackRoutes } from './routes/callbacks.ts';
 import { explainRoutes } from './routes/explain.ts';
+import { gatewayRoutes } from './routes/gateway.ts';
 import { markStart } from './routes/http.ts';
 import { imSocketRoutes } from './routes/im-ws.ts';
 import { messageRoutes } from './routes/messages.ts';
@@ -138,6 +145,28 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   });
   // The context (store, router) after the app, so the router logs through the app's logger.
   const ctx = await createContext(config, app.log);
+  // SPEC 9: callbacks sent with each message, and gateway mode (checked against the upstream first).
+  const jobHandlers: Record<string, JobHandler> = {};
+  if (config.callback) {
+    const cb = config.callback;
+    ctx.messageJobs = (message, offline, now) => callbackJobs(cb, config.appKey, message, offline, now);
+    jobHandlers[CALLBACK_JOB] = callbackHandler(cb, config.now, app.log);
+  }
+  if (config.gateway) {
+    const gateway = new Gateway(config.gateway, ctx, app.log);
+    try {
+      await gateway.start();
+    } catch (e) {
+      await ctx.router.close();
+      await ctx.store.close();
+      throw e;
+    }
+    ctx.gateway = gateway;
+    jobHandlers[EVENT_JOB] = eventHandler(ctx);
+    jobHandlers[MIRROR_JOB] = mirrorHandler(ctx, gateway.upstream, app.log);
+  }
+  const jobs = new JobWorker(ctx, jobHandlers, app.log);
+  ctx.wakeJobs = () => jobs.kick();
   const demoGroupId = config.demo ? await seedDemo(ctx) : undefined;
   // Every body is JSON; a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser('text/plain');
@@ -198,8 +227,11 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       explainRoutes(scoped, ctx);
       adminRoutes(scoped, ctx);
       pushTestRoutes(scoped, ctx, worker);
-      imSocketRoutes(scoped, ctx);
+      // Gateway mode: IM stays upstream (its /ws answers 404 in gatewayRoutes).
+      if (!ctx.gateway) imSocketRoutes(scoped, ctx);
       streamSocketRoutes(scoped, ctx);
+      callbackRoutes(scoped, ctx);
+      gatewayRoutes(scoped, ctx);
     },
     { prefix: `/${ctx.key.org}/${ctx.key.app}` },
   );
@@ -242,6 +274,7 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     closed = true;
     clearInterval(tidyTimer);
     await worker.stop();
+    await jobs.stop();
     for (const s of ctx.router.localSockets()) s.terminate();
     await app.close();
     await ctx.router.close();
@@ -263,6 +296,7 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       worker.start();
+      jobs.start();
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -58,6 +58,34 @@ export interface ServerConfig {
   logger: boolean | { level: string; stream?: { write(line: string): void } };
   /** The clock; injected by tests. */
   now: () => number;
+  /** SPEC 9.1: the reference's message callbacks, sent to this URL. */
+  callback?: CallbackConfig;
+  /** SPEC 9.2: gateway mode in front of an upstream Easemob app (or another instance of this server). */
+  gateway?: GatewayConfig;
+}
+
+export interface CallbackConfig {
+  url: string;
+  secret: string;
+  /** Delay before the one retry (SPEC 9.1: 60 s). */
+  retryMs: number;
+  /** A callback with no 2xx within this is failed (SPEC 9.1: 5 s). */
+  timeoutMs: number;
+}
+
+export interface GatewayConfig {
+  /** The upstream REST base, e.g. https://a1.easemob.com (paths /{org}/{app}/... are added). */
+  upstream: string;
+  /** The upstream's app key, which the gateway serves. */
+  appKey: string;
+  clientId: string;
+  clientSecret: string;
+  /** The secret of the upstream's callback rule (signs what it posts to us). */
+  callbackSecret: string;
+  /** Also write settings and language changes upstream (SPEC 9.2). */
+  mirrorSettings: boolean;
+  /** Tests only (GATEWAY_DECIDE_DELAY_MS): how long a received callback waits before it is decided. */
+  decideDelayMs: number;
 }
 
 export const DEFAULT_PUSH: PushDeliveryConfig = {
@@ -105,9 +133,12 @@ const FLAGS = {
   'client-secret': 'CLIENT_SECRET', 'default-time-zone': 'DEFAULT_TIME_ZONE', 'push-policy': 'PUSH_POLICY',
   'open-registration': 'OPEN_REGISTRATION', 'allow-private-push-endpoints': 'ALLOW_PRIVATE_PUSH_ENDPOINTS', demo: 'DEMO',
   postgres: 'DATABASE_URL', redis: 'REDIS_URL', 'node-id': 'NODE_ID',
+  'callback-url': 'CALLBACK_URL', 'callback-secret': 'CALLBACK_SECRET', 'callback-retry-ms': 'CALLBACK_RETRY_MS',
+  upstream: 'UPSTREAM_URL', 'upstream-app-key': 'UPSTREAM_APP_KEY', 'upstream-client-id': 'UPSTREAM_CLIENT_ID',
+  'upstream-client-secret': 'UPSTREAM_CLIENT_SECRET', 'mirror-settings': 'MIRROR_SETTINGS',
 } as const;
 type Flag = keyof typeof FLAGS;
-const BOOLEAN_FLAGS = new Set<Flag>(['open-registration', 'allow-private-push-endpoints', 'demo']);
+const BOOLEAN_FLAGS = new Set<Flag>(['open-registration', 'allow-private-push-endpoints', 'demo', 'mirror-settings']);
 
 export const USAGE = `Usage: npm run server -- [flags]   (each flag also reads the environment variable shown)
   --port N                      PORT               (8080; 0 = any free port)
@@ -123,7 +154,15 @@ export const USAGE = `Usage: npm run server -- [flags]   (each flag also reads t
   --demo                        DEMO               (users alice, bob, carol and a web chat at /)
   --postgres URL                DATABASE_URL       (cluster mode: store in PostgreSQL instead of --data)
   --redis URL                   REDIS_URL          (cluster mode: presence and routing between nodes)
-  --node-id NAME                NODE_ID            (host name and process id)`;
+  --node-id NAME                NODE_ID            (host name and process id)
+  --callback-url URL            CALLBACK_URL       (send Easemob-style message callbacks there)
+  --callback-secret S           CALLBACK_SECRET    (signs callbacks sent, or checks those received in gateway mode)
+  --callback-retry-ms N         CALLBACK_RETRY_MS  (60000: delay before a failed callback's one retry)
+  --upstream URL                UPSTREAM_URL       (gateway mode: the Easemob REST base whose users get browser push)
+  --upstream-app-key org#app    UPSTREAM_APP_KEY   (gateway mode: the upstream's app key, served here too)
+  --upstream-client-id ID       UPSTREAM_CLIENT_ID
+  --upstream-client-secret S    UPSTREAM_CLIENT_SECRET
+  --mirror-settings             MIRROR_SETTINGS    (gateway mode: also write settings changes upstream)`;
 
 function truthy(v: string): boolean | undefined {
   const l = v.toLowerCase();
@@ -207,9 +246,11 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
   };
   const leaseMs = ms('DELIVERY_LEASE_MS', 1000, 3_600_000);
   const presenceTtlMs = ms('PRESENCE_TTL_MS', 1000, 60_000);
+  const extra = callbackAndGateway(raw, env, errors, bool('mirror-settings'));
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) errors.push(`--node-id (NODE_ID) is "${nodeId}"; use 1–64 letters, digits, "_", "." or "-".`);
   const config = makeConfig({
-    port, host, dataDir, appKey,
+    port, host, dataDir, appKey: extra.gateway?.appKey ?? appKey,
+    ...extra,
     ...(clientId !== undefined ? { clientId } : {}),
     ...(clientSecret !== undefined ? { clientSecret } : {}),
     defaultTimeZone: zone.ok ? zone.value : 'UTC',
@@ -227,6 +268,51 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
     logger: { level: env.LOG_LEVEL ?? 'warn' },
   });
   return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+
+/** SPEC 9's flags: callbacks sent (9.1) and gateway mode (9.2), each problem a sentence. */
+function callbackAndGateway(raw: Map<Flag, string>, env: Env, errors: string[], mirrorSettings: boolean): Pick<ServerConfig, 'callback' | 'gateway'> {
+  const out: Pick<ServerConfig, 'callback' | 'gateway'> = {};
+  const url = raw.get('callback-url');
+  const secret = raw.get('callback-secret');
+  const upstream = raw.get('upstream');
+  if (url !== undefined && !HTTP_URL.test(url)) errors.push(`--callback-url (CALLBACK_URL) is "${redactUrl(url)}"; use an http or https URL such as https://example.com/easemob/callback.`);
+  if (secret !== undefined && (secret.length < 8 || secret.length > 256)) errors.push('--callback-secret (CALLBACK_SECRET) must be 8–256 characters: the secret of the callback rule.');
+  if (secret === undefined && (url !== undefined || upstream !== undefined))
+    errors.push(`${url !== undefined ? '--callback-url' : '--upstream'} needs --callback-secret (CALLBACK_SECRET): the secret both sides of the callback share, which signs every callback.`);
+  if (secret !== undefined && url === undefined && upstream === undefined)
+    errors.push('--callback-secret is used with --callback-url (callbacks sent) or --upstream (callbacks received); give one of them, or leave the secret out.');
+  const retryText = raw.get('callback-retry-ms');
+  const retryMs = retryText === undefined ? 60_000 : /^\d+$/.test(retryText) ? Number(retryText) : NaN;
+  if (!(retryMs >= 0 && retryMs <= 3_600_000)) errors.push(`--callback-retry-ms (CALLBACK_RETRY_MS) is "${retryText}"; use milliseconds from 0 to 3600000 (default 60000).`);
+  if (retryText !== undefined && url === undefined) errors.push('--callback-retry-ms needs --callback-url: it is the delay before a failed callback is sent again.');
+  if (url !== undefined && secret !== undefined) out.callback = { url, secret, retryMs, timeoutMs: 5_000 };
+
+  const upstreamKey = raw.get('upstream-app-key');
+  const clientId = raw.get('upstream-client-id');
+  const clientSecret = raw.get('upstream-client-secret');
+  if (upstream === undefined) {
+    const given = (['upstream-app-key', 'upstream-client-id', 'upstream-client-secret', 'mirror-settings'] as const).filter((f) => raw.has(f));
+    if (given.length) errors.push(`${given.map((f) => `--${f}`).join(', ')} ${given.length > 1 ? 'are' : 'is'} for gateway mode: add --upstream URL (UPSTREAM_URL), the upstream's REST base.`);
+    return out;
+  }
+  if (!HTTP_URL.test(upstream)) errors.push(`--upstream (UPSTREAM_URL) is "${redactUrl(upstream)}"; use the upstream's REST base, such as https://a1.easemob.com.`);
+  if (upstreamKey === undefined) errors.push('--upstream needs --upstream-app-key (UPSTREAM_APP_KEY): the upstream app key "org#app" its users sign in with.');
+  else if (!parseAppKey(upstreamKey, '--upstream-app-key').ok) errors.push(`--upstream-app-key (UPSTREAM_APP_KEY) is "${upstreamKey}"; use "org#app" with letters, digits, "_" and "-".`);
+  if (clientId === undefined || clientSecret === undefined)
+    errors.push('--upstream needs --upstream-client-id and --upstream-client-secret (UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET): the upstream app\'s client credentials, from its console.');
+  const ownKey = raw.get('app-key');
+  if (ownKey !== undefined && upstreamKey !== undefined && ownKey !== upstreamKey)
+    errors.push(`--app-key is "${ownKey}" but --upstream-app-key is "${upstreamKey}": a gateway serves the upstream's app key, so leave --app-key out or make them equal.`);
+  if (url !== undefined) errors.push('--callback-url and --upstream do not go together: a gateway receives callbacks, it does not send them.');
+  const delayText = env.GATEWAY_DECIDE_DELAY_MS;
+  const decideDelayMs = delayText === undefined ? 0 : /^\d+$/.test(delayText) ? Number(delayText) : NaN;
+  if (!(decideDelayMs >= 0 && decideDelayMs <= 600_000)) errors.push(`GATEWAY_DECIDE_DELAY_MS is "${delayText}"; use milliseconds from 0 to 600000.`);
+  if (upstreamKey !== undefined && clientId !== undefined && clientSecret !== undefined && secret !== undefined)
+    out.gateway = { upstream: upstream.replace(/\/+$/, ''), appKey: upstreamKey, clientId, clientSecret, callbackSecret: secret, mirrorSettings, decideDelayMs };
+  return out;
 }
 
 /** A URL with its password hidden, for messages and logs. */

@@ -7,7 +7,8 @@ import type { RouterLog } from './cluster/redis-connect.ts';
 import type { Router } from './cluster/router.ts';
 import type { ServerConfig } from './config.ts';
 import type { VapidKeys } from './push/webpush.ts';
-import type { Store } from './store/ports.ts';
+import type { Gateway } from './gateway/gateway.ts';
+import type { ImMessage, NewJob, Store } from './store/ports.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 
 export interface Certificate {
@@ -52,6 +53,12 @@ export interface Context {
   advanced(): Promise<boolean>;
   /** Wakes the delivery worker after rows were queued (set by buildApp). */
   wake: () => void;
+  /** SPEC 9: jobs queued with a stored message (its callbacks), given its recipients with no device online. */
+  messageJobs?: (message: ImMessage, offline: readonly string[], now: number) => NewJob[];
+  /** Wakes the jobs worker after jobs were queued (set by buildApp). */
+  wakeJobs?: () => void;
+  /** Gateway mode (SPEC 9.2), when configured. */
+  gateway?: Gateway;
 }
 
 /** Opens the engine the config names (SQLite in --data, or PostgreSQL). */

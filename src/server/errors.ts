@@ -13,6 +13,8 @@ export const ERRORS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,
+  /** Gateway mode: the upstream did not answer (SPEC 9.2). */
+  upstream_unavailable: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -2,6 +2,7 @@
 import { buildApp } from './app.ts';
 import { parseCommandLine, USAGE } from './config.ts';
 import { DEMO_USERS } from './demo/seed.ts';
+import { GatewayStartError } from './gateway/gateway.ts';
 
 async function main(): Promise<void> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env);
@@ -15,6 +16,10 @@ async function main(): Promise<void> {
   try {
     server = await buildApp(config);
   } catch (e) {
+    if (e instanceof GatewayStartError) {
+      console.error(e.message);
+      process.exit(1);
+    }
     const where = config.postgres ? 'PostgreSQL' : `the data folder "${config.dataDir}"`;
     const hint = config.postgres ? 'Check --postgres and --redis and that those services are running.' : 'Check that it is writable, or choose another with --data.';
     console.error(`Cannot start on ${where}: ${(e as Error).message}. ${hint}`);
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
     console.log(`Demo chat: ${url}/  (app key ${config.appKey})`);
     console.log(`Demo sign-ins: ${DEMO_USERS.map((u) => `${u.username} / ${u.username}`).join(', ')}`);
   }
+  if (config.gateway) console.log(`Push gateway for ${config.gateway.appKey} at ${config.gateway.upstream}: point its callback rule (events chat and chat_offline) at ${url}/${ctx.key.org}/${ctx.key.app}/callbacks/easemob`);
   console.log(`listening on ${url}`);
 
   let stopping = false;

@@ -15,10 +15,11 @@ import { connectFailure, createPool, quoteIdent, redactUrl } from '../store/post
 export const TABLES = [
   'meta', 'users', 'offline_counts', 'tokens', 'groups', 'group_members', 'app_settings', 'conv_settings',
   'bindings', 'devices', 'messages', 'inbox', 'device_inbox', 'trace', 'trace_held', 'deliveries', 'stream_pushes',
+  'jobs', 'callback_ids', 'job_outcomes',
 ] as const;
 
 /** Identity columns whose sequence must continue after the copied numbers. */
-const IDENTITIES: readonly [table: string, column: string][] = [['messages', 'seq'], ['deliveries', 'id'], ['stream_pushes', 'ord']];
+const IDENTITIES: readonly [table: string, column: string][] = [['messages', 'seq'], ['deliveries', 'id'], ['stream_pushes', 'ord'], ['jobs', 'id']];
 
 export interface MigrateOptions {
   dataDir: string;

@@ -113,11 +113,15 @@ export async function fanOut(
     }))]);
   }
 
+  // Badge semantics (SPEC 1.6): count only for users with no device online right now.
+  const offline = inbox.filter((u) => !online.has(u));
+  // SPEC 9.1: callbacks queued with the message (none unless --callback-url).
+  const jobs = ctx.messageJobs?.(message, offline, now) ?? [];
   const commit = await ctx.store.commitMessage({
     message,
     inbox,
-    // Badge semantics (SPEC 1.6): count only for users with no device online right now.
-    bumpOffline: inbox.filter((u) => !online.has(u)),
+    bumpOffline: offline,
+    ...(jobs.length ? { jobs } : {}),
     traces,
     pushed: pushed.map((p) => p.user),
     now,
@@ -144,6 +148,7 @@ export async function fanOut(
     }
   }
   if (commit.queued) ctx.wake();
+  if (jobs.length) ctx.wakeJobs?.();
   return { seq: commit.seq, decisions: recipients.length, pushes: pushed.length, queued: commit.queued };
 }
 

@@ -7,6 +7,7 @@ import type { Context } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { GroupRow } from '../store/groups.ts';
 import type { UserRow } from '../store/users.ts';
+import { servedUpstream } from './gateway.ts';
 import { actFor, must, ok, parseUser, requireApp } from './http.ts';
 
 /** Default token lifetime: 7 days. */
@@ -33,6 +34,8 @@ export function accountRoutes(app: FastifyInstance, ctx: Context): void {
     const now = ctx.config.now();
     const ttl = body.ttl ?? DEFAULT_TOKEN_TTL_S;
     if (body.grant_type === 'password') {
+      // Gateway mode: the upstream checks the password (SPEC 9.2).
+      if (ctx.gateway) return reply.send(await ctx.gateway.signIn(body.username, body.password, ttl));
       const passwordOk = await checkPassword(ctx.store, body.username, body.password);
       const user = await ctx.users.get(body.username);
       if (!user || !passwordOk)
@@ -47,6 +50,7 @@ export function accountRoutes(app: FastifyInstance, ctx: Context): void {
   });
 
   app.post('/users', async (req, reply) => {
+    if (ctx.gateway) throw servedUpstream(ctx, 'Registration (POST /users)');
     if (!ctx.config.openRegistration) await requireApp(ctx, req);
     const body = must(parseWith(registerBodySchema, req.body));
     const created = await createUser(ctx.store, body.username, body.password, body.nickname ?? body.username, ctx.config.now());

@@ -9,6 +9,9 @@ import { ApiError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from '../store/settings.ts';
 import { actFor, must, ok, parseUser } from './http.ts';
 
+/** App-level fields the reference knows: a write touching none of them (only SPEC 1.7's) is not mirrored upstream. */
+const REFERENCE_APP_FIELDS = ['type', 'ignoreDuration', 'ignoreInterval', 'timeZone'];
+
 type Q = { resource?: unknown; [k: string]: unknown };
 
 function scopeParam(scope: string): WireScope {
@@ -54,12 +57,14 @@ export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
       const patch = must(parseAppSettingsBody(req.body));
       const data = appSettingsToWire(await ctx.settings.patchApp(user, patch, now), now);
       await ctx.router.invalidate({ user });
+      if (REFERENCE_APP_FIELDS.some((f) => f in (req.body as object))) await ctx.gateway?.mirror(user, { what: 'app' });
       await announce(ctx, user, resource, data, { user });
       return ok(ctx, req, reply, 'put', data);
     }
     const patch = must(parseConversationSettingsBody(req.body));
     const data = conversationSettingsToWire(await ctx.settings.patchConversation(user, scope, id, patch, now), now);
     await ctx.router.invalidate({ conversation: { scope, id } });
+    await ctx.gateway?.mirror(user, { what: 'conversation', scope, id });
     await announce(ctx, user, resource, data, scope === 'user' ? { user: id } : { group: id });
     return ok(ctx, req, reply, 'put', data);
   });
@@ -100,6 +105,7 @@ export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
     const { user } = await actFor(ctx, req, req.params.me);
     const body = must(parseWith(languageBodySchema, req.body));
     await ctx.users.setLanguage(user, body.translationLanguage);
+    await ctx.gateway?.mirror(user, { what: 'language' });
     return ok(ctx, req, reply, 'put', { language: body.translationLanguage });
   });
 
