@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackSignature } from '../../src/server/callbacks/body.ts';
 import { type FakePushService, type ReceivedPush, startPushService } from '../fakes/push-service.ts';
 import { call, eventually, tempDir } from '../server/helpers.ts';
-import { killAllProcs, type Proc, type ProcSpec, procSpec, refusedStart, startProc, stopProc } from './procs.ts';
+import { dropProcData, killAllProcs, type Proc, type ProcSpec, procSpec, refusedStart, startProc, stopProc } from './procs.ts';
 
 const SECRET = 'callback-secret-for-tests';
 const APP_KEY = 'demo#im';
@@ -83,6 +83,8 @@ beforeAll(async () => {
 afterAll(async () => {
   killAllProcs();
   await svc?.stop();
+  await dropProcData(specA);
+  await dropProcData(specB);
 });
 
 describe('gateway mode (SPEC 9.2) with callbacks from another instance (9.1)', () => {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { tempDir } from '../server/helpers.ts';
-import { DATABASE_URL, REDIS_URL } from '../support/services.ts';
+import { DATABASE_URL, dropIsolation, REDIS_URL } from '../support/services.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLUSTER = process.env.IMPC_TEST_ENGINE === 'cluster';
@@ -105,6 +105,11 @@ export function stopProc(p: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise<v
   const exited = new Promise<void>((r) => p.child.once('exit', () => r()));
   p.child.kill(signal);
   return exited;
+}
+
+/** Drops a spec's PostgreSQL schema and Redis keys (cluster runs; the SQLite folders are temporary). */
+export async function dropProcData(spec: ProcSpec | undefined): Promise<void> {
+  if (spec?.env.DATABASE_SCHEMA && spec.env.REDIS_PREFIX) await dropIsolation(spec.env.DATABASE_SCHEMA, spec.env.REDIS_PREFIX);
 }
 
 export function killAllProcs(): void {
