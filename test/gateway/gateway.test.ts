@@ -221,11 +221,13 @@ describe('gateway mode (SPEC 9.2) with callbacks from another instance (9.1)', (
   }, 60_000);
 
   it('mirrors a quiet-hours change made at B to A; while A is down it waits and arrives when A is back', async () => {
-    expect((await call(b.base, 'PUT', '/users/alice/notification/user/alice', { token: aliceB, body: { ignoreInterval: '22:0-7:0' } })).status).toBe(200);
-    await eventually(async () => {
-      const r = await call<{ data: { ignoreInterval: string } }>(a.base, 'GET', '/users/alice/notification/user/alice', { token: aliceA });
+    expect((await call(b.base, 'PUT', '/users/alice/notification/user/alice', { token: aliceB, body: { ignoreInterval: '22:0-7:0', timeZone: 'Europe/Paris' } })).status).toBe(200);
+    const mirrored = await eventually(async () => {
+      const r = await call<{ data: { ignoreInterval: string; timeZone: string } }>(a.base, 'GET', '/users/alice/notification/user/alice', { token: aliceA });
       return r.json.data.ignoreInterval === '22:0-7:0' ? r.json.data : undefined;
     }, 10_000, 'the window mirrored at A');
+    // The upstream is another instance of this server, so the time zone goes too.
+    expect(mirrored.timeZone).toBe('Europe/Paris');
     const st = await call<{ data: Record<string, unknown> }>(b.base, 'GET', '/users/alice/gateway/status', { token: aliceB });
     expect(st.json.data).toEqual({ upstream: APP_KEY, mirror: { enabled: true, pending: 0 } });
 

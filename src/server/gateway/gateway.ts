@@ -28,7 +28,8 @@ export class Gateway {
   /** Start-up check: the upstream answers and takes the client credentials (an app token). */
   async start(): Promise<void> {
     try {
-      await this.upstream.appToken(true);
+      const token = await this.upstream.appToken(true);
+      this.upstream.companion = (await this.upstream.request('GET', '/push/features', undefined, token)).status === 200;
     } catch (e) {
       if (e instanceof UpstreamUnreachable)
         throw new GatewayStartError(`Cannot reach the upstream at ${this.cfg.upstream} (${e.message}). Check --upstream (UPSTREAM_URL) and that the upstream is running.`);

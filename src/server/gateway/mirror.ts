@@ -4,6 +4,7 @@
  * One pending job per user and target (a newer write replaces a waiting one), and the job sends
  * the *current* local state when it runs: retries and out-of-order runs cannot bring back an
  * older value. The fields of SPEC 1.7 are never sent (the reference does not know them).
+ * The time zone goes only to another instance of this server (Easemob has none).
  * Retries from 1 s, doubling, at most 10 s apart, for as long as the upstream does not answer;
  * a write it refuses (4xx) is given up, logged and shown in the user's gateway status.
  */
@@ -38,14 +39,14 @@ export function mirrorBackoffMs(attempts: number): number {
 const remaining = (until: number, now: number) => Math.min(MAX_DURATION_MS, Math.max(0, until - now));
 
 /** The upstream path and body for the current local state of one target. */
-async function request(ctx: Context, user: string, t: MirrorTarget): Promise<{ path: string; body: Record<string, unknown> }> {
+async function request(ctx: Context, upstream: Upstream, user: string, t: MirrorTarget): Promise<{ path: string; body: Record<string, unknown> }> {
   const now = ctx.config.now();
   const u = encodeURIComponent(user);
   if (t.what === 'language') return { path: `/users/${u}/notification/language`, body: { translationLanguage: (await ctx.users.get(user))?.language ?? '' } };
   if (t.what === 'app') {
     const s = await ctx.settings.app(user);
     // "0:0-0:0" turns a window off in the reference (an empty string is not accepted everywhere).
-    return { path: `/users/${u}/notification/user/${u}`, body: { type: s.type, ignoreInterval: formatInterval(s.window) || '0:0-0:0', ignoreDuration: remaining(s.durationUntil, now), timeZone: s.timeZone } };
+    return { path: `/users/${u}/notification/user/${u}`, body: { type: s.type, ignoreInterval: formatInterval(s.window) || '0:0-0:0', ignoreDuration: remaining(s.durationUntil, now), ...(upstream.companion ? { timeZone: s.timeZone } : {}) } };
   }
   const c = await ctx.settings.conversation(user, t.scope, t.id);
   return { path: `/users/${u}/notification/${t.scope}/${encodeURIComponent(t.id)}`, body: { type: c.type ?? 'DEFAULT', ignoreDuration: remaining(c.durationUntil, now) } };
@@ -56,7 +57,7 @@ export function mirrorHandler(ctx: Context, upstream: Upstream, log?: FastifyBas
     ctx.meta.set(`mirror_error:${user}`, error === undefined ? '' : JSON.stringify({ at: ctx.config.now(), what, error }));
   return async (job) => {
     const { user, target } = JSON.parse(job.payload) as MirrorPayload;
-    const { path, body } = await request(ctx, user, target);
+    const { path, body } = await request(ctx, upstream, user, target);
     let error: string;
     try {
       const a = await upstream.withAppToken('PUT', path, body);

@@ -24,6 +24,11 @@ export function upstreamReason(a: UpstreamAnswer): string {
 
 export class Upstream {
   readonly base: string;
+  /**
+   * True when the upstream is another instance of this server (it answers GET /push/features),
+   * not Easemob: then the time zone of the quiet hours is mirrored too, which Easemob does not know.
+   */
+  companion = false;
   private token: { value: string; until: number } | undefined;
 
   constructor(private readonly cfg: GatewayConfig, private readonly now: () => number) {

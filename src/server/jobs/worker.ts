@@ -12,6 +12,8 @@ export type JobResult = { outcome: string; error?: string } | { retryAt: number;
 export type JobHandler = (job: JobRow) => Promise<JobResult>;
 
 const CONCURRENCY = 16;
+/** A job whose handler keeps throwing (a bug, bad stored data) is given up after this many tries. */
+const MAX_THROWS = 10;
 const POLL_MS = 500;
 
 export class JobWorker {
@@ -92,7 +94,8 @@ export class JobWorker {
     } catch (err) {
       // A bug or the store failing: try again later, backing off (1 s, doubling, at most 60 s).
       this.log?.error({ err, kind: job.kind, job: job.id }, 'job failed');
-      result = { retryAt: this.ctx.config.now() + Math.min(60_000, 1000 * 2 ** job.attempts), error: (err as Error).message };
+      const error = (err as Error).message;
+      result = job.attempts + 1 >= MAX_THROWS ? { outcome: 'gave up', error } : { retryAt: this.ctx.config.now() + Math.min(60_000, 1000 * 2 ** job.attempts), error };
     }
     if (this.stopped && 'retryAt' in result) return; // shutting down: the claim is released, the job runs at the next start
     try {
