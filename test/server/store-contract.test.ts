@@ -691,10 +691,10 @@ for (const { kind, harness } of engines) {
       it('queues jobs with a message in its transaction, claims them oldest first under a lease, and counts outcomes', async () => {
         const s = await h.fresh();
         await s.jobs.add(job('later', T + 10), T);
-        await s.commitMessage(commit(msg('j1', 'sam', T), { jobs: [job('first', T), job('second', T)] }));
+        await s.commitMessage(commit(msg('j1', 'sam', T), { jobs: [job('{"first":"ü ✓ \\"q\\""}', T), job('second', T)] }));
         expect(await s.jobs.pending('k')).toBe(3);
         const rows = await s.jobs.claim('A', T, 10, 1000);
-        expect(rows.map((r) => [r.kind, r.payload, r.attempts, r.key])).toEqual([['k', 'first', 0, null], ['k', 'second', 0, null]]);
+        expect(rows.map((r) => [r.kind, r.payload, r.attempts, r.key])).toEqual([['k', '{"first":"ü ✓ \\"q\\""}', 0, null], ['k', 'second', 0, null]]);
         expect(await s.jobs.claim('B', T + 5, 10, 1000)).toEqual([]);
         expect(await s.jobs.nextDueAfter(T)).toBe(T + 10);
         await s.jobs.done(rows[0]!, 'sent', null, T);

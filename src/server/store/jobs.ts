@@ -7,6 +7,9 @@ export class JobsRepo implements JobsPort {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare('INSERT INTO jobs (kind, key, payload, due, created) VALUES (?, ?, ?, ?, ?)'),
+      insertMany: db.prepare(
+        `INSERT INTO jobs (kind, payload, due, created) SELECT j.value->>0, j.value->>1, j.value->>2, ? FROM json_each(?) j`,
+      ),
       // A keyed job replaces the pending one: its new payload, the earlier due time, a new
       // generation (so a worker holding the old one does not delete it when done).
       upsert: db.prepare(
@@ -37,9 +40,11 @@ export class JobsRepo implements JobsPort {
     if (job.key !== undefined) this.s.upsert.run({ 1: job.kind, 2: job.key, 3: job.payload, 4: job.due, 5: now });
     else this.s.insert.run(job.kind, null, job.payload, job.due, now);
   }
-  /** Queues many jobs (inside the caller's transaction). */
+  /** Queues many jobs (inside the caller's transaction): those without a key in one statement. */
   addMany(jobs: readonly NewJob[], now: number): void {
-    for (const j of jobs) this.add(j, now);
+    const plain = jobs.filter((j) => j.key === undefined);
+    if (plain.length) this.s.insertMany.run(now, JSON.stringify(plain.map((j) => [j.kind, j.payload, j.due])));
+    for (const j of jobs) if (j.key !== undefined) this.add(j, now);
   }
   accept(callId: string, keepUntil: number, job: NewJob, now: number): boolean {
     return this.db.transaction(() => {

@@ -7,9 +7,19 @@ const INSERT = 'INSERT INTO jobs (kind, key, payload, due, created) VALUES ($1, 
 const UPSERT = `${INSERT}
   ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, due = LEAST(jobs.due, excluded.due), attempts = 0, gen = jobs.gen + 1`;
 
-/** Queues jobs on a connection (inside the caller's transaction when it is one). */
+/**
+ * Queues jobs on a connection (inside the caller's transaction when it is one): jobs without a
+ * key in one statement (a group message's callbacks: one per offline member), keyed ones each.
+ */
 export async function addJobs(q: Queryable, jobs: readonly NewJob[], now: number): Promise<void> {
-  for (const j of jobs) await q.query(j.key !== undefined ? UPSERT : INSERT, [j.kind, j.key ?? null, j.payload, j.due, now]);
+  const plain = jobs.filter((j) => j.key === undefined);
+  if (plain.length === 1) await q.query(INSERT, [plain[0]!.kind, null, plain[0]!.payload, plain[0]!.due, now]);
+  else if (plain.length > 1)
+    await q.query(
+      'INSERT INTO jobs (kind, payload, due, created) SELECT k, p, d, $4 FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(k, p, d)',
+      [plain.map((j) => j.kind), plain.map((j) => j.payload), plain.map((j) => j.due), now],
+    );
+  for (const j of jobs) if (j.key !== undefined) await q.query(UPSERT, [j.kind, j.key, j.payload, j.due, now]);
 }
 
 export class PgJobs implements JobsPort {
