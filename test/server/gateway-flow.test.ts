@@ -1,0 +1,73 @@
+/**
+ * SPEC 9's main flows in this process (the cluster run: each server is two nodes on PostgreSQL +
+ * Redis): A sends callbacks to B, B is a gateway with A as upstream. The process-level tests
+ * (crash, restart, start-up refusals, A down) are in test/gateway/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallbackConfig } from '../../src/server/config.ts';
+import { type FakePushService, startPushService } from '../fakes/push-service.ts';
+import { call, eventually, register, signIn, startTestServer, type TestServer } from './helpers.ts';
+
+const SECRET = 'flow-callback-secret';
+
+let svc: FakePushService;
+let a: TestServer;
+let b: TestServer;
+let aliceB = '';
+
+beforeAll(async () => {
+  svc = await startPushService();
+  // The URL is filled in once B listens (B must start after A: it checks A at start).
+  const callback: CallbackConfig = { url: 'http://127.0.0.1:9/', secret: SECRET, retryMs: 500, timeoutMs: 2000 };
+  a = await startTestServer({ callback });
+  await register(a, 'alice', 'bob');
+  b = await startTestServer({
+    push: { ca: svc.ca } as never,
+    gateway: { upstream: a.url, appKey: 'demo#im', clientId: a.server.ctx.credentials.clientId, clientSecret: a.server.ctx.credentials.clientSecret, callbackSecret: SECRET, mirrorSettings: true, decideDelayMs: 0 },
+  });
+  callback.url = `${b.url}/demo/im/callbacks/easemob`;
+  svc.expectVapidKey(b.server.ctx.vapid.publicKey);
+});
+
+afterAll(async () => {
+  await b?.close();
+  await a?.close();
+  await svc?.stop();
+});
+
+describe('gateway flows (SPEC 9)', () => {
+  it('signs alice in through A, and her browser gets bob\'s message sent at A, with her rules at B', async () => {
+    const r = await call<{ access_token: string }>(b.base, 'POST', '/token', { body: { grant_type: 'password', username: 'alice', password: 'alice' } });
+    expect(r.status).toBe(200);
+    aliceB = r.json.access_token;
+    expect((await call(b.base, 'POST', '/token', { body: { grant_type: 'password', username: 'alice', password: 'nope' } })).status).toBe(401);
+    expect((await call(b.base, 'PUT', '/users/alice/push/binding', { token: aliceB, body: { device_id: 'chrome', device_token: JSON.stringify(svc.createSubscription()), notifier_name: 'webpush' } })).status).toBe(200);
+    const bob = await signIn(a, 'bob');
+    const sendAt = async (text: string, ext?: Record<string, unknown>) =>
+      expect((await call(a.base, 'POST', '/messages/users', { token: bob, body: { to: ['alice'], type: 'txt', body: { msg: text }, ...(ext ? { ext } : {}) } })).status).toBe(200);
+    await sendAt('first');
+    expect((await svc.waitFor((p) => p.payload?.body === 'first', 10_000)).payload).toMatchObject({ t: 'alice', f: 'bob', badge: 1 });
+    expect((await call(b.base, 'PUT', '/users/alice/notification/user/alice', { token: aliceB, body: { ignoreDuration: 600_000 } })).status).toBe(200);
+    await sendAt('held');
+    await sendAt('forced', { em_force_notification: 'YES' });
+    expect((await svc.waitFor((p) => p.payload?.body === 'forced', 10_000)).payload?.badge).toBe(3);
+    expect(svc.received.some((p) => p.payload?.body === 'held')).toBe(false);
+    const trace = await call<{ data: { reason: string }[] }>(b.base, 'GET', '/users/alice/notification/trace?limit=2', { token: aliceB });
+    expect(trace.json.data.map((e) => e.reason)).toEqual(['PUSH', 'DND_APP_DURATION']);
+  });
+
+  it('mirrors the change to A and counts callbacks on both sides', async () => {
+    const aliceA = await signIn(a, 'alice');
+    await eventually(async () => {
+      const r = await call<{ data: { ignoreDuration: number } }>(a.base, 'GET', '/users/alice/notification/user/alice', { token: aliceA });
+      return r.json.data.ignoreDuration > Date.now() ? true : undefined;
+    }, 10_000, 'the duration mirrored at A');
+    const sent = await call<{ data: { sent: Record<string, number> } }>(a.base, 'GET', '/callbacks/status', { token: a.appToken });
+    expect(sent.json.data.sent).toMatchObject({ sent: 6, pending: 0 });
+    const got = await eventually(async () => {
+      const r = await call<{ data: { received: Record<string, number> } }>(b.base, 'GET', '/callbacks/status', { token: b.appToken });
+      return r.json.data.received.pending === 0 ? r.json.data.received : undefined;
+    }, 5000, 'B done deciding');
+    expect(got).toEqual({ pending: 0, 'chat: sender not signed in here': 3, 'chat_offline: pushed': 2, 'chat_offline: held': 1 });
+  });
+});
