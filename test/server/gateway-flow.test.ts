@@ -50,7 +50,8 @@ describe('gateway flows (SPEC 9)', () => {
     expect((await call(b.base, 'PUT', '/users/alice/notification/user/alice', { token: aliceB, body: { ignoreDuration: 600_000 } })).status).toBe(200);
     await sendAt('held');
     await sendAt('forced', { em_force_notification: 'YES' });
-    expect((await svc.waitFor((p) => p.payload?.body === 'forced', 10_000)).payload?.badge).toBe(3);
+    // Callbacks are posted and decided concurrently (two nodes in cluster runs): 'held' may be decided after 'forced'.
+    expect([2, 3]).toContain((await svc.waitFor((p) => p.payload?.body === 'forced', 10_000)).payload?.badge);
     expect(svc.received.some((p) => p.payload?.body === 'held')).toBe(false);
     const trace = await call<{ data: { reason: string }[] }>(b.base, 'GET', '/users/alice/notification/trace?limit=2', { token: aliceB });
     expect(trace.json.data.map((e) => e.reason)).toEqual(['PUSH', 'DND_APP_DURATION']);
