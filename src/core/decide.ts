@@ -1,7 +1,11 @@
-/** The push decision of SPEC 1.7, as one pure function over plain data. */
-import { mentions, type PreparedMessage } from './message-flags.ts';
-import { type AppSettings, type ConversationSettings, type PushPolicy, REASON_CODES, type ReasonCode, type RemindType } from './model.ts';
-import { appWindowActive } from './quiet-hours.ts';
+/** The push decision of SPEC 1.8, as one pure function over plain data. */
+import type { PreparedMessage } from './message-flags.ts';
+import {
+  type AppSettings, type ConversationSettings, type Mention, type PushPolicy, REASON_CODES, type ReasonCode, type RemindType,
+  type Via,
+} from './model.ts';
+import { appWallQuiet } from './quiet-hours.ts';
+import { prepareRecipient, type RecipientRules } from './recipient.ts';
 
 export type DeviceStatus = 'online' | 'offline' | 'kicked';
 
@@ -21,9 +25,11 @@ export interface DecisionInput {
   readonly conversation?: ConversationSettings;
   readonly devices: readonly DeviceState[];
   readonly policy: PushPolicy;
-  /** Advanced push features (remind type and DND) on for the app. */
+  /** Advanced push features (remind type, DND and SPEC 1.7) on for the app. */
   readonly advanced: boolean;
   readonly now: number;
+  /** `prepareRecipient(app)`, when the caller holds it; otherwise looked up (cached) only if needed. */
+  readonly rules?: RecipientRules;
 }
 
 export interface Decision {
@@ -31,6 +37,17 @@ export interface Decision {
   readonly reason: ReasonCode;
   /** Resources to push to (empty unless push). */
   readonly devices: readonly string[];
+  /** Set when do-not-disturb was in force and the message went through it. */
+  readonly via?: Via;
+  /** Set whenever the message mentions the recipient (decisions from step 4 on). */
+  readonly mention?: Mention;
+}
+
+/** Steps 4–6 alone: the reason, and how the message went through DND or mentions the recipient. */
+export interface SettingsOutcome {
+  readonly reason: ReasonCode;
+  readonly via?: Via;
+  readonly mention?: Mention;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -39,6 +56,9 @@ const NONE: readonly string[] = Object.freeze([]);
 const NO = Object.fromEntries(
   REASON_CODES.map((reason) => [reason, Object.freeze({ push: false, reason, devices: NONE })]),
 ) as unknown as Readonly<Record<ReasonCode, Decision>>;
+const PLAIN = Object.fromEntries(REASON_CODES.map((reason) => [reason, Object.freeze({ reason })])) as unknown as Readonly<
+  Record<ReasonCode, SettingsOutcome>
+>;
 
 /**
  * Step 3 without allocating: why no device may get a push under the policy, or null when at
@@ -87,24 +107,73 @@ export function effectiveRemindType(app: AppSettings, conversation: Conversation
   return conversation?.type ?? app.type;
 }
 
+type SettingsInput = Pick<DecisionInput, 'recipient' | 'message' | 'app' | 'conversation' | 'advanced' | 'now' | 'rules'>;
+
 /**
- * Steps 4–7: would the recipient's settings let this message through at `now`?
- * Returns PUSH or the reason it is held back.
+ * How the message mentions the recipient, the first that applies of AT, ALL, DIRECT, KEYWORD;
+ * `withRules` false (advanced features off) reads `em_at_list` only.
  */
-export function settingsVerdict(
-  input: Pick<DecisionInput, 'recipient' | 'message' | 'app' | 'conversation' | 'advanced' | 'now'>,
-): ReasonCode {
-  if (!input.advanced) return 'PUSH';
-  const { app, conversation, message, now } = input;
-  if (!message.forced) {
-    if (app.durationUntil > now) return 'DND_APP_DURATION';
-    if (appWindowActive(app, now)) return 'DND_APP_WINDOW';
-    if (conversation && conversation.durationUntil > now) return 'DND_CONVERSATION';
+export function mentionOf(
+  message: PreparedMessage,
+  recipient: string,
+  app: AppSettings,
+  rules: RecipientRules | undefined,
+  withRules = true,
+): Mention | undefined {
+  if (message.mentioned.size > 0 && message.mentioned.has(recipient.toLowerCase())) return 'AT';
+  if (message.mentionAll) return 'ALL';
+  if (!withRules) return undefined;
+  if (message.conversation.type === 'singleChat') return 'DIRECT';
+  if (message.text !== undefined && app.keywords !== undefined && app.keywords.length > 0) {
+    if ((rules ?? prepareRecipient(app)).keywords.test(message.text)) return 'KEYWORD';
   }
-  const type = effectiveRemindType(app, conversation);
-  if (type === 'NONE') return 'REMIND_NONE';
-  if (type === 'AT' && !mentions(message, input.recipient)) return 'REMIND_AT_NOT_MENTIONED';
-  return 'PUSH';
+  return undefined;
+}
+
+/** Is the sender one of the recipient's priority senders? */
+function fromPrioritySender(input: SettingsInput): boolean {
+  const list = input.app.prioritySenders;
+  if (list === undefined || list.length === 0) return false;
+  return (input.rules ?? prepareRecipient(input.app)).prioritySenders.has(input.message.from.toLowerCase());
+}
+
+function outcome(reason: ReasonCode, via: Via | undefined, mention: Mention | undefined): SettingsOutcome {
+  if (via === undefined && mention === undefined) return PLAIN[reason];
+  const out: { reason: ReasonCode; via?: Via; mention?: Mention } = { reason };
+  if (via !== undefined) out.via = via;
+  if (mention !== undefined) out.mention = mention;
+  return out;
+}
+
+/**
+ * Steps 4–6 of SPEC 1.8: would the recipient's settings let this message through at `now`?
+ * Shared by decide() and the check endpoint (SPEC 3.8).
+ */
+export function settingsOutcome(input: SettingsInput): SettingsOutcome {
+  const { app, conversation, message, now, recipient } = input;
+  if (!input.advanced) return outcome('PUSH', undefined, mentionOf(message, recipient, app, input.rules, false));
+  // Step 5: do-not-disturb, first match in this order.
+  let dnd: ReasonCode | null = null;
+  if (app.durationUntil > now) dnd = 'DND_APP_DURATION';
+  else if (appWallQuiet(app, now)) dnd = 'DND_APP_WINDOW';
+  else if (conversation !== undefined && conversation.durationUntil > now) dnd = 'DND_CONVERSATION';
+  let via: Via | undefined;
+  if (dnd !== null) {
+    if (message.forced) via = 'FORCED';
+    else if (fromPrioritySender(input)) via = 'PRIORITY_SENDER';
+    else return outcome(dnd, undefined, mentionOf(message, recipient, app, input.rules));
+  }
+  // Step 6: remind type; through DND or not, NONE and AT still apply.
+  const mention = mentionOf(message, recipient, app, input.rules);
+  const type = conversation?.type ?? app.type;
+  if (type === 'NONE') return outcome('REMIND_NONE', undefined, mention);
+  if (type === 'AT' && mention === undefined) return PLAIN.REMIND_AT_NOT_MENTIONED;
+  return outcome('PUSH', via, mention);
+}
+
+/** Steps 4–7 as a reason code only: PUSH or why the message is held back. */
+export function settingsVerdict(input: SettingsInput): ReasonCode {
+  return settingsOutcome(input).reason;
 }
 
 /** Decides whether recipient `input.recipient` gets a push for the message, and to which devices. */
@@ -113,7 +182,10 @@ export function decide(input: DecisionInput): Decision {
   if (input.message.silent) return NO.SILENT_MESSAGE;
   const blocked = presenceBlock(input.devices, input.policy);
   if (blocked !== null) return NO[blocked];
-  const verdict = settingsVerdict(input);
-  if (verdict !== 'PUSH') return NO[verdict];
-  return { push: true, reason: 'PUSH', devices: offlineBound(input.devices) };
+  const o = settingsOutcome(input);
+  if (o.reason !== 'PUSH') return o.mention === undefined ? NO[o.reason] : { push: false, reason: o.reason, devices: NONE, mention: o.mention };
+  const d: { push: true; reason: 'PUSH'; devices: string[]; via?: Via; mention?: Mention } = { push: true, reason: 'PUSH', devices: offlineBound(input.devices) };
+  if (o.via !== undefined) d.via = o.via;
+  if (o.mention !== undefined) d.mention = o.mention;
+  return d;
 }

@@ -27,6 +27,8 @@ export interface PreparedMessage {
   readonly mentionAll: boolean;
   /** Mentioned usernames, lower-cased. */
   readonly mentioned: ReadonlySet<string>;
+  /** `body.msg` of a `txt` message (NFC), the text keywords are matched against; absent otherwise. */
+  readonly text?: string;
 }
 
 function collectMentions(list: unknown, into: Set<string>): boolean {
@@ -36,12 +38,16 @@ function collectMentions(list: unknown, into: Set<string>): boolean {
 }
 
 /** Reads flags and mentions once per message, so a 10,000-member group costs one parse. */
-export function prepareMessage(m: Pick<MessageForPush, 'id' | 'from' | 'conversation' | 'ext'>): PreparedMessage {
+export function prepareMessage(
+  m: Pick<MessageForPush, 'id' | 'from' | 'conversation' | 'ext'> & Partial<Pick<MessageForPush, 'type' | 'body'>>,
+): PreparedMessage {
   const ext = m.ext;
   const mentioned = new Set<string>();
   let mentionAll = collectMentions(ext?.em_at_list, mentioned);
   const apns = record(ext?.em_apns_ext);
   if (apns) mentionAll = collectMentions(apns.em_at_list, mentioned) || mentionAll;
+  // Keywords read the original text only, never its translations (SPEC 1.7).
+  const msg = m.type === 'txt' ? m.body?.msg : undefined;
   return {
     id: m.id,
     from: m.from,
@@ -50,6 +56,7 @@ export function prepareMessage(m: Pick<MessageForPush, 'id' | 'from' | 'conversa
     forced: isFlagOn(extField(ext, 'em_force_notification')),
     mentionAll,
     mentioned,
+    ...(typeof msg === 'string' && msg !== '' ? { text: msg.normalize('NFC') } : {}),
   };
 }
 

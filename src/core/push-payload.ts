@@ -5,6 +5,8 @@ import type { ConversationRef, MessageForPush, MessageType } from './model.ts';
 
 export interface PushPayload {
   readonly v: 1;
+  /** A message push; summaries (summary.ts) carry `kind: "summary"`. */
+  readonly kind: 'message';
   /** Message id. */
   readonly m: string;
   /** Receiver. */
@@ -87,6 +89,7 @@ export function buildPushPayload(args: {
   const text = pushText(m, args.preferredLanguage);
   let payload: PushPayload = {
     v: 1,
+    kind: 'message',
     m: m.id,
     t: receiver,
     f: m.from,
