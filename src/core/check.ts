@@ -3,6 +3,7 @@
  * hypothetical message, from the user's settings only.
  */
 import { settingsOutcome } from './decide.ts';
+import { keywordText } from './keywords.ts';
 import type { PreparedMessage } from './message-flags.ts';
 import type { AppSettings, ConversationRef, ConversationSettings, Mention, ReasonCode, Via } from './model.ts';
 import { quietStatus } from './quiet-hours.ts';
@@ -39,6 +40,7 @@ export interface CheckResult {
 
 /** The check endpoint's answer (SPEC 3.8), pure. */
 export function checkDecision(input: CheckInput): CheckResult {
+  const recipient = input.recipient.toLowerCase();
   const message: PreparedMessage = {
     id: 'check',
     from: (input.from ?? '').toLowerCase(),
@@ -46,11 +48,11 @@ export function checkDecision(input: CheckInput): CheckResult {
     silent: false,
     forced: false,
     mentionAll: false,
-    mentioned: new Set(input.mentioned ? [input.recipient.toLowerCase()] : []),
-    ...(input.text ? { text: input.text.normalize('NFC') } : {}),
+    mentioned: new Set(input.mentioned ? [recipient] : []),
+    ...(input.text ? { textLower: keywordText(input.text) } : {}),
   };
   const o = settingsOutcome({
-    recipient: input.recipient,
+    recipient,
     message,
     app: input.app,
     conversation: input.conversationSettings,

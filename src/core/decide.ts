@@ -56,9 +56,6 @@ const NONE: readonly string[] = Object.freeze([]);
 const NO = Object.fromEntries(
   REASON_CODES.map((reason) => [reason, Object.freeze({ push: false, reason, devices: NONE })]),
 ) as unknown as Readonly<Record<ReasonCode, Decision>>;
-const PLAIN = Object.fromEntries(REASON_CODES.map((reason) => [reason, Object.freeze({ reason })])) as unknown as Readonly<
-  Record<ReasonCode, SettingsOutcome>
->;
 
 /**
  * Step 3 without allocating: why no device may get a push under the policy, or null when at
@@ -109,9 +106,39 @@ export function effectiveRemindType(app: AppSettings, conversation: Conversation
 
 type SettingsInput = Pick<DecisionInput, 'recipient' | 'message' | 'app' | 'conversation' | 'advanced' | 'now' | 'rules'>;
 
+// Steps 4–6 answer with one small integer: the reason's index in REASON_CODES, how the message
+// went through DND and how it mentions the recipient. Pure, and a group fan-out allocates nothing
+// for the common decision.
+/** A module-local copy: an imported binding is read through a getter on every access once bundled for Node. */
+const REASONS: readonly ReasonCode[] = [...REASON_CODES];
+const R = Object.fromEntries(REASONS.map((r, i) => [r, i])) as unknown as Readonly<Record<ReasonCode, number>>;
+const R_PUSH = R.PUSH;
+const R_DND_APP_DURATION = R.DND_APP_DURATION;
+const R_DND_APP_WINDOW = R.DND_APP_WINDOW;
+const R_DND_CONVERSATION = R.DND_CONVERSATION;
+const R_REMIND_NONE = R.REMIND_NONE;
+const R_REMIND_AT_NOT_MENTIONED = R.REMIND_AT_NOT_MENTIONED;
+/** Local copies of imported functions: see quiet-hours.ts, why. */
+const wallQuiet = appWallQuiet;
+const VIA_SHIFT = 4;
+const MENTION_SHIFT = 6;
+const VIAS: readonly (Via | undefined)[] = [undefined, 'FORCED', 'PRIORITY_SENDER'];
+const MENTIONS: readonly (Mention | undefined)[] = [undefined, 'AT', 'ALL', 'DIRECT', 'KEYWORD'];
+
+function mentionCode(message: PreparedMessage, recipient: string, app: AppSettings, rules: RecipientRules | undefined, withRules: boolean): number {
+  if (message.mentioned.size > 0 && message.mentioned.has(recipient)) return 1;
+  if (message.mentionAll) return 2;
+  if (!withRules) return 0;
+  if (message.conversation.type === 'singleChat') return 3;
+  if (message.textLower !== undefined && app.keywords !== undefined && app.keywords.length > 0) {
+    if ((rules ?? prepareRecipient(app)).keywords.testLower(message.textLower)) return 4;
+  }
+  return 0;
+}
+
 /**
- * How the message mentions the recipient, the first that applies of AT, ALL, DIRECT, KEYWORD;
- * `withRules` false (advanced features off) reads `em_at_list` only.
+ * How the message mentions `recipient` (lower case), the first that applies of AT, ALL, DIRECT,
+ * KEYWORD; `withRules` false (advanced features off) reads `em_at_list` only.
  */
 export function mentionOf(
   message: PreparedMessage,
@@ -120,14 +147,7 @@ export function mentionOf(
   rules: RecipientRules | undefined,
   withRules = true,
 ): Mention | undefined {
-  if (message.mentioned.size > 0 && message.mentioned.has(recipient.toLowerCase())) return 'AT';
-  if (message.mentionAll) return 'ALL';
-  if (!withRules) return undefined;
-  if (message.conversation.type === 'singleChat') return 'DIRECT';
-  if (message.text !== undefined && app.keywords !== undefined && app.keywords.length > 0) {
-    if ((rules ?? prepareRecipient(app)).keywords.test(message.text)) return 'KEYWORD';
-  }
-  return undefined;
+  return MENTIONS[mentionCode(message, recipient, app, rules, withRules)];
 }
 
 /** Is the sender one of the recipient's priority senders? */
@@ -137,12 +157,27 @@ function fromPrioritySender(input: SettingsInput): boolean {
   return (input.rules ?? prepareRecipient(input.app)).prioritySenders.has(input.message.from.toLowerCase());
 }
 
-function outcome(reason: ReasonCode, via: Via | undefined, mention: Mention | undefined): SettingsOutcome {
-  if (via === undefined && mention === undefined) return PLAIN[reason];
-  const out: { reason: ReasonCode; via?: Via; mention?: Mention } = { reason };
-  if (via !== undefined) out.via = via;
-  if (mention !== undefined) out.mention = mention;
-  return out;
+function steps4to6(input: SettingsInput): number {
+  const { app, conversation, message, now, recipient } = input;
+  if (!input.advanced) return R_PUSH | (mentionCode(message, recipient, app, input.rules, false) << MENTION_SHIFT);
+  // Step 5: do-not-disturb, first match in this order.
+  let dnd = -1;
+  if (app.durationUntil > now) dnd = R_DND_APP_DURATION;
+  else if (wallQuiet(app, now)) dnd = R_DND_APP_WINDOW;
+  else if (conversation !== undefined && conversation.durationUntil > now) dnd = R_DND_CONVERSATION;
+  // Recorded in any mode: the trace says "mentions you", the summary counts it.
+  const mention = mentionCode(message, recipient, app, input.rules, true);
+  let via = 0;
+  if (dnd >= 0) {
+    if (message.forced) via = 1;
+    else if (fromPrioritySender(input)) via = 2;
+    else return dnd | (mention << MENTION_SHIFT);
+  }
+  // Step 6: remind type; through DND or not, NONE and AT still apply.
+  const type = conversation?.type ?? app.type;
+  if (type === 'NONE') return R_REMIND_NONE | (mention << MENTION_SHIFT);
+  if (type === 'AT' && mention === 0) return R_REMIND_AT_NOT_MENTIONED;
+  return R_PUSH | (via << VIA_SHIFT) | (mention << MENTION_SHIFT);
 }
 
 /**
@@ -150,30 +185,18 @@ function outcome(reason: ReasonCode, via: Via | undefined, mention: Mention | un
  * Shared by decide() and the check endpoint (SPEC 3.8).
  */
 export function settingsOutcome(input: SettingsInput): SettingsOutcome {
-  const { app, conversation, message, now, recipient } = input;
-  if (!input.advanced) return outcome('PUSH', undefined, mentionOf(message, recipient, app, input.rules, false));
-  // Step 5: do-not-disturb, first match in this order.
-  let dnd: ReasonCode | null = null;
-  if (app.durationUntil > now) dnd = 'DND_APP_DURATION';
-  else if (appWallQuiet(app, now)) dnd = 'DND_APP_WINDOW';
-  else if (conversation !== undefined && conversation.durationUntil > now) dnd = 'DND_CONVERSATION';
-  let via: Via | undefined;
-  if (dnd !== null) {
-    if (message.forced) via = 'FORCED';
-    else if (fromPrioritySender(input)) via = 'PRIORITY_SENDER';
-    else return outcome(dnd, undefined, mentionOf(message, recipient, app, input.rules));
-  }
-  // Step 6: remind type; through DND or not, NONE and AT still apply.
-  const mention = mentionOf(message, recipient, app, input.rules);
-  const type = conversation?.type ?? app.type;
-  if (type === 'NONE') return outcome('REMIND_NONE', undefined, mention);
-  if (type === 'AT' && mention === undefined) return PLAIN.REMIND_AT_NOT_MENTIONED;
-  return outcome('PUSH', via, mention);
+  const code = steps4to6(input);
+  const out: { reason: ReasonCode; via?: Via; mention?: Mention } = { reason: REASONS[code & 15]! };
+  const via = VIAS[(code >> VIA_SHIFT) & 3];
+  const mention = MENTIONS[code >> MENTION_SHIFT];
+  if (via !== undefined) out.via = via;
+  if (mention !== undefined) out.mention = mention;
+  return out;
 }
 
 /** Steps 4–7 as a reason code only: PUSH or why the message is held back. */
 export function settingsVerdict(input: SettingsInput): ReasonCode {
-  return settingsOutcome(input).reason;
+  return REASONS[steps4to6(input) & 15]!;
 }
 
 /** Decides whether recipient `input.recipient` gets a push for the message, and to which devices. */
@@ -182,10 +205,14 @@ export function decide(input: DecisionInput): Decision {
   if (input.message.silent) return NO.SILENT_MESSAGE;
   const blocked = presenceBlock(input.devices, input.policy);
   if (blocked !== null) return NO[blocked];
-  const o = settingsOutcome(input);
-  if (o.reason !== 'PUSH') return o.mention === undefined ? NO[o.reason] : { push: false, reason: o.reason, devices: NONE, mention: o.mention };
-  const d: { push: true; reason: 'PUSH'; devices: string[]; via?: Via; mention?: Mention } = { push: true, reason: 'PUSH', devices: offlineBound(input.devices) };
-  if (o.via !== undefined) d.via = o.via;
-  if (o.mention !== undefined) d.mention = o.mention;
+  const code = steps4to6(input);
+  if (code === R_PUSH) return { push: true, reason: 'PUSH', devices: offlineBound(input.devices) };
+  const reason = REASONS[code & 15]!;
+  const mention = MENTIONS[code >> MENTION_SHIFT];
+  if (reason !== 'PUSH') return mention === undefined ? NO[reason] : { push: false, reason, devices: NONE, mention };
+  const via = VIAS[(code >> VIA_SHIFT) & 3];
+  const d: { push: true; reason: 'PUSH'; devices: string[]; via?: Via; mention?: Mention } = { push: true, reason, devices: offlineBound(input.devices) };
+  if (via !== undefined) d.via = via;
+  if (mention !== undefined) d.mention = mention;
   return d;
 }

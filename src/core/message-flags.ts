@@ -1,4 +1,5 @@
 /** What a message's `ext` says about pushing it (SPEC 1.2, 1.4). */
+import { keywordText } from './keywords.ts';
 import type { ConversationRef, MessageForPush } from './model.ts';
 
 /** `true` or `"YES"` (any case) switch a flag on. */
@@ -27,8 +28,8 @@ export interface PreparedMessage {
   readonly mentionAll: boolean;
   /** Mentioned usernames, lower-cased. */
   readonly mentioned: ReadonlySet<string>;
-  /** `body.msg` of a `txt` message (NFC), the text keywords are matched against; absent otherwise. */
-  readonly text?: string;
+  /** `body.msg` of a `txt` message in `keywordText` form (NFC, lower case), for keywords; absent otherwise. */
+  readonly textLower?: string | undefined;
 }
 
 function collectMentions(list: unknown, into: Set<string>): boolean {
@@ -56,7 +57,9 @@ export function prepareMessage(
     forced: isFlagOn(extField(ext, 'em_force_notification')),
     mentionAll,
     mentioned,
-    ...(typeof msg === 'string' && msg !== '' ? { text: msg.normalize('NFC') } : {}),
+    // Always present (not spread in), so every prepared message has one shape: decide() reads
+    // it once per recipient.
+    textLower: typeof msg === 'string' && msg !== '' ? keywordText(msg) : undefined,
   };
 }
 

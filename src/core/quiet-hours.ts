@@ -4,12 +4,21 @@
  * wall clock, so a 22:0-7:0 window means 22:00–07:00 local in winter and summer alike.
  */
 import { inWindow } from './interval.ts';
-import { type AppSettings, type ConversationSettings, MINUTES_PER_DAY, type QuietReason, type ScheduleEntry } from './model.ts';
+import type { AppSettings, ConversationSettings, QuietReason, ScheduleEntry } from './model.ts';
 import { type CompiledEntry, compileSchedule, coveringEntry, entryBoundaries, entryCovers, weekdayOfDay } from './schedule.ts';
 import { instantsOfLocalTime, localDayNumber, localMinuteOfDay, offsetMinutes, offsetTransitions } from './time-zone.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/*
+ * appWallQuiet runs once per recipient of a group message. Run through tsx (the server) every
+ * imported binding is read through a getter on each use, so the hot path uses local copies.
+ */
+const MINUTES_PER_DAY = 1440;
+const offsetAt = offsetMinutes;
+const windowCovers = inWindow;
+const firstCovering = coveringEntry;
+const weekdayOf = weekdayOfDay;
 /** A regime (a stretch with no duration or skip expiring) that shows no flip for this long never flips. */
 const STABLE_AFTER = 15 * DAY;
 /** Upper bound on the chunks of one walk (a day each): a few regimes of STABLE_AFTER. */
@@ -88,12 +97,12 @@ export function appWallQuiet(app: AppSettings, t: number): boolean {
   const noSchedule = s === undefined || s.length === 0;
   if (w === null && noSchedule) return false;
   if (app.windowSkipUntil !== undefined && app.windowSkipUntil > t) return false;
-  const local = Math.floor(t / MINUTE) + offsetMinutes(t, app.timeZone);
+  const local = Math.floor(t / MINUTE) + offsetAt(t, app.timeZone);
   const day = Math.floor(local / MINUTES_PER_DAY);
   const minute = local - day * MINUTES_PER_DAY;
-  if (w !== null && inWindow(w, minute)) return true;
+  if (w !== null && windowCovers(w, minute)) return true;
   if (noSchedule) return false;
-  return coveringEntry(compiledScheduleOf(app), weekdayOfDay(day), minute) >= 0;
+  return firstCovering(compiledScheduleOf(app), weekdayOf(day), minute) >= 0;
 }
 
 /** Every rule keeping the user quiet at `t`, in reporting order. */
