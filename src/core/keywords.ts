@@ -19,15 +19,40 @@ export interface KeywordMatcher {
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const MARK = /^\p{M}$/u;
+const LETTER_DIGIT_OR_MARK = /^[\p{L}\p{N}\p{M}]$/u;
+
+function asciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 /**
- * Before a hit: a letter or digit, possibly followed by combining marks (`e\u0301ship` is one
- * word; `❤\uFE0Fship` is not, the variation selector belongs to the emoji).
+ * Is there a word character right before index `i`: a letter or digit, possibly followed by
+ * combining marks (`e\u0301ship` is one word; `❤\uFE0Fship` is not, the variation selector
+ * belongs to the emoji)? ASCII is answered without a regular expression.
  */
-const WORD_BEFORE = /[\p{L}\p{N}]\p{M}*$/u;
-/** After a hit: a letter, digit or combining mark (a mark changes the keyword's last letter). */
-const WORD_AFTER = /^[\p{L}\p{N}\p{M}]/u;
-/** Enough code units before a hit to see a letter and the marks on it. */
-const LOOK_BACK = 12;
+function wordBefore(text: string, i: number): boolean {
+  let j = i;
+  while (j > 0) {
+    const c = text.charCodeAt(j - 1);
+    if (c < 128) return asciiAlnum(c);
+    const start = c >= 0xdc00 && c <= 0xdfff && j >= 2 ? j - 2 : j - 1;
+    const ch = text.slice(start, j);
+    if (!MARK.test(ch)) return LETTER_OR_DIGIT.test(ch);
+    j = start;
+  }
+  return false;
+}
+
+/** Is there a letter, digit or combining mark at index `j` (a mark changes the keyword's last letter)? */
+function wordAfter(text: string, j: number): boolean {
+  if (j >= text.length) return false;
+  const c = text.charCodeAt(j);
+  if (c < 128) return asciiAlnum(c);
+  const end = c >= 0xd800 && c <= 0xdbff ? j + 2 : j + 1;
+  return LETTER_DIGIT_OR_MARK.test(text.slice(j, end));
+}
 
 /** True when the keyword holds a Han, Hiragana, Katakana or Hangul character. */
 export function isCjkKeyword(keyword: string): boolean {
@@ -53,8 +78,7 @@ function matchesLower(words: readonly Compiled[], text: string): boolean {
       if (i < 0) break;
       if (anywhere) return true;
       const j = i + word.length;
-      if ((i === 0 || !WORD_BEFORE.test(text.slice(Math.max(0, i - LOOK_BACK), i))) && (j === text.length || !WORD_AFTER.test(text.slice(j, j + 2))))
-        return true;
+      if (!wordBefore(text, i) && !wordAfter(text, j)) return true;
       from = i + 1;
     }
   }
