@@ -115,7 +115,10 @@ export function pushRulesToBody(params: unknown): Result<Record<string, unknown>
   const p = obj(params, 'params');
   if (!p.ok) return p;
   const unknownKey = Object.keys(p.value).find((k) => !(RULE_FIELDS as readonly string[]).includes(k));
-  if (unknownKey !== undefined) return fail(unknownKey, p.value[unknownKey], `unknown field; allowed fields are ${RULE_FIELDS.join(', ')}`);
+  if (unknownKey !== undefined) {
+    const hint = unknownKey === 'windowSkipUntil' ? ' (skip the quiet hours once with skipQuietHoursOnce({until}))' : '';
+    return fail(unknownKey, p.value[unknownKey], `unknown field; allowed fields are ${RULE_FIELDS.join(', ')}${hint}`);
+  }
   const body: Record<string, unknown> = {};
   const { quietSchedule, prioritySenders, keywords, summary } = p.value;
   if (quietSchedule !== undefined) {

@@ -100,7 +100,7 @@ async function expectRefused(run: (c: PushClient) => Promise<unknown>, field: st
 describe('validation before any request', () => {
   it.each([
     ['setPushRules: no rule', (c: PushClient) => c.setPushRules({}), 'params', ['at least one of quietSchedule, prioritySenders, keywords, summary']],
-    ['setPushRules: unknown field', (c: PushClient) => c.setPushRules({ windowSkipUntil: 5 }), 'windowSkipUntil', ['unknown field', 'quietSchedule, prioritySenders, keywords, summary']],
+    ['setPushRules: unknown field', (c: PushClient) => c.setPushRules({ windowSkipUntil: 5 }), 'windowSkipUntil', ['unknown field', 'quietSchedule, prioritySenders, keywords, summary', 'skipQuietHoursOnce']],
     ['setPushRules: a repeated day', (c: PushClient) => c.setPushRules({ quietSchedule: [{ days: ['mon'], interval: '1:0-2:0' }, { days: ['mon'], interval: '1:0-2:0' }, { days: ['fri', 'fri'], interval: '1:0-2:0' }] }),
       'quietSchedule[2].days[1]', ['"fri"', 'repeated; each day at most once']],
     ['setPushRules: a bad interval', (c: PushClient) => c.setPushRules({ quietSchedule: [{ days: ['mon'], interval: '7-9' }] }), 'quietSchedule[0].interval', ['"7-9"', 'H:M-H:M']],

@@ -3,8 +3,10 @@
 // from a fresh Intl.DateTimeFormat — none of core's time-zone code.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AppSettings, DAYS, type Day, type DailyWindow, isQuiet, quietStatus, type ScheduleEntry } from '../../src/core/index.ts';
-import { DAY, HOUR, MIN } from './fixtures.ts';
+import {
+  type AppSettings, DAYS, type Day, type DailyWindow, decide, isQuiet, prepareMessage, quietStatus, type ScheduleEntry,
+} from '../../src/core/index.ts';
+import { DAY, HOUR, message, MIN, offline } from './fixtures.ts';
 
 const RUNS = Number(process.env.FC_RUNS ?? 150);
 
@@ -133,6 +135,21 @@ describe('weekly schedule against a minute-by-minute reference', () => {
         else expect(st.nextChange, `from ${new Date(t).toISOString()} in ${zone}`).toBe(expected);
         expect(st.quiet).toBe(q0);
         expect(st.quietUntil).toBe(q0 ? st.nextChange : null);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('decide() holds an unforced message for DND_APP_WINDOW exactly when the wall-clock rules are in force', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const [zone, at] = s.place;
+        const table = tableFor(zone, at);
+        const t = table.start + s.offset;
+        const app: AppSettings = { type: 'ALL', window: s.window, durationUntil: 0, timeZone: zone, quietSchedule: s.schedule, windowSkipUntil: s.skip ? t + s.skip : 0 };
+        const expected = refQuiet(app, t, table.walls[Math.floor((t - table.start) / MIN)]!);
+        const d = decide({ recipient: 'alice', message: prepareMessage(message()), app, devices: [offline()], policy: 'allOffline', advanced: true, now: t });
+        expect(d.reason).toBe(expected ? 'DND_APP_WINDOW' : 'PUSH');
       }),
       { numRuns: RUNS },
     );
