@@ -23,8 +23,11 @@ const weekdayOf = weekdayOfDay;
 const STABLE_AFTER = 15 * DAY;
 /** Upper bound on the chunks of one walk (a day each): a few regimes of STABLE_AFTER. */
 const MAX_CHUNKS = 80;
-/** Instants past this cannot be formatted in a zone; an expiry beyond is returned as it is. */
-const LAST_INSTANT = 8.64e15 - 2 * DAY;
+/**
+ * The last instant the walk looks at: Dates end at 8.64e15 ms and the walk reads days past an
+ * instant. An expiry beyond it never ends (#12).
+ */
+const LAST_INSTANT = 8.64e15 - 4 * DAY;
 
 /** Which setting keeps the user quiet, so the UI can name it ("weeknights", "daily 22:00–07:00"). */
 export type QuietRule =
@@ -183,19 +186,20 @@ function chunkCandidates(app: AppSettings, expiries: readonly number[], from: nu
  * The next instant after `t` at which quiet status flips, or null if it never does.
  * Walks a day at a time; a stretch without expiries that shows no flip for 15 days (two weeks:
  * an entry lost in a DST gap comes back the week after) never flips, so the walk jumps to the
- * next expiry. Bounded however far away an expiry is: one beyond that is returned as it is.
+ * next expiry. Bounded however far away an expiry is; one past the last date never ends.
  */
 export function nextQuietChange(app: AppSettings, conversation: ConversationSettings | undefined, t: number): number | null {
   const q0 = isQuiet(app, conversation, t);
+  // An expiry past the end of time never ends, so it changes nothing (#12).
   const expiries = [...new Set([app.durationUntil, conversation?.durationUntil ?? 0, app.windowSkipUntil ?? 0])]
-    .filter((e) => e > t)
+    .filter((e) => e > t && e <= LAST_INSTANT)
     .sort((a, b) => a - b);
-  const flipsAt = (e: number) => e > LAST_INSTANT || isQuiet(app, conversation, e) !== q0;
+  const flipsAt = (e: number) => isQuiet(app, conversation, e) !== q0;
   if (!hasWallRules(app)) return expiries.find(flipsAt) ?? null;
   let from = t;
   let regimeStart = t;
   for (let chunk = 0; chunk < MAX_CHUNKS; chunk++) {
-    if (from - regimeStart >= STABLE_AFTER || from > LAST_INSTANT) {
+    if (from - regimeStart >= STABLE_AFTER || from + DAY > LAST_INSTANT) {
       const next = expiries.find((e) => e > from);
       if (next === undefined) return null;
       if (flipsAt(next)) return next;

@@ -418,8 +418,8 @@ export function parseSendMessageBody(target: SendTarget, body: unknown): Result<
 
 // ---- SPEC 3.8 explain, 3.9 admin ---------------------------------------------------------------
 
-/** The last instant of the year 9999: later ones cannot be shown in a time zone. */
-export const MAX_INSTANT = 253_402_300_799_999;
+/** `at` of a check: quiet-hours math reads days past it, and Dates end at 8.64e15 ms. */
+const LAST_CHECK_INSTANT = 8.64e15 - 30 * 86_400_000;
 
 /** POST .../notification/check body (SPEC 3.8); also what the client's checkPush sends. */
 export const checkBodySchema = strict(
@@ -428,8 +428,7 @@ export const checkBodySchema = strict(
     from: usernameSchema.optional(),
     text: z.string(allowed('the message text, up to 5120 characters')).max(MAX_MESSAGE_BYTES, allowed('the message text, up to 5120 characters')).optional(),
     mentioned: z.boolean(allowed('true or false')).optional(),
-    // Bounded to dates a time zone can show (year 9999), so the quiet-hours math never meets an invalid Date.
-    at: z.number(allowed('an instant in ms since epoch')).int(allowed('an integer')).min(0, allowed('an instant in ms since epoch')).max(MAX_INSTANT, allowed('an instant in ms since epoch, before the year 10000')).optional(),
+    at: z.number(allowed('an instant in ms since epoch')).int(allowed('an integer')).min(0, allowed('an instant in ms since epoch')).max(LAST_CHECK_INSTANT, allowed('an instant in ms since epoch, before the year 275000')).optional(),
   },
   'conversation, from, text, mentioned, at',
 );
