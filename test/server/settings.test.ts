@@ -21,7 +21,11 @@ async function get<T = Record<string, unknown>>(path: string, token = alice) {
 
 describe('app-level settings (SPEC 3.2)', () => {
   it('reads defaults: ALL, no window, no duration, the server default zone', async () => {
-    expect((await get(me)).data).toEqual({ type: 'ALL', ignoreInterval: '', ignoreDuration: 0, timeZone: 'Europe/Paris' });
+    // SPEC 3.2: the rules of 1.7 are always there, at their defaults when unset.
+    expect((await get(me)).data).toEqual({
+      type: 'ALL', ignoreInterval: '', ignoreDuration: 0, timeZone: 'Europe/Paris',
+      quietSchedule: [], windowSkipUntil: 0, prioritySenders: [], keywords: [], summary: false,
+    });
   });
 
   it('writes each field and combinations; normalises zero-padded windows', async () => {
@@ -213,8 +217,10 @@ describe('admin (SPEC 3.9)', () => {
 describe('explain (SPEC 3.8)', () => {
   it('check says whether a message would push now, with quietUntil', async () => {
     const check = (body: unknown) => call<Data<{ push: boolean; reason: string; quietUntil?: number }> & { error_description?: string }>(s.base, 'POST', '/users/alice/notification/check', { token: alice, body });
-    expect((await check({ conversation: { id: 'bob', type: 'singleChat' } })).json.data).toEqual({ push: false, reason: 'REMIND_AT_NOT_MENTIONED' });
-    expect((await check({ conversation: { id: 'bob', type: 'singleChat' }, mentioned: true })).json.data).toEqual({ push: true, reason: 'PUSH' });
+    expect((await check({ conversation: { id: 'G2', type: 'groupChat' } })).json.data).toEqual({ push: false, reason: 'REMIND_AT_NOT_MENTIONED' });
+    expect((await check({ conversation: { id: 'G2', type: 'groupChat' }, mentioned: true })).json.data).toMatchObject({ push: true, reason: 'PUSH' });
+    // SPEC 1.7 (Decision): a direct message counts as a mention, so bob's AT lets it through.
+    expect((await check({ conversation: { id: 'bob', type: 'singleChat' } })).json.data).toMatchObject({ push: true, reason: 'PUSH' });
     await call(s.base, 'PUT', '/users/alice/notification/chatgroup/Q', { token: alice, body: { ignoreDuration: 600_000 } });
     const q = (await check({ conversation: { id: 'Q', type: 'groupChat' } })).json.data;
     expect(q.reason).toBe('DND_CONVERSATION');
