@@ -1,5 +1,6 @@
 /** App-level and per-conversation push settings, read one at a time or in batches for a group. */
-import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationSettingsPatch, RemindType, WireScope } from '../../core/index.ts';
+import { type AppSettings, type AppSettingsPatch, applyAppSettingsPatch, type ConversationSettings, type ConversationSettingsPatch, type RemindType, type WireScope } from '../../core/index.ts';
+import { appSettingsOf, defaultAppSettings, rulesToColumn } from './app-settings-row.ts';
 import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
 import type { SettingsPort } from './ports.ts';
@@ -16,6 +17,7 @@ interface AppRow {
   window_end: number | null;
   duration_until: number;
   time_zone: string;
+  rules: string;
 }
 
 interface ConvRow {
@@ -27,14 +29,8 @@ interface ConvRow {
 }
 
 function appFromRow(r: AppRow | undefined, defaultZone: string): AppSettings {
-  if (!r) return { type: 'ALL', window: null, durationUntil: 0, timeZone: defaultZone };
-  return {
-    type: r.type,
-    window: r.window_start === null || r.window_end === null ? null : { start: r.window_start, end: r.window_end },
-    durationUntil: r.duration_until,
-    // '' = never chosen: the server's --default-time-zone applies.
-    timeZone: r.time_zone || defaultZone,
-  };
+  if (!r) return defaultAppSettings(defaultZone);
+  return appSettingsOf(r.type, r.window_start, r.window_end, r.duration_until, r.time_zone, r.rules, defaultZone);
 }
 
 function convFromRow(r: ConvRow): ConversationSettings {
@@ -52,13 +48,13 @@ export class SettingsRepo implements SettingsPort {
       app: db.prepare('SELECT * FROM app_settings WHERE username = ?'),
       appRaw: db.prepare('SELECT time_zone FROM app_settings WHERE username = ?'),
       appMany: db.prepare(
-        `SELECT json_group_array(json_array(a.username, a.type, a.window_start, a.window_end, a.duration_until, a.time_zone))
+        `SELECT json_group_array(json_array(a.username, a.type, a.window_start, a.window_end, a.duration_until, a.time_zone, a.rules))
          FROM json_each(?) j CROSS JOIN app_settings a ON a.username = j.value`,
       ).pluck(),
       putApp: db.prepare(
-        `INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone, rules) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(username) DO UPDATE SET type = excluded.type, window_start = excluded.window_start,
-         window_end = excluded.window_end, duration_until = excluded.duration_until, time_zone = excluded.time_zone`,
+         window_end = excluded.window_end, duration_until = excluded.duration_until, time_zone = excluded.time_zone, rules = excluded.rules`,
       ),
       conv: db.prepare('SELECT * FROM conv_settings WHERE username = ? AND scope = ? AND conv_id = ?'),
       convMany: db.prepare(
@@ -96,9 +92,9 @@ export class SettingsRepo implements SettingsPort {
     }
     if (missing.length === 0) return out;
     // Positional arrays: SQLite builds them faster than objects with repeated keys.
-    const rows = parseRows<[string, AppRow['type'], number | null, number | null, number, string]>(this.s.appMany.get(JSON.stringify(missing)));
-    for (const [username, type, window_start, window_end, duration_until, time_zone] of rows) {
-      const settings = Object.freeze(appFromRow({ username, type, window_start, window_end, duration_until, time_zone }, this.defaultZone));
+    const rows = parseRows<[string, AppRow['type'], number | null, number | null, number, string, string]>(this.s.appMany.get(JSON.stringify(missing)));
+    for (const [username, type, window_start, window_end, duration_until, time_zone, rules] of rows) {
+      const settings = Object.freeze(appFromRow({ username, type, window_start, window_end, duration_until, time_zone, rules }, this.defaultZone));
       out.set(username, settings);
       this.appCache.set(username, settings);
     }
@@ -108,15 +104,15 @@ export class SettingsRepo implements SettingsPort {
 
   /** Applies a validated patch at `now` and returns the new settings. */
   patchApp(username: string, patch: AppSettingsPatch, now: number): AppSettings {
-    const cur = this.app(username);
+    // The patch rule lives in core (the extension's outbox applies the same one).
+    const next = applyAppSettingsPatch(this.app(username), patch, now);
     const storedZone = (this.s.appRaw.get(username) as { time_zone: string } | undefined)?.time_zone ?? '';
-    const window = patch.window !== undefined ? patch.window : cur.window;
-    const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
+    // '' stays '' (the server's default zone applies) until a zone is chosen.
     const zone = patch.timeZone ?? storedZone;
     // Dropped before and after: a failed or rolled-back write then only costs a re-read.
     this.appCache.delete(username);
     try {
-      this.s.putApp.run(username, patch.type ?? cur.type, window?.start ?? null, window?.end ?? null, until, zone);
+      this.s.putApp.run(username, next.type, next.window?.start ?? null, next.window?.end ?? null, next.durationUntil, zone, rulesToColumn(next));
     } finally {
       this.appCache.delete(username);
     }

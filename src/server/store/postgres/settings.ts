@@ -4,23 +4,18 @@
  * different nodes never lose each other's fields.
  */
 import type pg from 'pg';
-import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationSettingsPatch, RemindType, WireScope } from '../../../core/index.ts';
+import { type AppSettings, type AppSettingsPatch, applyAppSettingsPatch, type ConversationSettings, type ConversationSettingsPatch, type RemindType, type WireScope } from '../../../core/index.ts';
+import { appSettingsOf, defaultAppSettings, rulesToColumn } from '../app-settings-row.ts';
 import type { SettingsPort } from '../ports.ts';
 import { tx } from './pool.ts';
 
-type AppTuple = [string, RemindType, number | null, number | null, number, string];
-const APP_COLS = 'username, type, window_start, window_end, duration_until, time_zone';
+type AppTuple = [string, RemindType, number | null, number | null, number, string, string];
+const APP_COLS = 'username, type, window_start, window_end, duration_until, time_zone, rules';
 
 function appFrom(r: AppTuple | undefined, defaultZone: string): AppSettings {
-  if (!r) return { type: 'ALL', window: null, durationUntil: 0, timeZone: defaultZone };
-  const [, type, start, end, durationUntil, zone] = r;
-  return {
-    type,
-    window: start === null || end === null ? null : { start, end },
-    durationUntil,
-    // '' = never chosen: the server's --default-time-zone applies.
-    timeZone: zone || defaultZone,
-  };
+  if (!r) return defaultAppSettings(defaultZone);
+  const [, type, start, end, durationUntil, zone, rules] = r;
+  return appSettingsOf(type, start, end, durationUntil, zone, rules, defaultZone);
 }
 
 type ConvTuple = [string, RemindType | null, number];
@@ -60,14 +55,13 @@ export class PgSettings implements SettingsPort {
       );
       const r = await c.query<AppTuple>({ text: `SELECT ${APP_COLS} FROM app_settings WHERE username = $1 FOR UPDATE`, values: [username], rowMode: 'array' });
       const row = r.rows[0]!;
-      const cur = appFrom(row, this.defaultZone);
-      const window = patch.window !== undefined ? patch.window : cur.window;
-      const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
+      // The patch rule lives in core (the extension's outbox applies the same one).
+      const next = applyAppSettingsPatch(appFrom(row, this.defaultZone), patch, now);
       const zone = patch.timeZone ?? row[5];
       const w = await c.query<AppTuple>({
-        text: `UPDATE app_settings SET type = $2, window_start = $3, window_end = $4, duration_until = $5, time_zone = $6
+        text: `UPDATE app_settings SET type = $2, window_start = $3, window_end = $4, duration_until = $5, time_zone = $6, rules = $7
                WHERE username = $1 RETURNING ${APP_COLS}`,
-        values: [username, patch.type ?? cur.type, window?.start ?? null, window?.end ?? null, until, zone],
+        values: [username, next.type, next.window?.start ?? null, next.window?.end ?? null, next.durationUntil, zone, rulesToColumn(next)],
         rowMode: 'array',
       });
       return appFrom(w.rows[0], this.defaultZone);
