@@ -62,7 +62,9 @@ async function flushOnce(ctx: Ctx): Promise<FlushResult> {
       if (isRetryable(e)) {
         await ctx.db.outboxBumpAttempts(entry.id);
         await ctx.db.set('syncError', { message: describe(e), retryable: true });
-        await ctx.browser.setAlarm(OUTBOX_ALARM, ctx.now() + retryDelay(entry.attempts + 1));
+        const at = ctx.now() + retryDelay(entry.attempts + 1);
+        await ctx.browser.setAlarm(OUTBOX_ALARM, at);
+        await ctx.db.set('nextRetryAt', at);
         return { changed, drained: false };
       }
       // The server refused this write (4xx): it will never succeed, so drop it and say why.
@@ -72,5 +74,6 @@ async function flushOnce(ctx: Ctx): Promise<FlushResult> {
     }
   }
   await ctx.browser.setAlarm(OUTBOX_ALARM, null);
+  await ctx.db.set('nextRetryAt', 0);
   return { changed, drained: true };
 }

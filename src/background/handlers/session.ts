@@ -4,7 +4,7 @@
  */
 import type { PushClient } from '../../client/index.ts';
 import { parseAppKey, usernameSchema, parseWith } from '../../core/index.ts';
-import { ProtocolError, type SessionView, type SignInArgs } from '../../shared/protocol.ts';
+import { type LastAccount, ProtocolError, type SessionView, type SignInArgs } from '../../shared/protocol.ts';
 import type { Ctx } from './context.ts';
 import type { StoredSession } from './deps.ts';
 import { describe, invalid, toProtocolError } from './errors.ts';
@@ -12,6 +12,15 @@ import { describe, invalid, toProtocolError } from './errors.ts';
 export const SESSION_KEY = 'session';
 export const RESOURCE_KEY = 'resource';
 export const EXPIRY_ALARM = 'session-expiry';
+/** The last account signed in here (server, app key, username; never the password), kept after sign-out. */
+export const LAST_ACCOUNT_KEY = 'lastAccount';
+
+/** The account the sign-in form starts from, or null. */
+export async function lastAccount(ctx: Ctx): Promise<LastAccount | null> {
+  const a = await ctx.browser.storageGet<Partial<LastAccount>>(LAST_ACCOUNT_KEY);
+  if (!a || typeof a.serverUrl !== 'string' || typeof a.appKey !== 'string' || typeof a.username !== 'string') return null;
+  return { serverUrl: a.serverUrl, appKey: a.appKey, username: a.username };
+}
 
 /** The stored session, or undefined when signed out. */
 export async function getSession(ctx: Ctx): Promise<StoredSession | undefined> {
@@ -115,6 +124,7 @@ export async function signIn(ctx: Ctx, args: unknown): Promise<StoredSession> {
     expired: false,
   };
   await ctx.browser.storageSet(SESSION_KEY, session);
+  await ctx.browser.storageSet(LAST_ACCOUNT_KEY, { serverUrl: session.serverUrl, appKey: session.appKey, username: session.username } satisfies LastAccount);
   ctx.runtime.client = { key: `${session.serverUrl}|${session.appKey}|${session.token}`, client };
   await ctx.browser.setAlarm(EXPIRY_ALARM, session.expiresAt || null);
   return session;

@@ -6,6 +6,7 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type {
   CachedConversation, Db, KvValues, OutboxEntry, OutboxOp, ShownNotification,
 } from '../handlers/deps.ts';
+import { repairConversation, repairKv } from '../handlers/stored.ts';
 
 export const DB_NAME = 'im-push-companion';
 const DB_VERSION = 1;
@@ -44,8 +45,13 @@ export async function openExtensionDb(name = DB_NAME): Promise<Db> {
 class IdbStore implements Db {
   constructor(private readonly db: IDBPDatabase<Schema>) {}
 
+  /** Values are validated on read: a damaged field comes back as its default. */
   async get<K extends keyof KvValues>(key: K): Promise<KvValues[K] | undefined> {
-    return (await this.db.get('kv', key)) as KvValues[K] | undefined;
+    return repairKv(key, await this.db.get('kv', key));
+  }
+
+  async delete(key: keyof KvValues): Promise<void> {
+    await this.db.delete('kv', key);
   }
 
   async set<K extends keyof KvValues>(key: K, value: KvValues[K]): Promise<void> {
@@ -53,10 +59,11 @@ class IdbStore implements Db {
   }
 
   async getConversation(ref: { type: string; id: string }): Promise<CachedConversation | undefined> {
-    const row = await this.db.get('conversations', conversationKey(ref));
-    if (!row) return undefined;
-    const { key: _key, ...rest } = row;
-    return rest;
+    return repairConversation(await this.db.get('conversations', conversationKey(ref)));
+  }
+
+  async allConversations(): Promise<CachedConversation[]> {
+    return (await this.db.getAll('conversations')).flatMap((row) => repairConversation(row) ?? []);
   }
 
   async putConversation(c: CachedConversation): Promise<void> {
