@@ -13,14 +13,18 @@ function fmt(locale: string | undefined, opts: Intl.DateTimeFormatOptions): Intl
   } catch {
     // An unknown zone or locale: the browser's own defaults still give a readable time.
     const { timeZone: _zone, ...rest } = opts;
-    return new Intl.DateTimeFormat(undefined, rest);
+    try {
+      return new Intl.DateTimeFormat(locale ?? uiLanguage(), rest);
+    } catch {
+      return new Intl.DateTimeFormat(undefined, rest);
+    }
   }
 }
 
 /** A minute of the day (0–1439) as the locale writes a clock time: "22:00", "10:00 PM". */
 export function formatClock(minuteOfDay: number, locale?: string): string {
   const m = ((Math.floor(minuteOfDay) % 1440) + 1440) % 1440;
-  return fmt(locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(Date.UTC(2000, 0, 1, Math.floor(m / 60), m % 60));
+  return fmt(locale, { timeStyle: 'short', timeZone: 'UTC' }).format(Date.UTC(2000, 0, 1, Math.floor(m / 60), m % 60));
 }
 
 /** "22:00–07:00" in the locale's clock. */
@@ -36,17 +40,18 @@ function dayNumber(at: number, zone: string | undefined): number {
 }
 
 /**
- * A future moment for people: "14:30" today, "tomorrow 08:00", "Mon 08:00" within the week,
- * and a date ("Dec 9, 08:00") further out. `zone` defaults to the browser's.
+ * A future moment for people: "14:30" today, "tomorrow 08:00", and with its date on any other
+ * day ("Mon, Dec 7, 08:00"): a weekday alone is ambiguous a week out. `zone` defaults to the
+ * browser's.
  */
 export function formatMoment(at: number, now: number, zone?: string, locale?: string): string {
   const z = zone ? { timeZone: zone } : {};
-  const time = fmt(locale, { hour: 'numeric', minute: '2-digit', ...z }).format(at);
+  // timeStyle "short" is the locale's own clock: "22:00" in en-GB, de, zh; "10:00 PM" in en-US.
+  const time = fmt(locale, { timeStyle: 'short', ...z }).format(at);
   const days = dayNumber(at, zone) - dayNumber(now, zone);
   if (days === 0) return time;
   if (days === 1) return t('commonTomorrowAt', time);
-  if (days > 1 && days < 7) return fmt(locale, { weekday: 'short', hour: 'numeric', minute: '2-digit', ...z }).format(at);
-  return fmt(locale, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', ...z }).format(at);
+  return t('commonDateAt', [fmt(locale, { weekday: 'short', month: 'short', day: 'numeric', ...z }).format(at), time]);
 }
 
 /** A past moment with date and time. */

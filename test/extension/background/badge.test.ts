@@ -53,9 +53,9 @@ describe('computeBadge', () => {
 
   it('a pause ending after tomorrow shows its date', () => {
     const app = paris({ durationUntil: T + 5 * 24 * 3_600_000 });
-    expect(computeBadge(input(app, { viewZone: 'Europe/Paris' }), T).title).toBe('Paused until Tue 11:30 PM');
+    expect(computeBadge(input(app, { viewZone: 'Europe/Paris' }), T).title).toBe('Paused until Tue, Jan 20, 11:30 PM');
     const week = paris({ durationUntil: T + 7 * 24 * 3_600_000 });
-    expect(computeBadge(input(week, { viewZone: 'Europe/Paris' }), T).title).toBe('Paused until Jan 22, 11:30 PM');
+    expect(computeBadge(input(week, { viewZone: 'Europe/Paris' }), T).title).toBe('Paused until Thu, Jan 22, 11:30 PM');
   });
 
   it('a skipped window ("not tonight") is not quiet, and the skip end is a change', () => {

@@ -107,6 +107,42 @@ describe('account', () => {
     expect(document.activeElement).toBe(input('Password'));
   });
 
+  it('starts from the last account used here (never a password) after sign-out', async () => {
+    await show(status({ ...SIGNED_OUT, lastAccount: { serverUrl: 'https://chat.example.com', appKey: 'acme#chat', username: 'alice' } }));
+    expect(input('Server URL').value).toBe('https://chat.example.com');
+    expect(input('App key').value).toBe('acme#chat');
+    expect(input('Username').value).toBe('alice');
+    expect(input('Password').value).toBe('');
+  });
+
+  it('an unreachable server is marked on the server address, once, and the password is kept', async () => {
+    await show(SIGNED_OUT);
+    type('Username', 'alice');
+    type('Password', 'secret');
+    reply('signIn', () => {
+      throw new ProtocolError('unreachable', 'cannot reach http://127.0.0.1:8080: Failed to fetch');
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await expectErrorNextTo('Server URL', 'Cannot reach 127.0.0.1:8080. Check the address and that the server is running.');
+    expect(input('Password').value).toBe('secret');
+    expect(document.activeElement).toBe(input('Server URL'));
+    expect(document.body.textContent).not.toContain('Failed to fetch');
+  });
+
+  it('no stale panels after sign-in: push delivery is read again for the new session', async () => {
+    await show(SIGNED_OUT);
+    type('Username', 'alice');
+    type('Password', 'alice');
+    reply('signIn', () => status({ push: { channel: 'none', bound: false, streamConnected: false, lastPushAt: 0, lastError: '' } }));
+    reply('getPushStatus', () => ({ channel: 'stream', bound: true, streamConnected: true, lastPushAt: 0, lastError: '' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.getByTestId('push-status').textContent).toContain('Push stream'));
+    // Read after the sign-in, not kept from before it (the default pattern follows the server).
+    const signedInAt = calls.findIndex((c) => c.name === 'signIn');
+    expect(calls.findLastIndex((c) => c.name === 'getPushStatus')).toBeGreaterThan(signedInAt);
+    expect(calls.findLastIndex((c) => c.name === 'getChatPatterns')).toBeGreaterThan(signedInAt);
+  });
+
   it('signs out', async () => {
     await show();
     reply('signOut', () => SIGNED_OUT);
