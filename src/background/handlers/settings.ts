@@ -5,7 +5,7 @@
 import {
   appSettingsFromWire, type ConversationRef, conversationSettingsFromWire, DEFAULT_APP_SETTINGS, EMPTY_CONVERSATION_SETTINGS, PUSH_LANGUAGES,
 } from '../../core/index.ts';
-import { conversationView } from './conversations.ts';
+import { conversationView, syncGroups } from './conversations.ts';
 import type { ConversationView } from '../../shared/protocol.ts';
 import { ProtocolError } from '../../shared/protocol.ts';
 import { updateBadge } from './badge.ts';
@@ -51,6 +51,7 @@ export function refresh(ctx: Ctx): Promise<void> {
     try {
       await flush(ctx, pullQuietly);
       await pull(ctx);
+      await refreshGroupNames(ctx);
     } catch (e) {
       if (isAuthFailure(e)) await markExpired(ctx);
       else if (isRetryable(e)) await ctx.db.set('syncError', { message: describe(e), retryable: true });
@@ -61,6 +62,15 @@ export function refresh(ctx: Ctx): Promise<void> {
     }
   })();
   return ctx.runtime.refreshing;
+}
+
+/** Group names go stale slowly: re-read the user's groups at most hourly (best effort). */
+const GROUPS_EVERY_MS = 60 * 60_000;
+
+async function refreshGroupNames(ctx: Ctx): Promise<void> {
+  const last = (await ctx.db.get('groupsSyncedAt')) ?? 0;
+  if (ctx.now() - last < GROUPS_EVERY_MS) return;
+  await syncGroups(ctx).catch(() => undefined);
 }
 
 async function pullQuietly(ctx: Ctx): Promise<void> {
