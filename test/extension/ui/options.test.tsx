@@ -403,3 +403,14 @@ describe('language, push status, chat patterns', () => {
     await expectErrorNextTo('Chat-page URL patterns, one per line', 'too long');
   });
 });
+
+describe('right after sign-in', () => {
+  it('re-reads the status soon while the first settings sync runs, so panels are not left empty', async () => {
+    let n = 0;
+    defaults(status({ app: null }));
+    reply('getStatus', () => (++n < 2 ? status({ app: null }) : status({ app: { type: 'AT' } })));
+    render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    await screen.findByRole('heading', { name: 'Account' });
+    await waitFor(() => expect((screen.getByLabelText('Only @mentions') as HTMLInputElement).checked).toBe(true), { timeout: 3000 });
+  });
+});
