@@ -23,6 +23,9 @@ const MAX_PAGES = 10;
 
 const keyOf = (c: ConversationRef) => `${c.type}/${c.id}`;
 
+/** Recent direct chats kept (beyond these the oldest without settings of their own are forgotten). */
+export const MAX_RECENT_CHATS = 200;
+
 /** Adds (or refreshes) a known conversation; keeps its settings, updates name and recency. */
 export async function rememberConversation(ctx: Ctx, conversation: ConversationRef, name?: string): Promise<void> {
   const old = await ctx.db.getConversation(conversation);
@@ -33,6 +36,18 @@ export async function rememberConversation(ctx: Ctx, conversation: ConversationR
     seenAt: ctx.now(),
     ...(keepName ? { name: keepName } : {}),
   });
+  if (!old) await forgetOldChats(ctx);
+}
+
+/** Keeps the known set bounded: forgets the oldest direct chats that have nothing set. */
+async function forgetOldChats(ctx: Ctx): Promise<void> {
+  const now = ctx.now();
+  const plain = (await ctx.db.allConversations())
+    .filter((c) => c.conversation.type === 'singleChat' && c.settings.type === undefined && c.settings.durationUntil <= now)
+    .sort((a, b) => b.seenAt - a.seenAt);
+  if (plain.length <= MAX_RECENT_CHATS) return;
+  const pending = await pendingConversationKeys(ctx);
+  for (const c of plain.slice(MAX_RECENT_CHATS)) if (!pending.has(keyOf(c.conversation))) await ctx.db.deleteConversation(c.conversation);
 }
 
 interface JoinedGroup {

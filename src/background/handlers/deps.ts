@@ -96,6 +96,7 @@ export interface Db {
   putConversation(c: CachedConversation): Promise<void>;
   /** Every conversation the extension knows of (recent chats, groups, changed ones). */
   allConversations(): Promise<CachedConversation[]>;
+  deleteConversation(ref: ConversationRef): Promise<void>;
   /** Removes one kv value. */
   delete(key: keyof KvValues): Promise<void>;
   outboxAdd(op: OutboxOp, createdAt: number): Promise<number>;

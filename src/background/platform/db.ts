@@ -62,6 +62,10 @@ class IdbStore implements Db {
     return repairConversation(await this.db.get('conversations', conversationKey(ref)));
   }
 
+  async deleteConversation(ref: { type: string; id: string }): Promise<void> {
+    await this.db.delete('conversations', conversationKey(ref));
+  }
+
   async allConversations(): Promise<CachedConversation[]> {
     return (await this.db.getAll('conversations')).flatMap((row) => repairConversation(row) ?? []);
   }

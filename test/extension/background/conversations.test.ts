@@ -69,6 +69,18 @@ describe('listConversations', () => {
     }
   });
 
+  it('forgets the oldest recent chats beyond 200, but never one with a setting', async () => {
+    await api.setConversation(ctx, { conversation: { id: 'old-muted', type: 'singleChat' }, remindType: 'NONE' });
+    let now = 1_000;
+    const clocked = { ...ctx, now: () => now++ };
+    for (let i = 0; i < 205; i++) await handlePushPayload(clocked, push(`p${i}`, `peer${i}`, `Peer ${i}`));
+    const ids = new Set((await ctx.db.allConversations()).map((c) => c.conversation.id));
+    expect(ids.has('old-muted')).toBe(true);
+    for (let i = 0; i < 5; i++) expect(ids.has(`peer${i}`)).toBe(false);
+    expect(ids.has('peer5')).toBe(true);
+    expect(ids.has('peer204')).toBe(true);
+  });
+
   it('keeps a name across changes, marks a queued change as pending, and falls back to the cache when the server is down', async () => {
     await api.listConversations(ctx);
     await srv.stop();
