@@ -79,7 +79,8 @@ export async function badgeInput(ctx: Ctx): Promise<BadgeInput> {
   return {
     session,
     app: app ?? null,
-    syncFailing: syncError?.retryable ? syncError.message : '',
+    // In words: the raw "cannot reach http://…: Failed to fetch" is for the options page's details.
+    syncFailing: syncError?.retryable ? t('bgSyncUnreachable') : '',
     offlineCount: offlineCount ?? 0,
     viewZone: ctx.browser.timeZone(),
     windowSkipUntil: skip ?? 0,

@@ -2,7 +2,8 @@
  * The IM session (SPEC 5): sign in with server URL, app key, username and password, keep only
  * the token, notice expiry, sign out. The password never leaves this function's arguments.
  */
-import type { PushClient } from '../../client/index.ts';
+import { type PushClient, PushClientError } from '../../client/index.ts';
+import { t } from '../../shared/i18n.ts';
 import { parseAppKey, usernameSchema, parseWith } from '../../core/index.ts';
 import { type LastAccount, ProtocolError, type SessionView, type SignInArgs } from '../../shared/protocol.ts';
 import type { Ctx } from './context.ts';
@@ -109,6 +110,12 @@ export async function signIn(ctx: Ctx, args: unknown): Promise<StoredSession> {
     const err = toProtocolError(e);
     // A refused password is the user's input, not an expired session.
     if (err.code === 'session_expired') throw new ProtocolError('invalid_argument', describe(e), 'password');
+    // A 404 means the address answers but not for this app: our server names the wrong app key
+    // in its envelope; anything else is not this kind of server at all.
+    if (e instanceof PushClientError && e.status === 404) {
+      if (e.error === 'service_resource_not_found') throw new ProtocolError('invalid_argument', t('bgErrorUnknownAppKey', [a.appKey]), 'appKey');
+      throw new ProtocolError('invalid_argument', t('bgErrorNotAServer', [a.serverUrl]), 'serverUrl');
+    }
     throw err;
   }
   const previous = await getSession(ctx);
