@@ -6,6 +6,7 @@
 import type { ConversationRef, ConversationSettings } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import type { QuickActionView } from '../../shared/protocol.ts';
+import { updateBadge } from './badge.ts';
 import type { Ctx } from './context.ts';
 import type { QuickAction } from './deps.ts';
 import { checkAppOptions } from './settings-ops.ts';
@@ -16,11 +17,24 @@ export const UNDO_WINDOW_MS = 5 * 60_000;
 /** Tag of the confirmation notification: a new one replaces the old. */
 export const CONFIRM_TAG = 'impc-confirm';
 
-/** Keeps `action` for undo and confirms it with a notification (best effort). */
+/** How long the badge shows "✓" after a quick action. */
+export const FLASH_MS = 1_500;
+
+/**
+ * Keeps `action` for undo and confirms it: the badge flashes "✓" (seen even where the system
+ * blocks notifications), and a short notification says what changed (best effort).
+ */
 export async function confirmQuick(ctx: Ctx, action: Omit<QuickAction, 'at'>): Promise<void> {
   await ctx.db.set('lastQuickAction', { ...action, at: ctx.now() });
+  const title = t(action.what, [...action.subs]);
   try {
-    await ctx.browser.showNotification({ tag: CONFIRM_TAG, title: t(action.what, [...action.subs]), body: t('bgQuickUndoHint') });
+    await ctx.browser.setBadge('✓', title, '#16a34a');
+    setTimeout(() => void updateBadge(ctx).catch(() => undefined), FLASH_MS);
+  } catch {
+    // The badge is restored by the next update anyway.
+  }
+  try {
+    await ctx.browser.showNotification({ tag: CONFIRM_TAG, title, body: t('bgQuickUndoHint') });
   } catch {
     // Notifications may be blocked; the popup still offers the undo.
   }

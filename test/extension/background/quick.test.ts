@@ -49,6 +49,10 @@ afterEach(async () => {
 describe('quick actions', () => {
   it('the keyboard pause is confirmed by a notification and undone from the popup', async () => {
     await onCommand(ctx, 'pause-1h');
+    // A short "✓" on the badge, then the badge is itself again.
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('✓');
+    await new Promise((r) => setTimeout(r, 1_700));
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('zZ');
     expect(shown.at(-1)).toMatchObject({ tag: 'impc-confirm', title: 'Notifications paused for 1 hour', body: 'Undo from the toolbar button within 5 minutes.' });
     expect(shown.at(-1)?.muteActionTitle).toBeUndefined();
     const status = await api.getStatus(ctx, { tabUrl: '' });
