@@ -34,8 +34,15 @@ export interface FlushResult {
 export function flush(ctx: Ctx, afterChange: (ctx: Ctx) => Promise<void>): Promise<void> {
   ctx.runtime.flushing ??= (async () => {
     try {
-      const r = await flushOnce(ctx);
-      if (r.changed) await afterChange(ctx);
+      let changed = false;
+      // A write queued while this flush ran is not in the list it read: go round again, or it
+      // would wait for the next refresh (the retry alarm is cleared once the outbox drains).
+      for (let round = 0; round < 10; round++) {
+        const r = await flushOnce(ctx);
+        changed ||= r.changed;
+        if (!r.drained || (await ctx.db.outboxAll()).length === 0) break;
+      }
+      if (changed) await afterChange(ctx);
     } finally {
       ctx.runtime.flushing = undefined;
     }
