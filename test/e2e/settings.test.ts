@@ -46,6 +46,22 @@ describe.skipIf(!hasChromium)('settings from the extension reach the server', ()
     await popup.close();
   });
 
+  it('the popup reflows at 100–200 % zoom: no sideways scrolling, and it scrolls within Chrome\'s 600 px limit', async () => {
+    const popup = await openPopup(e2e);
+    // Chrome's popup is at most 800×600 device pixels; at 200 % zoom that is 400×300 CSS pixels.
+    for (const [w, h] of [[360, 600], [360, 300], [240, 300]] as const) {
+      await popup.setViewportSize({ width: w, height: h });
+      const m = await popup.evaluate(() => ({
+        sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        tall: document.documentElement.scrollHeight > document.documentElement.clientHeight,
+        overflowY: getComputedStyle(document.documentElement).overflowY,
+      }));
+      expect(m.sideways, `${w}×${h}`).toBeLessThanOrEqual(0);
+      if (m.tall) expect(m.overflowY).toBe('auto');
+    }
+    await popup.close();
+  });
+
   it('pauses for 1 h from the popup: the server stores the duration, the badge says zZ until then; Resume clears both', async () => {
     const popup = await openPopup(e2e);
     const before = Date.now();
