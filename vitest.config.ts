@@ -1,7 +1,20 @@
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import { clusterServicesUp } from './test/support/services.ts';
 
-// Unit and integration tests run in parallel; the Chromium suite runs its files one at a time.
+// Server tests that look inside the embedded engine (SQLite files, its caches, a child process on
+// --data): they have no cluster form. The store contract and router suites run both engines themselves.
+const EMBEDDED_ONLY = [
+  'test/server/settings-cache.test.ts', 'test/server/bindings-cache.test.ts', 'test/server/trace-store.test.ts',
+  'test/server/startup.test.ts', 'test/server/crash.test.ts', 'test/server/store-contract.test.ts',
+  'test/server/redis-router.test.ts', 'test/server/migrate.test.ts', 'test/cluster/**',
+];
+
+// Under CI=true an unreachable PostgreSQL or Redis throws here: a failure, not a silent skip.
+const cluster = await clusterServicesUp();
+
+// Unit and integration tests run in parallel; the cluster run of the server suite and the
+// Chromium suite run their files one at a time (2 cores; each file starts real servers).
 export default defineConfig({
   plugins: [preact()],
   test: {
@@ -12,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/e2e/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/cluster/**', 'node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -20,8 +33,33 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'cluster',
+          // Services down outside CI: one file that says so and counts its tests as skipped.
+          include: cluster ? ['test/server/**/*.test.ts', 'test/cluster/**/*.test.ts'] : ['test/support/cluster-skipped.test.ts'],
+          exclude: cluster ? EMBEDDED_ONLY.filter((f) => !f.startsWith('test/cluster')) : [],
+          env: { IMPC_TEST_ENGINE: 'cluster' },
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The Chromium suite again with the extension on node A and bob sending through node B.
+          name: 'e2e-cluster',
+          include: cluster ? ['test/e2e/**/*.test.ts'] : ['test/support/cluster-skipped.test.ts'],
+          env: { IMPC_TEST_ENGINE: 'cluster' },
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,

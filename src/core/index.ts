@@ -1,6 +1,8 @@
 /** src/core: the rules of SPEC 1 and the wire format of SPEC 2–3, pure and shared. */
 export * from './model.ts';
 export * from './result.ts';
+export * from './text.ts';
+export * from './json-depth.ts';
 export * from './interval.ts';
 export * from './time-zone.ts';
 export * from './quiet-hours.ts';

@@ -33,20 +33,25 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** Up to five known codes close to `code`: same base language first, then by spelling, then by name. */
+/**
+ * Up to five known codes close to `code`: every variant of the same base language first
+ * (`zh` → `zh-Hans`, `zh-Hant`; `sr-RS` → `sr-Cyrl`, `sr-Latn`), then by spelling, then by name.
+ */
 export function suggestLanguages(code: string, limit = 5): string[] {
   const q = code.toLowerCase().trim();
   const base = q.split(/[-_]/)[0] ?? q;
   const scored = PUSH_LANGUAGES.map((l) => {
     const c = l.code.toLowerCase();
+    // A script or region variant is a long way from a bare code by spelling (zh → zh-hans is
+    // 5 edits) yet the likeliest meaning, so it ranks ahead of short look-alikes (#12).
+    const sameBase = c.split('-')[0] === base;
     let score = editDistance(q, c);
-    if (c.split('-')[0] === base) score -= 3;
     if (base.length > 2 && l.name.toLowerCase().startsWith(base)) score -= 4;
-    return { code: l.code, score };
+    return { code: l.code, sameBase, score };
   });
   return scored
-    .filter((s) => s.score <= Math.max(2, Math.floor(q.length / 2)))
-    .sort((a, b) => a.score - b.score || a.code.localeCompare(b.code))
+    .filter((s) => s.sameBase || s.score <= Math.max(2, Math.floor(q.length / 2)))
+    .sort((a, b) => Number(b.sameBase) - Number(a.sameBase) || a.score - b.score || a.code.localeCompare(b.code))
     .slice(0, limit)
     .map((s) => s.code);
 }

@@ -10,7 +10,7 @@ function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-/** Reads a field from `ext`, falling back to `ext.em_apns_ext`. */
+/** Reads a push text field (`em_push_title`, `em_push_content`) from `ext`, falling back to `ext.em_apns_ext`. */
 export function extField(ext: Readonly<Record<string, unknown>> | undefined, key: string): unknown {
   if (!ext) return undefined;
   if (ext[key] !== undefined) return ext[key];
@@ -46,8 +46,9 @@ export function prepareMessage(m: Pick<MessageForPush, 'id' | 'from' | 'conversa
     id: m.id,
     from: m.from,
     conversation: m.conversation,
-    silent: isFlagOn(extField(ext, 'em_ignore_notification')),
-    forced: isFlagOn(extField(ext, 'em_force_notification')),
+    // SPEC 1.4: the flags count at the top level only; em_apns_ext carries title, text and mentions.
+    silent: isFlagOn(ext?.em_ignore_notification),
+    forced: isFlagOn(ext?.em_force_notification),
     mentionAll,
     mentioned,
   };

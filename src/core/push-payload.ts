@@ -2,6 +2,7 @@
 import { findLanguage } from './language.ts';
 import { extField } from './message-flags.ts';
 import type { ConversationRef, MessageForPush, MessageType } from './model.ts';
+import { cutText } from './text.ts';
 
 export interface PushPayload {
   readonly v: 1;
@@ -34,15 +35,20 @@ const PLACEHOLDER: Record<MessageType, string> = {
   custom: '[Message]',
 };
 
-/** Longest push body, in characters; Web Push allows 4 KB encrypted, so texts are cut. */
+/** Longest push body, in characters (graphemes); Web Push allows 4 KB encrypted, so texts are cut. */
 export const MAX_BODY_CHARS = 1000;
-/** Largest serialised payload we send (Web Push's record limit is 4096 bytes with overhead). */
+/** Longest push title, in characters (graphemes). */
+export const MAX_TITLE_CHARS = 100;
+/** Most bytes a title may take, so a title of long grapheme clusters cannot crowd out the text. */
+const MAX_TITLE_BYTES = 512;
+/**
+ * Largest serialised payload we send: Web Push's 4096-byte record less RFC 8291's header
+ * (86 bytes), tag (16) and padding delimiter (1) leaves 3993; we keep a margin.
+ */
 export const MAX_PAYLOAD_BYTES = 3800;
 
-function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
+/** Blank replacement text (a translation, em_push_content) does not replace anything. */
+const hasText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** The text a message shows in a push, in the recipient's language when a translation matches. */
 export function pushText(
@@ -50,11 +56,11 @@ export function pushText(
   preferredLanguage: string,
 ): { body: string; language?: string } {
   const custom = extField(m.ext, 'em_push_content');
-  if (typeof custom === 'string' && custom !== '') return { body: custom };
+  if (hasText(custom)) return { body: custom };
   const original = m.type === 'txt' && typeof m.body.msg === 'string' ? m.body.msg : PLACEHOLDER[m.type];
   if (preferredLanguage !== '' && m.translations) {
     const wanted = findLanguage(preferredLanguage)?.code.toLowerCase() ?? preferredLanguage.toLowerCase();
-    const match = m.translations.find((t) => t.language.toLowerCase() === wanted);
+    const match = m.translations.find((t) => t.language.toLowerCase() === wanted && hasText(t.text));
     if (match) return { body: match.text, language: findLanguage(match.language)?.code ?? match.language };
   }
   return { body: original };
@@ -63,7 +69,7 @@ export function pushText(
 /** The push title: `em_push_title` if set, else the sender's nickname (or name). */
 export function pushTitle(m: Pick<MessageForPush, 'ext'>, senderNickname: string): string {
   const custom = extField(m.ext, 'em_push_title');
-  return typeof custom === 'string' && custom !== '' ? custom : senderNickname;
+  return hasText(custom) ? custom : senderNickname;
 }
 
 function customExt(ext: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
@@ -92,8 +98,8 @@ export function buildPushPayload(args: {
     f: m.from,
     ...(m.conversation.type !== 'singleChat' ? { g: m.conversation.id } : {}),
     conversation: m.conversation,
-    title: truncate(pushTitle(m, args.senderNickname), 100),
-    body: truncate(text.body, MAX_BODY_CHARS),
+    title: cutText(pushTitle(m, args.senderNickname), MAX_TITLE_CHARS, MAX_TITLE_BYTES),
+    body: cutText(text.body, MAX_BODY_CHARS),
     badge: args.badge,
     ...(text.language ? { language: text.language } : {}),
     ts: m.ts,
@@ -103,10 +109,10 @@ export function buildPushPayload(args: {
     const { e: _dropped, ...rest } = payload;
     payload = rest;
   }
-  let max = MAX_BODY_CHARS;
-  while (payloadBytes(payload) > MAX_PAYLOAD_BYTES && max > 20) {
-    max = Math.floor(max / 2);
-    payload = { ...payload, body: truncate(payload.body, max) };
+  if (payloadBytes(payload) > MAX_PAYLOAD_BYTES) {
+    // The text gets the bytes the rest leaves, cut once on a grapheme boundary.
+    const room = MAX_PAYLOAD_BYTES - payloadBytes({ ...payload, body: '' });
+    payload = { ...payload, body: cutText(payload.body, MAX_BODY_CHARS, Math.max(0, room)) };
   }
   return payload;
 }

@@ -8,6 +8,8 @@ import type { AppSettings, ConversationSettings, QuietReason } from './model.ts'
 import { instantsOfLocalTime, localDayNumber, localMinuteOfDay, offsetTransitions } from './time-zone.ts';
 
 const DAY = 86_400_000;
+/** The last instant the walk looks at: Dates end at 8.64e15 ms, and the walk reads a day past it. */
+const LAST_INSTANT = 8.64e15 - 4 * DAY;
 
 export interface QuietStatus {
   readonly quiet: boolean;
@@ -50,19 +52,23 @@ export function isQuiet(app: AppSettings, conversation: ConversationSettings | u
  */
 function candidateInstants(app: AppSettings, conversation: ConversationSettings | undefined, t: number): number[] {
   const out: number[] = [];
-  const durations = [app.durationUntil, conversation?.durationUntil ?? 0].filter((d) => d > t);
+  // An expiry past the end of time never ends; Intl would throw on it (#12).
+  const durations = [app.durationUntil, conversation?.durationUntil ?? 0].filter((d) => d > t && d <= LAST_INSTANT);
   out.push(...durations);
-  const horizon = Math.max(t, ...durations) + 2 * DAY;
+  // Active durations keep quiet on without a break until the last one ends, so the window can
+  // only flip it from then on: walk a few days from there, however far that is (#12).
+  const from = Math.max(t, ...durations);
+  const horizon = from + 2 * DAY;
   const w = app.window;
-  if (w && w.start !== w.end) {
-    const firstDay = localDayNumber(t, app.timeZone) - 1;
+  if (w && w.start !== w.end && horizon <= LAST_INSTANT) {
+    const firstDay = localDayNumber(from, app.timeZone) - 1;
     const lastDay = localDayNumber(horizon, app.timeZone) + 1;
     for (let day = firstDay; day <= lastDay; day++) {
       for (const minute of [w.start, w.end]) {
         for (const instant of instantsOfLocalTime(day, minute, app.timeZone)) if (instant > t) out.push(instant);
       }
     }
-    out.push(...offsetTransitions(t, horizon, app.timeZone));
+    out.push(...offsetTransitions(from, horizon, app.timeZone));
   }
   return [...new Set(out)].sort((a, b) => a - b);
 }

@@ -31,21 +31,48 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 const IANA_SHAPE = /^(?:UTC|GMT|[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*)$/;
 
 /**
- * Validates an IANA zone name and returns it with the platform's case (`europe/paris` → `Europe/Paris`);
- * an alias the platform renames (`Asia/Kolkata`) is kept as sent.
+ * Current IANA names that ICU (Node 20, some browsers) still reports by their legacy name
+ * (Asia/Kolkata → Asia/Calcutta), so Intl cannot tell us their case; plus the UTC links.
+ */
+const RENAMED_ZONES = [
+  'Africa/Asmara', 'America/Argentina/Buenos_Aires', 'America/Argentina/Catamarca', 'America/Argentina/Cordoba',
+  'America/Argentina/Jujuy', 'America/Argentina/Mendoza', 'America/Atikokan', 'America/Indiana/Indianapolis',
+  'America/Kentucky/Louisville', 'America/Nuuk', 'Asia/Ho_Chi_Minh', 'Asia/Kathmandu', 'Asia/Kolkata', 'Asia/Yangon',
+  'Atlantic/Faroe', 'Europe/Kyiv', 'Pacific/Chuuk', 'Pacific/Kanton', 'Pacific/Pohnpei',
+  'Etc/UTC', 'Etc/GMT', 'GMT',
+];
+
+let zoneCase: Map<string, string> | undefined;
+
+/** Lower-case name → canonical spelling, for every zone the platform lists and the renamed ones. */
+function zonesByLowerCase(): Map<string, string> {
+  if (!zoneCase) {
+    const listed = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+    zoneCase = new Map([...listed, ...RENAMED_ZONES].map((z) => [z.toLowerCase(), z]));
+  }
+  return zoneCase;
+}
+
+/**
+ * Validates an IANA zone name and returns it in canonical case (`ASIA/KATHMANDU` →
+ * `Asia/Kathmandu`). The name itself is kept: a current name the platform would rename to a
+ * legacy one (Asia/Kolkata → Asia/Calcutta) stays Asia/Kolkata.
  */
 export function parseTimeZone(value: unknown, field = 'timeZone'): Result<string> {
   const allowed = 'an IANA time zone name such as "Europe/Paris", "America/New_York" or "UTC"';
   if (typeof value !== 'string' || value.length === 0 || value.length > 64 || !IANA_SHAPE.test(value))
     return fail(field, value, allowed);
+  let resolved: string;
   try {
-    const canonical = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
-    // ICU maps some current names to legacy ones (Asia/Kolkata → Asia/Calcutta): keep the name
-    // as sent then, and fix only the case when it is the same name.
-    return ok(canonical.toLowerCase() === value.toLowerCase() ? canonical : value);
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     return fail(field, value, `unknown time zone; ${allowed}`);
   }
+  const lower = value.toLowerCase();
+  // Intl's own spelling when it is the same name, else the listed spelling, else as sent (a
+  // link such as US/Eastern that neither knows the case of).
+  if (resolved.toLowerCase() === lower) return ok(resolved);
+  return ok(zonesByLowerCase().get(lower) ?? value);
 }
 
 /** True when the platform knows this zone. */

@@ -299,11 +299,14 @@ export function parseSendMessageBody(target: SendTarget, body: unknown): Result<
 
 // ---- SPEC 3.8 explain, 3.9 admin ---------------------------------------------------------------
 
+/** `at` of a check: quiet-hours math reads days past it, and Dates end at 8.64e15 ms. */
+const LAST_CHECK_INSTANT = 8.64e15 - 30 * 86_400_000;
+
 export const checkBodySchema = strict(
   {
     conversation: strict({ id: idSchema, type: conversationTypeSchema }, 'id, type'),
     mentioned: z.boolean(allowed('true or false')).optional(),
-    at: z.number(allowed('an instant in ms since epoch')).int(allowed('an integer')).min(0, allowed('an instant in ms since epoch')).optional(),
+    at: z.number(allowed('an instant in ms since epoch')).int(allowed('an integer')).min(0, allowed('an instant in ms since epoch')).max(LAST_CHECK_INSTANT, allowed('an instant in ms since epoch, before the year 275000')).optional(),
   },
   'conversation, mentioned, at',
 );

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { checkClockTime, formatInterval, parseInterval, windowFromClock } from './interval.ts';
 import { parseLanguage } from './language.ts';
 import {
-  type AppSettings, type ConversationRef, type ConversationSettings, type ConversationType, type RemindType,
+  type AppSettings, type ConversationRef, type ConversationSettings, type ConversationType, MAX_DURATION_MS, type RemindType,
   scopeOf,
 } from './model.ts';
 import { fail, fieldError, type Result } from './result.ts';
@@ -233,6 +233,8 @@ export function conversationSettingsMatter(s: ConversationSettings, now: number)
   return s.type !== undefined || s.durationUntil > now;
 }
 
+const DAY_MS = 86_400_000;
+
 const appWireSchema = z.object({
   type: remindTypeSchema,
   ignoreInterval: z.string().optional(),
@@ -240,26 +242,50 @@ const appWireSchema = z.object({
   timeZone: z.string().optional(),
 });
 
-/** Reads app settings data back (the extension's cache, stored data); unknown zones fall back. */
-export function appSettingsFromWire(data: unknown, fallbackZone = 'UTC'): Result<AppSettings> {
+/** Clock difference between the server that wrote an expiry and the reader that checks it. */
+const EXPIRY_SLACK_MS = DAY_MS;
+/** Dates end at 8.64e15 ms; quiet-hours math needs a few days beyond an expiry. */
+const LAST_EXPIRY = 8.64e15 - 8 * DAY_MS;
+
+/**
+ * An expiry read back must be one a duration could have produced: at most 7 days (plus clock
+ * slack) after `now`, or, without a clock, a representable date. A far one would keep someone
+ * quiet for ever (#12).
+ */
+function checkExpiry(value: number | undefined, now: number | undefined, field: string): Result<number> {
+  const until = value ?? 0;
+  const max = now === undefined ? LAST_EXPIRY : now + MAX_DURATION_MS + EXPIRY_SLACK_MS;
+  if (until > max) return fail(field, until, `an expiry at most 7 days (${MAX_DURATION_MS} ms) after now, or 0`);
+  return { ok: true, value: until };
+}
+
+/**
+ * Reads app settings data back (the extension's cache, stored data); unknown zones fall back.
+ * Pass `now` to refuse expiries no duration could have set.
+ */
+export function appSettingsFromWire(data: unknown, fallbackZone = 'UTC', now?: number): Result<AppSettings> {
   const r = parseWith(appWireSchema, data, 'data');
   if (!r.ok) return r;
+  const until = checkExpiry(r.value.ignoreDuration, now, 'data.ignoreDuration');
+  if (!until.ok) return until;
   const w = parseInterval(r.value.ignoreInterval ?? '', 'data.ignoreInterval');
   if (!w.ok) return w;
   const tz = parseTimeZone(r.value.timeZone ?? fallbackZone, 'data.timeZone');
   return {
     ok: true,
-    value: { type: r.value.type, window: w.value, durationUntil: r.value.ignoreDuration ?? 0, timeZone: tz.ok ? tz.value : fallbackZone },
+    value: { type: r.value.type, window: w.value, durationUntil: until.value, timeZone: tz.ok ? tz.value : fallbackZone },
   };
 }
 
 const convWireSchema = z.object({ type: remindTypeSchema.optional(), ignoreDuration: z.number().int().min(0).optional() });
 
-/** Reads one conversation's settings data back. */
-export function conversationSettingsFromWire(data: unknown): Result<ConversationSettings> {
+/** Reads one conversation's settings data back; pass `now` to refuse expiries no duration could have set. */
+export function conversationSettingsFromWire(data: unknown, now?: number): Result<ConversationSettings> {
   const r = parseWith(convWireSchema, data, 'data');
   if (!r.ok) return r;
-  return { ok: true, value: { ...(r.value.type ? { type: r.value.type } : {}), durationUntil: r.value.ignoreDuration ?? 0 } };
+  const until = checkExpiry(r.value.ignoreDuration, now, 'data.ignoreDuration');
+  if (!until.ok) return until;
+  return { ok: true, value: { ...(r.value.type ? { type: r.value.type } : {}), durationUntil: until.value } };
 }
 
 /** A conversation reference from the wire scope and id (`user` → singleChat, `chatgroup` → groupChat). */

@@ -2,16 +2,16 @@
  * buildApp(config): the whole server as a Fastify instance, apart from listening (main.ts).
  * Tests build it on a temp data folder and listen on 127.0.0.1 port 0.
  */
+import { STATUS_CODES } from 'node:http';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { errorEnvelope } from '../core/index.ts';
+import { errorEnvelope, jsonDepthExceeds, MAX_JSON_DEPTH } from '../core/index.ts';
 import type { ServerConfig } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { seedDemo } from './demo/seed.ts';
 import { demoRoutes } from './demo/static.ts';
 import { ApiError, type ErrorCode } from './errors.ts';
 import { DeliveryWorker } from './push/worker.ts';
-import { housekeep } from './store/housekeeping.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { bindingRoutes } from './routes/bindings.ts';
@@ -33,6 +33,11 @@ export interface ServerApp {
   listen(): Promise<string>;
   /** Stops the worker, closes sockets, the server and the database. */
   close(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM): /ready answers 503, sockets are closed with 1012 so clients
+   * reconnect to another node, claimed deliveries are finished or released, then `close`.
+   */
+  drain(): Promise<void>;
 }
 
 /** What never reaches the logs: credentials, tokens and device tokens (message text is never logged at all). */
@@ -53,10 +58,59 @@ function mapFastifyError(err: FastifyError): { code: ErrorCode; description: str
   return { code: 'internal_error', description: 'The server failed on this request; it has been logged.' };
 }
 
+/** Does a parsed body hold a `__proto__` key, or `constructor.prototype`, anywhere? Iterative: depth is checked first but a stack is cheap. */
+function forbiddenKey(value: unknown): string | undefined {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return '__proto__';
+    const ctor = (v as Record<string, unknown>).constructor;
+    if (Object.prototype.hasOwnProperty.call(v, 'constructor') && typeof ctor === 'object' && ctor !== null && Object.prototype.hasOwnProperty.call(ctor, 'prototype'))
+      return 'constructor.prototype';
+    for (const child of Object.values(v)) stack.push(child);
+  }
+  return undefined;
+}
+
+/**
+ * The JSON body parser: depth is checked on the raw text before parsing (SPEC 7, #1), and keys
+ * that could reach an object's prototype are refused by name, as Fastify's parser did.
+ */
+function parseJsonBody(text: string): unknown {
+  if (jsonDepthExceeds(text))
+    throw new ApiError('illegal_argument', `(body) is nested deeper than ${MAX_JSON_DEPTH} levels: JSON may nest at most ${MAX_JSON_DEPTH} arrays and objects`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ApiError('illegal_argument', `(body) is not valid JSON: ${(err as Error).message}`);
+  }
+  const key = forbiddenKey(value);
+  if (key) throw new ApiError('illegal_argument', `(body) has a key "${key}", which is not allowed`);
+  return value;
+}
+
+/** Largest request line plus headers Node's parser accepts (its default, stated so the error can say it). */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (a URL or headers over the
+ * limit, a timeout, broken HTTP): answered with the SPEC 3 envelope, not Fastify's own body (#10).
+ */
+function clientErrorResponse(err: NodeJS.ErrnoException, now: number): string {
+  const [status, description] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, `the request's URL and headers are too large: at most ${MAX_HEADER_BYTES / 1024} KB together; send long lists in a JSON body`]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request did not arrive in time; send it again']
+        : [400, `the request is not valid HTTP (${err.code ?? 'parse error'})`];
+  const body = JSON.stringify(errorEnvelope('illegal_argument', description, now));
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n${body}`;
+}
+
 /** Builds the server on the config's data folder (created and migrated if needed). */
 export async function buildApp(config: ServerConfig): Promise<ServerApp> {
-  const ctx = createContext(config);
-  const demoGroupId = config.demo ? await seedDemo(ctx) : undefined;
   const app = Fastify({
     logger: config.logger === false ? false : {
       level: typeof config.logger === 'object' ? config.logger.level : 'info',
@@ -64,6 +118,15 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       ...(typeof config.logger === 'object' && config.logger.stream ? { stream: config.logger.stream } : {}),
     },
     bodyLimit: 2 * 1024 * 1024,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.end(clientErrorResponse(err, config.now()));
+      // Read and drop what the client is still sending, so closing does not reset the
+      // connection before it has read the answer; give up after a few seconds.
+      socket.on('data', () => undefined).resume();
+      setTimeout(() => socket.destroy(), 5_000).unref();
+    },
     forceCloseConnections: true,
     // Ids are up to 128 characters; longer path segments get our envelope, not the router's.
     routerOptions: { maxParamLength: 256 },
@@ -73,10 +136,27 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       void (reply as unknown as FastifyReply).code(400).send(errorEnvelope('illegal_argument', description, config.now()));
     },
   });
+  // The context (store, router) after the app, so the router logs through the app's logger.
+  const ctx = await createContext(config, app.log);
+  const demoGroupId = config.demo ? await seedDemo(ctx) : undefined;
   // Every body is JSON; a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    // A DELETE has nothing to say in a body; clients that always send Content-Type may send none (#10).
+    if (body === '' && req.method === 'DELETE') return done(null, undefined);
+    if (body === '') return done(Object.assign(new Error('empty body'), { code: 'FST_ERR_CTP_EMPTY_JSON_BODY', statusCode: 400 }), undefined);
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   const worker = new DeliveryWorker(ctx, app.log);
   ctx.wake = () => worker.kick();
+  // Rows queued by another node wake this one's worker too (PostgreSQL NOTIFY).
+  await ctx.store.onDeliveriesQueued?.(() => worker.kick());
+  let draining = false;
 
   // CORS: bearer tokens, no cookies, so any origin (the extension's pages) may call.
   app.addHook('onRequest', async (req, reply) => {
@@ -125,16 +205,35 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   );
   if (config.demo) demoRoutes(app, config.appKey);
 
-  // Clean-up at start and every hour.
-  const tidy = () => {
+  // For load balancers (SPEC 8): /health while the process is up, /ready while it can serve.
+  app.get('/health', async () => ({ ok: true, node: config.nodeId }));
+  app.get('/ready', async (_req, reply) => {
+    const checks: Record<string, string> = {};
+    const probe = async (name: string, fn: () => unknown) => {
+      try {
+        await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())]);
+        checks[name] = 'ok';
+      } catch (e) {
+        checks[name] = (e as Error).message || 'failed';
+      }
+    };
+    await probe(ctx.store.engine, () => ctx.store.ping());
+    if (config.redis) await probe('redis', () => ctx.router.ping());
+    if (draining) checks.node = 'draining: this node is stopping';
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    return reply.code(ready ? 200 : 503).send({ ready, node: config.nodeId, checks });
+  });
+
+  // Clean-up at start and every hour (in a cluster every node does it; the deletes are idempotent).
+  const tidy = async () => {
     try {
-      housekeep(ctx.db, config.now());
+      await ctx.store.housekeep(config.now());
     } catch (err) {
       app.log.error({ err }, 'housekeeping failed');
     }
   };
-  tidy();
-  const tidyTimer = setInterval(tidy, 3600_000);
+  await tidy();
+  const tidyTimer = setInterval(() => void tidy(), 3600_000);
   tidyTimer.unref();
 
   let closed = false;
@@ -143,9 +242,17 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     closed = true;
     clearInterval(tidyTimer);
     await worker.stop();
-    for (const s of [...ctx.im.all(), ...ctx.streams.all()]) s.terminate();
+    for (const s of ctx.router.localSockets()) s.terminate();
     await app.close();
-    ctx.db.close();
+    await ctx.router.close();
+    await ctx.store.close();
+  };
+  const drain = async () => {
+    if (closed) return;
+    draining = true;
+    // 1012 "service restart": clients reconnect, and the load balancer sends them to another node.
+    for (const s of ctx.router.localSockets()) s.close(1012, 'this node is restarting');
+    await close();
   };
 
   return {
@@ -162,5 +269,6 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       return `http://${host}:${port}`;
     },
     close,
+    drain,
   };
 }

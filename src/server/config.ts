@@ -1,5 +1,6 @@
 /** Server configuration (SPEC 6): flags, environment, defaults, and validation with sentences that say what to fix. */
 import type { Agent } from 'node:https';
+import { hostname } from 'node:os';
 import { parseAppKey, parseTimeZone, PUSH_POLICIES, type PushPolicy } from '../core/index.ts';
 
 export interface PushDeliveryConfig {
@@ -20,6 +21,8 @@ export interface PushDeliveryConfig {
   concurrency: number;
   /** How often the worker looks for due rows when idle. */
   pollMs: number;
+  /** How long a claimed row is this node's; a node that dies leaves its rows to others after this. */
+  leaseMs: number;
 }
 
 export interface ServerConfig {
@@ -36,6 +39,18 @@ export interface ServerConfig {
   demo: boolean;
   /** VAPID `sub` claim. */
   vapidSubject: string;
+  /** PostgreSQL URL (cluster mode): the store lives there instead of --data. */
+  postgres?: string;
+  /** PostgreSQL schema to use (tests: one per file); default the URL's search_path. */
+  postgresSchema?: string;
+  /** Redis URL (cluster mode): presence and frames between nodes. */
+  redis?: string;
+  /** Prefix of every Redis key and channel (tests: one per file). */
+  redisPrefix?: string;
+  /** This node's name in logs, presence and the trace. */
+  nodeId: string;
+  /** How long a node's presence outlives its last heartbeat (a node killed with SIGKILL counts as offline after this). */
+  presenceTtlMs: number;
   /** IM connection ping interval (SPEC 3.7: 25 s); two missed pongs close it. */
   heartbeatMs: number;
   push: PushDeliveryConfig;
@@ -53,6 +68,7 @@ export const DEFAULT_PUSH: PushDeliveryConfig = {
   retryAfterMaxMs: 3_600_000,
   concurrency: 16,
   pollMs: 500,
+  leaseMs: 60_000,
 };
 
 /** Defaults for everything; `overrides` win. Used by main and by tests. */
@@ -68,11 +84,18 @@ export function makeConfig(overrides: Partial<ServerConfig> & { dataDir: string 
     demo: false,
     vapidSubject: 'mailto:admin@localhost',
     heartbeatMs: 25_000,
+    nodeId: defaultNodeId(),
+    presenceTtlMs: 30_000,
     logger: false,
     now: Date.now,
     ...overrides,
     push: { ...DEFAULT_PUSH, ...overrides.push },
   };
+}
+
+/** Host name and process id: unique enough to tell nodes apart in logs and presence. */
+export function defaultNodeId(): string {
+  return `${hostname()}-${process.pid}`;
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,6 +104,7 @@ const FLAGS = {
   port: 'PORT', host: 'HOST', data: 'DATA_DIR', 'app-key': 'APP_KEY', 'client-id': 'CLIENT_ID',
   'client-secret': 'CLIENT_SECRET', 'default-time-zone': 'DEFAULT_TIME_ZONE', 'push-policy': 'PUSH_POLICY',
   'open-registration': 'OPEN_REGISTRATION', 'allow-private-push-endpoints': 'ALLOW_PRIVATE_PUSH_ENDPOINTS', demo: 'DEMO',
+  postgres: 'DATABASE_URL', redis: 'REDIS_URL', 'node-id': 'NODE_ID',
 } as const;
 type Flag = keyof typeof FLAGS;
 const BOOLEAN_FLAGS = new Set<Flag>(['open-registration', 'allow-private-push-endpoints', 'demo']);
@@ -96,7 +120,10 @@ export const USAGE = `Usage: npm run server -- [flags]   (each flag also reads t
   --push-policy P               PUSH_POLICY        (allOffline | anyOffline)
   --open-registration           OPEN_REGISTRATION
   --allow-private-push-endpoints ALLOW_PRIVATE_PUSH_ENDPOINTS
-  --demo                        DEMO               (users alice, bob, carol and a web chat at /)`;
+  --demo                        DEMO               (users alice, bob, carol and a web chat at /)
+  --postgres URL                DATABASE_URL       (cluster mode: store in PostgreSQL instead of --data)
+  --redis URL                   REDIS_URL          (cluster mode: presence and routing between nodes)
+  --node-id NAME                NODE_ID            (host name and process id)`;
 
 function truthy(v: string): boolean | undefined {
   const l = v.toLowerCase();
@@ -156,6 +183,31 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
     errors.push('Give both --client-id and --client-secret (CLIENT_ID and CLIENT_SECRET), or neither to use the generated pair.');
   if (clientSecret !== undefined && clientSecret.length < 16)
     errors.push('--client-secret (CLIENT_SECRET) is too short; use at least 16 characters.');
+  const postgres = raw.get('postgres');
+  if (postgres !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(postgres))
+    errors.push(`--postgres (DATABASE_URL) is "${redactUrl(postgres)}"; use a URL such as postgres://user@127.0.0.1:5432/impc.`);
+  const redis = raw.get('redis');
+  if (redis !== undefined && !/^rediss?:\/\/\S+$/.test(redis))
+    errors.push(`--redis (REDIS_URL) is "${redactUrl(redis)}"; use a URL such as redis://127.0.0.1:6379.`);
+  if (redis !== undefined && postgres === undefined)
+    errors.push('--redis needs --postgres too: several nodes must share one PostgreSQL store (SQLite in --data serves one process).');
+  const nodeId = raw.get('node-id') ?? defaultNodeId();
+  // Environment only: several deployments in one PostgreSQL database or one Redis, and shorter
+  // failure detection (tests).
+  const postgresSchema = env.DATABASE_SCHEMA;
+  if (postgresSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(postgresSchema))
+    errors.push(`DATABASE_SCHEMA is "${postgresSchema}"; use a lower-case PostgreSQL identifier such as impc.`);
+  const redisPrefix = env.REDIS_PREFIX;
+  const ms = (name: string, min: number, max: number): number | undefined => {
+    const v = env[name];
+    if (v === undefined) return undefined;
+    const n = /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= min && n <= max)) errors.push(`${name} is "${v}"; use milliseconds from ${min} to ${max}.`);
+    return n;
+  };
+  const leaseMs = ms('DELIVERY_LEASE_MS', 1000, 3_600_000);
+  const presenceTtlMs = ms('PRESENCE_TTL_MS', 1000, 60_000);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) errors.push(`--node-id (NODE_ID) is "${nodeId}"; use 1–64 letters, digits, "_", "." or "-".`);
   const config = makeConfig({
     port, host, dataDir, appKey,
     ...(clientId !== undefined ? { clientId } : {}),
@@ -165,7 +217,19 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
     openRegistration: bool('open-registration'),
     allowPrivatePushEndpoints: bool('allow-private-push-endpoints'),
     demo: bool('demo'),
+    ...(postgres !== undefined ? { postgres } : {}),
+    ...(redis !== undefined ? { redis } : {}),
+    nodeId,
+    ...(postgresSchema !== undefined ? { postgresSchema } : {}),
+    ...(redisPrefix !== undefined ? { redisPrefix } : {}),
+    ...(presenceTtlMs !== undefined ? { presenceTtlMs } : {}),
+    ...(leaseMs !== undefined ? { push: { ...DEFAULT_PUSH, leaseMs } } : {}),
     logger: { level: env.LOG_LEVEL ?? 'warn' },
   });
   return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+/** A URL with its password hidden, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }

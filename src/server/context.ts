@@ -1,19 +1,14 @@
-/** Everything a route needs, built once per app: the database, repositories, live hubs and push machinery. */
+/** Everything a route needs, built once per app: the store, the router (presence and frames) and push machinery. */
 import { randomBytes } from 'node:crypto';
 import webpush from 'web-push';
 import { type AppKey, parseAppKey, type PushPolicy } from '../core/index.ts';
+import { LocalRouter } from './cluster/local-router.ts';
+import type { RouterLog } from './cluster/redis-connect.ts';
+import type { Router } from './cluster/router.ts';
 import type { ServerConfig } from './config.ts';
-import { ConnectionHub } from './presence/hub.ts';
-import { openDb, type Db } from './store/db.ts';
-import { BindingsRepo } from './store/bindings.ts';
-import { DeliveriesRepo } from './store/deliveries.ts';
-import { GroupsRepo } from './store/groups.ts';
-import { MessagesRepo } from './store/messages.ts';
-import { MetaRepo } from './store/meta.ts';
-import { SettingsRepo } from './store/settings.ts';
-import { TraceRepo } from './store/trace.ts';
-import { UsersRepo } from './store/users.ts';
 import type { VapidKeys } from './push/webpush.ts';
+import type { Store } from './store/ports.ts';
+import { openSqliteStore } from './store/sqlite.ts';
 
 export interface Certificate {
   name: string;
@@ -35,68 +30,99 @@ export interface Credentials {
 export interface Context {
   config: ServerConfig;
   key: AppKey;
-  db: Db;
-  meta: MetaRepo;
-  users: UsersRepo;
-  groups: GroupsRepo;
-  settings: SettingsRepo;
-  bindings: BindingsRepo;
-  messages: MessagesRepo;
-  deliveries: DeliveriesRepo;
-  trace: TraceRepo;
-  /** IM connections: these make a device online. */
-  im: ConnectionHub;
-  /** Push-stream connections: these do not. */
-  streams: ConnectionHub;
+  store: Store;
+  meta: Store['meta'];
+  users: Store['users'];
+  groups: Store['groups'];
+  settings: Store['settings'];
+  bindings: Store['bindings'];
+  messages: Store['messages'];
+  deliveries: Store['deliveries'];
+  trace: Store['trace'];
+  /** Presence and frames, this process or cluster-wide. */
+  router: Router;
   vapid: VapidKeys;
   certificates: Certificate[];
   credentials: Credentials;
-  policy(): PushPolicy;
-  advanced(): boolean;
+  /**
+   * The app's push policy and advanced switch, read from the store each time (one small row):
+   * an admin's change is in force on every node for the very next message, with no cache to drop.
+   */
+  policy(): Promise<PushPolicy>;
+  advanced(): Promise<boolean>;
   /** Wakes the delivery worker after rows were queued (set by buildApp). */
   wake: () => void;
 }
 
-/** Opens the data folder and creates keys, credentials and certificates at first start. */
-export function createContext(config: ServerConfig): Context {
+/** Opens the engine the config names (SQLite in --data, or PostgreSQL). */
+async function openStore(config: ServerConfig): Promise<Store> {
+  const opts = { defaultTimeZone: config.defaultTimeZone, webpushCert: WEBPUSH_CERT };
+  if (config.postgres) {
+    const { openPostgresStore } = await import('./store/postgres/index.ts');
+    return openPostgresStore({ url: config.postgres, ...(config.postgresSchema ? { schema: config.postgresSchema } : {}), ...opts });
+  }
+  return openSqliteStore(config.dataDir, opts);
+}
+
+/** The embedded router, or Redis presence and routing in cluster mode. */
+async function openRouter(config: ServerConfig, log?: RouterLog): Promise<Router> {
+  if (!config.redis) return new LocalRouter(config.nodeId);
+  const { createRedisRouter } = await import('./cluster/redis-router.ts');
+  return createRedisRouter({ url: config.redis, nodeId: config.nodeId, prefix: config.redisPrefix ?? 'impc:', nodeTtlMs: config.presenceTtlMs, heartbeatMs: Math.max(250, Math.floor(config.presenceTtlMs / 3)), ...(log ? { log } : {}) });
+}
+
+/** Opens the store and router, and creates keys, credentials and certificates at first start. */
+export async function createContext(config: ServerConfig, log?: RouterLog): Promise<Context> {
   const key = parseAppKey(config.appKey, 'appKey');
   if (!key.ok) throw new Error(`appKey "${config.appKey}" is not "org#app"`);
-  const db = openDb(config.dataDir);
-  const meta = new MetaRepo(db);
-  const vapid = JSON.parse(meta.getOrCreate('vapid', () => JSON.stringify(webpush.generateVAPIDKeys())).value) as VapidKeys;
+  const store = await openStore(config);
+  let router: Router;
+  try {
+    router = await openRouter(config, log);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const meta = store.meta;
+  const vapid = JSON.parse((await meta.getOrCreate('vapid', () => JSON.stringify(webpush.generateVAPIDKeys()))).value) as VapidKeys;
   let credentials: Credentials;
   if (config.clientId && config.clientSecret) {
     credentials = { clientId: config.clientId, clientSecret: config.clientSecret, generated: false };
   } else {
-    const id = meta.getOrCreate('client_id', () => `YXA6${randomBytes(16).toString('base64url')}`);
-    const secret = meta.getOrCreate('client_secret', () => `YXA6${randomBytes(24).toString('base64url')}`);
+    const id = await meta.getOrCreate('client_id', () => `YXA6${randomBytes(16).toString('base64url')}`);
+    const secret = await meta.getOrCreate('client_secret', () => `YXA6${randomBytes(24).toString('base64url')}`);
     credentials = { clientId: id.value, clientSecret: secret.value, generated: id.created || secret.created };
   }
   const certificates: Certificate[] = JSON.parse(
-    meta.getOrCreate('certificates', () =>
+    (await meta.getOrCreate('certificates', () =>
       JSON.stringify([{ name: WEBPUSH_CERT, type: 'webpush' }, { name: STREAM_CERT, type: 'stream' }]),
-    ).value,
+    )).value,
   ) as Certificate[];
   for (const c of certificates) if (c.type === 'webpush') c.vapidPublicKey = vapid.publicKey;
-  return {
+  const ctx: Context = {
     config,
     key: key.value,
-    db,
+    store,
     meta,
-    users: new UsersRepo(db),
-    groups: new GroupsRepo(db),
-    settings: new SettingsRepo(db, config.defaultTimeZone),
-    bindings: new BindingsRepo(db),
-    messages: new MessagesRepo(db),
-    deliveries: new DeliveriesRepo(db, certificates.find((c) => c.type === 'webpush')?.name ?? WEBPUSH_CERT),
-    trace: new TraceRepo(db),
-    im: new ConnectionHub(),
-    streams: new ConnectionHub(),
+    users: store.users,
+    groups: store.groups,
+    settings: store.settings,
+    bindings: store.bindings,
+    messages: store.messages,
+    deliveries: store.deliveries,
+    trace: store.trace,
+    router,
     vapid,
     certificates,
     credentials,
-    policy: () => (meta.get('policy') as PushPolicy | undefined) ?? config.pushPolicy,
-    advanced: () => meta.get('advanced') !== 'false',
+    policy: async () => ((await meta.get('policy')) as PushPolicy | undefined) ?? config.pushPolicy,
+    advanced: async () => (await meta.get('advanced')) !== 'false',
     wake: () => {},
   };
+  router.onInvalidate((what) => {
+    if (what.user !== undefined) store.settings.invalidate({ user: what.user });
+    if (what.conversation) store.settings.invalidate({ conversation: what.conversation });
+    if (what.bindingsOf !== undefined) store.bindings.invalidate(what.bindingsOf);
+  });
+  return ctx;
 }

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   try {
     server = await buildApp(config);
   } catch (e) {
-    console.error(`Cannot start on the data folder "${config.dataDir}": ${(e as Error).message}. Check that it is writable, or choose another with --data.`);
+    const where = config.postgres ? 'PostgreSQL' : `the data folder "${config.dataDir}"`;
+    const hint = config.postgres ? 'Check --postgres and --redis and that those services are running.' : 'Check that it is writable, or choose another with --data.';
+    console.error(`Cannot start on ${where}: ${(e as Error).message}. ${hint}`);
     process.exit(1);
   }
   let url: string;
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     try {
-      await server.close();
+      await server.drain();
     } finally {
       process.exit(signal === 'SIGINT' ? 130 : 0);
     }

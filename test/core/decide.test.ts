@@ -19,7 +19,8 @@ const rows: Row[] = [
   { name: 'the sender gets no push for their own message', in: input({ recipient: 'bob' }), reason: 'SENDER' },
   { name: 'silent message: em_ignore_notification true', in: input({ message: { ext: { em_ignore_notification: true } } }), reason: 'SILENT_MESSAGE' },
   { name: 'silent message: em_ignore_notification "YES"', in: input({ message: { ext: { em_ignore_notification: 'YES' } } }), reason: 'SILENT_MESSAGE' },
-  { name: 'silent message under em_apns_ext', in: input({ message: { ext: { em_apns_ext: { em_ignore_notification: 'YES' } } } }), reason: 'SILENT_MESSAGE' },
+  // SPEC 1.4: the flags are read from top-level ext only; em_apns_ext carries title, content and em_at_list.
+  { name: 'em_ignore_notification under em_apns_ext is not silent', in: input({ message: { ext: { em_apns_ext: { em_ignore_notification: 'YES' } } } }), reason: 'PUSH', devices: ['web'] },
   { name: 'em_ignore_notification false is not silent', in: input({ message: { ext: { em_ignore_notification: false } } }), reason: 'PUSH', devices: ['web'] },
   { name: 'silent beats force', in: input({ message: { ext: { em_ignore_notification: true, em_force_notification: true } } }), reason: 'SILENT_MESSAGE' },
 
@@ -63,7 +64,8 @@ const rows: Row[] = [
   // 1.4 — force goes through DND only
   { name: 'forced (true) goes through the app window', in: input({ app: inWindow, message: { ext: { em_force_notification: true } } }), reason: 'PUSH', devices: ['web'] },
   { name: 'forced ("YES") goes through the app duration', in: input({ app: duration, message: { ext: { em_force_notification: 'YES' } } }), reason: 'PUSH', devices: ['web'] },
-  { name: 'forced under em_apns_ext goes through a conversation duration', in: input({ conversation: { durationUntil: NOW + HOUR }, message: { ext: { em_apns_ext: { em_force_notification: true } } } }), reason: 'PUSH', devices: ['web'] },
+  { name: 'forced at top level goes through a conversation duration', in: input({ conversation: { durationUntil: NOW + HOUR }, message: { ext: { em_force_notification: true } } }), reason: 'PUSH', devices: ['web'] },
+  { name: 'em_force_notification under em_apns_ext does not go through DND', in: input({ conversation: { durationUntil: NOW + HOUR }, message: { ext: { em_apns_ext: { em_force_notification: true } } } }), reason: 'DND_CONVERSATION' },
   { name: 'forced does not override NONE', in: input({ app: app({ type: 'NONE' }), message: { ext: { em_force_notification: true } } }), reason: 'REMIND_NONE' },
   { name: 'forced does not override AT without a mention', in: input({ app: { ...inWindow, type: 'AT' }, message: { ext: { em_force_notification: true } } }), reason: 'REMIND_AT_NOT_MENTIONED' },
   { name: 'forced and mentioned under AT pushes through DND', in: input({ app: { ...inWindow, type: 'AT' }, message: { ext: { em_force_notification: true, em_at_list: ['alice'] } } }), reason: 'PUSH', devices: ['web'] },

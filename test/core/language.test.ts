@@ -45,6 +45,19 @@ describe('parseLanguage', () => {
     expect(e.allowed).toContain(`"${suggestion}"`);
   });
 
+  it.each([
+    ['zh', ['zh-Hans', 'zh-Hant']],
+    ['sr', ['sr-Cyrl', 'sr-Latn']],
+    ['mn', ['mn-Cyrl', 'mn-Mong']],
+    ['ZH', ['zh-Hans', 'zh-Hant']],
+    ['tlh', ['tlh-Latn', 'tlh-Piqd']],
+    ['sr-RS', ['sr-Cyrl', 'sr-Latn']],
+  ])('a bare language %s suggests its script variants first', (code, variants) => {
+    expect(suggestLanguages(code).slice(0, variants.length).sort()).toEqual(variants);
+    const e = expectFieldError(parseLanguage(code), 'translationLanguage', code, 'unknown language code');
+    for (const v of variants) expect(e.allowed).toContain(`"${v}"`);
+  });
+
   it('a code with nothing close still says what is allowed', () => {
     const e = expectFieldError(parseLanguage('qqqqqqqqqq'), 'translationLanguage', 'qqqqqqqqqq', 'unknown language code');
     expect(e.allowed).toContain('or "" for none');

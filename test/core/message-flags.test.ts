@@ -26,6 +26,13 @@ describe('message flags', () => {
     expect(mentions(p, 'dave')).toBe(false);
   });
 
+  it('silent and forced are read from top-level ext only, never from em_apns_ext (SPEC 1.4)', () => {
+    const nested = prepareMessage(message({ ext: { em_apns_ext: { em_ignore_notification: true, em_force_notification: 'YES' } } }));
+    expect(nested).toMatchObject({ silent: false, forced: false });
+    const top = prepareMessage(message({ ext: { em_ignore_notification: 'yes', em_apns_ext: { em_ignore_notification: false } } }));
+    expect(top.silent).toBe(true);
+  });
+
   it('"all" mentions everybody, in any case, at either level', () => {
     for (const ext of [{ em_at_list: 'all' }, { em_at_list: 'ALL' }, { em_apns_ext: { em_at_list: 'aLL' } }, { em_at_list: ['x'], em_apns_ext: { em_at_list: 'all' } }]) {
       expect(mentions(prepareMessage(message({ ext })), 'anyone')).toBe(true);

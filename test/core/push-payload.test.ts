@@ -1,7 +1,7 @@
 // SPEC 1.4, 1.5 and 4: what a push shows — title, text, translation, placeholders, size.
 import { describe, expect, it } from 'vitest';
 import {
-  buildPushPayload, MAX_PAYLOAD_BYTES, type MessageForPush, MESSAGE_TYPES, payloadBytes, pushText, pushTitle,
+  buildPushPayload, cutText, jsonBytes, MAX_PAYLOAD_BYTES, type MessageForPush, MESSAGE_TYPES, payloadBytes, pushText, pushTitle,
 } from '../../src/core/index.ts';
 import { message } from './fixtures.ts';
 
@@ -16,6 +16,15 @@ describe('translation', () => {
     expect(pushText(message({ translations }), 'ZH-HANS')).toEqual({ body: '你好', language: 'zh-Hans' });
     expect(pushText(message({ translations: [{ language: 'ZH-hans', text: '你好' }] }), 'zh-Hans')).toEqual({ body: '你好', language: 'zh-Hans' });
     expect(build({ translations }, 'fr')).toMatchObject({ body: 'bonjour', language: 'fr' });
+  });
+
+  it.each(['', '   ', '\n'])('a blank translation (%j) does not replace the text', (text) => {
+    const blank = [{ language: 'fr', text }];
+    expect(pushText(message({ translations: blank }), 'fr')).toEqual({ body: 'hello' });
+    expect(build({ translations: blank }, 'fr')).toMatchObject({ body: 'hello' });
+    expect('language' in build({ translations: blank }, 'fr')).toBe(false);
+    expect(pushText(message({ ext: { em_push_content: text } }), '')).toEqual({ body: 'hello' });
+    expect(pushTitle({ ext: { em_push_title: text } }, 'Bob')).toBe('Bob');
   });
 
   it('no match, no preference or no translations → the original, without language', () => {
@@ -95,5 +104,45 @@ describe('the payload', () => {
   it('a cut never splits a character', () => {
     const p = build({ body: { msg: '😀'.repeat(2000) } });
     expect(p.body).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe('cutting on grapheme boundaries (#12)', () => {
+  const seg = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const clusters = (text: string) => Array.from(seg.segment(text), (x) => x.segment);
+  const FAMILY = '👨‍👩‍👧‍👦'; // 7 code points, 25 bytes
+  const FLAG = '🇫🇷';
+  const ACCENT = 'e\u0301';
+
+  it.each([['family', FAMILY], ['flag', FLAG], ['combining accent', ACCENT]])('a %s is never split, in the body or the title', (_, unit) => {
+    const p = build({ body: { msg: unit.repeat(3000) } }, '', unit.repeat(300));
+    for (const text of [p.body, p.title]) {
+      const parts = clusters(text);
+      expect(parts.at(-1)).toBe('…');
+      expect(parts.slice(0, -1).every((c) => c === unit)).toBe(true);
+    }
+    expect(clusters(p.title).length).toBeLessThanOrEqual(100);
+    expect(payloadBytes(p)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+  });
+
+  it('the text uses the bytes that fit, not a halved guess', () => {
+    const p = build({ body: { msg: FAMILY.repeat(1000) } });
+    expect(payloadBytes(p)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+    expect(payloadBytes(p)).toBeGreaterThan(MAX_PAYLOAD_BYTES - jsonBytes(FAMILY) - 3);
+  });
+
+  it('texts that need JSON escapes are measured escaped', () => {
+    const p = build({ body: { msg: '"\\\u0001'.repeat(2000) } });
+    expect(payloadBytes(p)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+  });
+
+  it('cutText keeps text that fits and counts the ellipsis in both limits', () => {
+    expect(cutText('hello', 5)).toBe('hello');
+    expect(cutText('hello!', 5)).toBe('hell…');
+    expect(cutText(`${ACCENT}${ACCENT}${ACCENT}`, 2)).toBe(`${ACCENT}…`);
+    expect(cutText(FAMILY.repeat(3), 10, 27)).toBe('…');
+    expect(cutText(FAMILY.repeat(3), 10, 28)).toBe(`${FAMILY}…`);
+    expect(cutText('abc', 10, 2)).toBe('');
+    expect(cutText('abc', 0)).toBe('');
   });
 });

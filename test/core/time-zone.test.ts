@@ -26,6 +26,21 @@ describe('parseTimeZone', () => {
     expect(okValue(parseTimeZone('Asia/Calcutta'))).toBe('Asia/Calcutta');
   });
 
+  it.each([
+    ['ASIA/KATHMANDU', 'Asia/Kathmandu'],
+    ['asia/kolkata', 'Asia/Kolkata'],
+    ['EUROPE/KYIV', 'Europe/Kyiv'],
+    ['asia/ho_chi_minh', 'Asia/Ho_Chi_Minh'],
+    ['america/argentina/buenos_aires', 'America/Argentina/Buenos_Aires'],
+    ['AMERICA/NUUK', 'America/Nuuk'],
+    ['asia/calcutta', 'Asia/Calcutta'],
+    ['america/port-au-prince', 'America/Port-au-Prince'],
+    ['ETC/UTC', 'Etc/UTC'],
+    ['etc/gmt+5', 'Etc/GMT+5'],
+  ])('stores %s in canonical IANA case: %s', (input, canonical) => {
+    expect(okValue(parseTimeZone(input))).toBe(canonical);
+  });
+
   it.each(['Mars/Olympus', 'Europe/Pariss', 'Nowhere'])('refuses the unknown zone %s', (zone) => {
     expectFieldError(parseTimeZone(zone), 'timeZone', zone, 'unknown time zone; an IANA time zone name');
     expect(isTimeZone(zone)).toBe(false);

@@ -73,7 +73,7 @@ describe('Web Push faults', () => {
     }, 5000);
     expect(t.devices[0]!.result).toContain('after 3 attempts');
     expect(svc.attempts(ep)).toBe(3);
-    expect(s.server.ctx.deliveries.count()).toBe(0);
+    expect(await s.server.ctx.deliveries.count()).toBe(0);
     expect(await bindings('wes')).toHaveLength(1);
   });
 });

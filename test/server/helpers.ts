@@ -1,16 +1,28 @@
-/** Test harness: the real server on 127.0.0.1 port 0 over a fresh SQLite file, plus HTTP and WebSocket clients. */
-import { mkdtempSync } from 'node:fs';
+/**
+ * Test harness: the real server on 127.0.0.1 port 0 over a fresh SQLite file, plus HTTP and
+ * WebSocket clients. With IMPC_TEST_ENGINE=cluster (the "cluster" vitest project) the same tests
+ * run against TWO nodes on one PostgreSQL schema and one Redis prefix, with requests and sockets
+ * alternating between the nodes: every rule must hold across nodes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { buildApp, type ServerApp } from '../../src/server/app.ts';
 import { makeConfig, type ServerConfig } from '../../src/server/config.ts';
+import { DATABASE_URL, dropIsolation, isolation, REDIS_URL } from '../support/services.ts';
+
+/** Whether this run puts every test server on a two-node cluster. */
+export const CLUSTER = process.env.IMPC_TEST_ENGINE === 'cluster';
 
 export interface TestServer {
   url: string;
-  /** url + /demo/im */
-  base: string;
+  /** url + /demo/im; in cluster runs each read names the next node in turn. */
+  readonly base: string;
+  /** The first node (in cluster runs the second shares its config object's clock). */
   server: ServerApp;
+  /** Every node (one, or two in cluster runs). */
+  nodes: ServerApp[];
   appToken: string;
   dataDir: string;
   close(): Promise<void>;
@@ -22,13 +34,41 @@ export function tempDir(prefix = 'impc-server-'): string {
 
 /** Builds and starts a server; `overrides.push` is merged into the delivery defaults. */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const ownDir = overrides.dataDir === undefined;
   const dataDir = overrides.dataDir ?? tempDir();
-  const config = makeConfig({ port: 0, allowPrivatePushEndpoints: true, ...overrides, dataDir, push: { pollMs: 50, backoffBaseMs: 100, ...overrides.push } as ServerConfig['push'] });
-  const server = await buildApp(config);
-  const url = await server.listen();
-  const base = `${url}/demo/im`;
-  const t = await call(base, 'POST', '/token', { body: { grant_type: 'client_credentials', client_id: server.ctx.credentials.clientId, client_secret: server.ctx.credentials.clientSecret } });
-  return { url, base, server, appToken: (t.json as { access_token: string }).access_token, dataDir, close: () => server.close() };
+  const iso = CLUSTER ? isolation() : undefined;
+  const config = makeConfig({
+    port: 0, allowPrivatePushEndpoints: true, ...overrides, dataDir, push: { pollMs: 50, backoffBaseMs: 100, ...overrides.push } as ServerConfig['push'],
+    ...(iso ? { postgres: DATABASE_URL, postgresSchema: iso.schema, redis: REDIS_URL, redisPrefix: iso.prefix, nodeId: 'node-a' } : {}),
+  });
+  const nodes: ServerApp[] = [await buildApp(config)];
+  if (iso) {
+    // The second node reads everything but its name through the first one's config, so a test
+    // that moves the clock (`s.server.ctx.config.now = ...`) moves it on both nodes.
+    const second = Object.create(config) as ServerConfig;
+    second.nodeId = 'node-b';
+    nodes.push(await buildApp(second));
+  }
+  const urls = await Promise.all(nodes.map((n) => n.listen()));
+  const bases = urls.map((u) => `${u}/demo/im`);
+  const server = nodes[0]!;
+  const t = await call(bases[0]!, 'POST', '/token', { body: { grant_type: 'client_credentials', client_id: server.ctx.credentials.clientId, client_secret: server.ctx.credentials.clientSecret } });
+  let turn = 0;
+  return {
+    url: urls[0]!,
+    get base() {
+      return bases[turn++ % bases.length]!;
+    },
+    server,
+    nodes,
+    appToken: (t.json as { access_token: string }).access_token,
+    dataDir,
+    close: async () => {
+      await Promise.all(nodes.map((n) => n.close()));
+      if (iso) await dropIsolation(iso.schema, iso.prefix);
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface Res<T = Record<string, unknown>> {

@@ -141,10 +141,10 @@ describe('the IM connection (SPEC 3.7)', () => {
 
   it('closes a connection that stops answering pings (two missed), making the device offline', async () => {
     const c = await connectIm(s, alice, 'sleepy');
-    expect(s.server.ctx.im.resources('alice').has('sleepy')).toBe(true);
+    expect((await s.server.ctx.router.online('im', ['alice'])).get('alice')?.has('sleepy')).toBe(true);
     // Stop answering pings: ws auto-pongs, so pause the socket's reading.
     (c.socket as unknown as { _socket: { pause(): void } })._socket.pause();
-    await eventually(() => (s.server.ctx.im.resources('alice').has('sleepy') ? undefined : true), 3000, 'the server to drop the silent socket');
+    await eventually(async () => ((await s.server.ctx.router.online('im', ['alice'])).get('alice')?.has('sleepy') ? undefined : true), 3000, 'the server to drop the silent socket');
     c.socket.terminate();
   });
 });

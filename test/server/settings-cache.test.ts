@@ -7,67 +7,71 @@ import { makeConfig } from '../../src/server/config.ts';
 import { type Context, createContext } from '../../src/server/context.ts';
 import { fanOut } from '../../src/server/push/pipeline.ts';
 import { BoundedCache } from '../../src/server/store/cache.ts';
-import type { ImMessage } from '../../src/server/store/messages.ts';
+import type { ImMessage } from '../../src/server/store/ports.ts';
+import type { SqliteStore } from '../../src/server/store/sqlite.ts';
+import { createUser } from '../../src/server/accounts.ts';
 import { tempDir } from './helpers.ts';
 
 let ctx: Context;
+/** The embedded engine's synchronous repositories (these tests look inside SQLite). */
+let store: SqliteStore;
 let n = 0;
 // More than 200 recipients: the conversation is read whole (the path a big group takes).
 const crowd = Array.from({ length: 250 }, (_, i) => `m${i}`);
 beforeEach(async () => {
-  ctx = createContext(makeConfig({ dataDir: tempDir() }));
-  for (const u of ['sam', 'bob', 'amy']) await ctx.users.create(u, u, u, Date.now());
+  ctx = await createContext(makeConfig({ dataDir: tempDir() }));
+  store = ctx.store as SqliteStore;
+  for (const u of ['sam', 'bob', 'amy']) await createUser(ctx.store, u, u, u, Date.now());
   const now = Date.now();
-  const insert = ctx.db.prepare("INSERT INTO users (username, uuid, password_hash, nickname, created) VALUES (?, ?, 'x', ?, ?)");
-  ctx.db.transaction(() => crowd.forEach((u) => insert.run(u, `uuid-${u}`, u, now)))();
-  for (const u of ['bob', 'amy']) ctx.bindings.put(u, `${u}-ext`, 'stream', 'stream', now);
+  const insert = store.db.prepare("INSERT INTO users (username, uuid, password_hash, nickname, created) VALUES (?, ?, 'x', ?, ?)");
+  store.db.transaction(() => crowd.forEach((u) => insert.run(u, `uuid-${u}`, u, now)))();
+  for (const u of ['bob', 'amy']) store.bindings.put(u, `${u}-ext`, 'stream', 'stream', now);
 });
-afterEach(() => ctx.db.close());
+afterEach(() => ctx.store.close());
 
 /** Sends one group message from sam and returns each named member's decision reason. */
-function reasons(members: string[], ...who: string[]): string[] {
+async function reasons(members: string[], ...who: string[]): Promise<string[]> {
   const m: ImMessage = { id: `c${++n}`, from: 'sam', to: 'g', conversation: { id: 'g', type: 'groupChat' }, type: 'txt', body: { msg: 'hi' }, ts: Date.now() };
-  const seq = ctx.messages.store(m, members.filter((u) => u !== 'sam'));
-  fanOut(ctx, m, seq, members);
-  return who.map((u) => ctx.trace.last(u, 1)[0]?.reason ?? 'none');
+  await fanOut(ctx, m, members);
+  return who.map((u) => store.trace.last(u, 1)[0]?.reason ?? 'none');
 }
 
 describe.each([['a small group', ['sam', 'bob', 'amy']], ['a big group', ['sam', 'bob', 'amy', ...crowd]]])('in %s', (_name, members) => {
-  it('sees an app settings change at the next fan-out, after the first one cached the old value', () => {
-    expect(reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'PUSH']);
-    ctx.settings.patchApp('bob', { type: 'NONE' }, Date.now());
-    expect(reasons(members, 'bob', 'amy')).toEqual(['REMIND_NONE', 'PUSH']);
-    ctx.settings.patchApp('bob', { type: 'ALL', durationMs: 3_600_000 }, Date.now());
-    expect(reasons(members, 'bob', 'amy')).toEqual(['DND_APP_DURATION', 'PUSH']);
-    ctx.settings.patchApp('bob', { durationMs: 0 }, Date.now());
-    expect(reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'PUSH']);
+  it('sees an app settings change at the next fan-out, after the first one cached the old value', async () => {
+    expect(await reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'PUSH']);
+    store.settings.patchApp('bob', { type: 'NONE' }, Date.now());
+    expect(await reasons(members, 'bob', 'amy')).toEqual(['REMIND_NONE', 'PUSH']);
+    store.settings.patchApp('bob', { type: 'ALL', durationMs: 3_600_000 }, Date.now());
+    expect(await reasons(members, 'bob', 'amy')).toEqual(['DND_APP_DURATION', 'PUSH']);
+    store.settings.patchApp('bob', { durationMs: 0 }, Date.now());
+    expect(await reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'PUSH']);
   });
 
-  it('sees a conversation settings change (set, then removed) at the next fan-out', () => {
-    expect(reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'PUSH']);
-    ctx.settings.patchConversation('amy', 'chatgroup', 'g', { type: 'NONE' }, Date.now());
-    expect(reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'REMIND_NONE']);
-    ctx.settings.patchConversation('bob', 'chatgroup', 'g', { durationMs: 600_000 }, Date.now());
-    expect(reasons(members, 'bob', 'amy')).toEqual(['DND_CONVERSATION', 'REMIND_NONE']);
+  it('sees a conversation settings change (set, then removed) at the next fan-out', async () => {
+    expect(await reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'PUSH']);
+    store.settings.patchConversation('amy', 'chatgroup', 'g', { type: 'NONE' }, Date.now());
+    expect(await reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'REMIND_NONE']);
+    store.settings.patchConversation('bob', 'chatgroup', 'g', { durationMs: 600_000 }, Date.now());
+    expect(await reasons(members, 'bob', 'amy')).toEqual(['DND_CONVERSATION', 'REMIND_NONE']);
     // Nothing left set: the row is deleted, and the deletion is seen too.
-    ctx.settings.patchConversation('amy', 'chatgroup', 'g', { type: null }, Date.now());
-    ctx.settings.patchConversation('bob', 'chatgroup', 'g', { durationMs: 0 }, Date.now());
-    expect(reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'PUSH']);
+    store.settings.patchConversation('amy', 'chatgroup', 'g', { type: null }, Date.now());
+    store.settings.patchConversation('bob', 'chatgroup', 'g', { durationMs: 0 }, Date.now());
+    expect(await reasons(members, 'bob', 'amy')).toEqual(['PUSH', 'PUSH']);
   });
 
-  it('does not keep a value whose write was rolled back', () => {
-    expect(reasons(members, 'bob')).toEqual(['PUSH']);
-    expect(() => ctx.db.transaction(() => {
-      ctx.settings.patchApp('bob', { type: 'NONE' }, Date.now());
-      ctx.settings.patchConversation('bob', 'chatgroup', 'g', { type: 'NONE' }, Date.now());
+  it('does not keep a value whose write was rolled back', async () => {
+    expect(await reasons(members, 'bob')).toEqual(['PUSH']);
+    expect(() => store.db.transaction(() => {
+      store.settings.patchApp('bob', { type: 'NONE' }, Date.now());
+      store.settings.patchConversation('bob', 'chatgroup', 'g', { type: 'NONE' }, Date.now());
       throw new Error('abort');
     })()).toThrow('abort');
-    expect(reasons(members, 'bob')).toEqual(['PUSH']);
+    expect(await reasons(members, 'bob')).toEqual(['PUSH']);
   });
 });
 
 describe('BoundedCache', () => {
-  it('never holds more than its bound, keeps recently read entries and forgets deleted ones', () => {
+  it('never holds more than its bound, keeps recently read entries and forgets deleted ones', async () => {
     const c = new BoundedCache<number, string>(4);
     for (let i = 0; i < 10; i++) c.set(i, `v${i}`);
     expect(c.size).toBeLessThanOrEqual(4);

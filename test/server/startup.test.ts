@@ -1,3 +1,4 @@
+import type { SqliteStore } from '../../src/server/store/sqlite.ts';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,14 +50,14 @@ describe('data folder', () => {
     const first = await buildApp(makeConfig({ dataDir, demo: true }));
     const keep = { vapid: first.ctx.vapid, creds: first.ctx.credentials, group: first.demoGroupId };
     expect(keep.creds.generated).toBe(true);
-    expect(first.ctx.db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
+    expect((first.ctx.store as SqliteStore).db.prepare('SELECT version FROM schema_version').pluck().get()).toBe(SCHEMA_VERSION);
     await first.close();
     const second = await buildApp(makeConfig({ dataDir, demo: true }));
     expect(second.ctx.vapid).toEqual(keep.vapid);
     expect(second.ctx.credentials).toEqual({ ...keep.creds, generated: false });
     expect(second.demoGroupId).toBe(keep.group);
-    expect(second.ctx.groups.members(keep.group!).sort()).toEqual(['alice', 'bob', 'carol']);
-    expect(second.ctx.users.get('alice')?.nickname).toBe('Alice');
+    expect((await second.ctx.groups.members(keep.group!)).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect((await second.ctx.users.get('alice'))?.nickname).toBe('Alice');
     await second.close();
   });
 });
@@ -72,17 +73,17 @@ describe('SSRF guard at connection time', () => {
 
 describe('housekeeping', () => {
   it('drops devices unseen for 30 days with their pending messages, keeping bound ones', async () => {
-    const { housekeep, DEVICE_IDLE_MS } = await import('../../src/server/store/housekeeping.ts');
+    const { DEVICE_IDLE_MS } = await import('../../src/server/store/housekeeping.ts');
     const s = await buildApp(makeConfig({ dataDir: tempDir(), demo: true }));
     try {
-      const { ctx } = s;
+      const ctx = s.ctx.store as SqliteStore;
       const long = Date.now() - DEVICE_IDLE_MS - 1000;
       ctx.bindings.seen('bob', 'web-old', long);
       ctx.bindings.seen('bob', 'phone', long);
       ctx.bindings.put('bob', 'phone', 'stream', 'stream', long);
-      ctx.messages.store({ id: 'm1', from: 'alice', to: 'bob', conversation: { id: 'alice', type: 'singleChat' }, type: 'txt', body: { msg: 'x' }, ts: long }, ['bob']);
+      ctx.messages.insert({ id: 'm1', from: 'alice', to: 'bob', conversation: { id: 'alice', type: 'singleChat' }, type: 'txt', body: { msg: 'x' }, ts: long }, ['bob']);
       expect(ctx.messages.backlog('bob', 'web-old')).toHaveLength(1);
-      const removed = housekeep(ctx.db, Date.now());
+      const removed = ctx.housekeep(Date.now());
       expect(removed).toMatchObject({ devices: 1, device_inbox: 1 });
       expect(ctx.bindings.isKnown('bob', 'web-old')).toBe(false);
       expect(ctx.messages.backlog('bob', 'phone')).toHaveLength(1);

@@ -100,7 +100,7 @@ async function readBatch(ctx: Ctx, refs: readonly ConversationRef[]): Promise<Ma
   const out = new Map<string, ConversationSettings>();
   for (const c of refs) {
     const raw = (c.type === 'singleChat' ? data.user : data.group)?.[c.id];
-    const parsed = raw === undefined ? undefined : conversationSettingsFromWire(raw);
+    const parsed = raw === undefined ? undefined : conversationSettingsFromWire(raw, ctx.now());
     out.set(keyOf(c), parsed?.ok ? parsed.value : EMPTY_CONVERSATION_SETTINGS);
   }
   return out;

@@ -27,7 +27,7 @@ async function pull(ctx: Ctx): Promise<void> {
   const { client } = await requireClient(ctx);
   const zone = ctx.browser.timeZone();
   const [appRes, langRes] = await Promise.all([client.getSilentModeForAll(), client.getPushPerformLanguage()]);
-  const app = appSettingsFromWire(appRes.data, zone);
+  const app = appSettingsFromWire(appRes.data, zone, ctx.now());
   if (!app.ok) throw new ProtocolError('server_error', `the server's settings are unreadable: ${app.errors[0]?.message ?? ''}`);
   const pending = await ctx.db.outboxAll();
   await ctx.db.set('app', withPendingApp(app.value, pending));
@@ -152,7 +152,7 @@ async function requireSignedIn(ctx: Ctx): Promise<void> {
 export async function pullConversation(ctx: Ctx, conversation: ConversationRef): Promise<ConversationView> {
   const { client } = await requireClient(ctx);
   const res = await client.getSilentModeForConversation({ conversationId: conversation.id, type: conversation.type });
-  const parsed = conversationSettingsFromWire(res.data ?? {});
+  const parsed = conversationSettingsFromWire(res.data ?? {}, ctx.now());
   if (!parsed.ok) throw new ProtocolError('server_error', `the server's conversation settings are unreadable: ${parsed.errors[0]?.message ?? ''}`);
   const settings = withPendingConversation(conversation, parsed.value, await ctx.db.outboxAll());
   const cached = await ctx.db.getConversation(conversation);

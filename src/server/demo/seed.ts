@@ -1,4 +1,5 @@
 /** `--demo`: users alice, bob and carol (password = name) and "Demo group" of the three, created idempotently. */
+import { createUser } from '../accounts.ts';
 import type { Context } from '../context.ts';
 
 export const DEMO_USERS = [
@@ -11,8 +12,8 @@ export const DEMO_GROUP = 'Demo group';
 /** Creates what is missing; returns the demo group id. */
 export async function seedDemo(ctx: Context): Promise<string> {
   const now = ctx.config.now();
-  for (const u of DEMO_USERS) if (!ctx.users.get(u.username)) await ctx.users.create(u.username, u.username, u.nickname, now);
-  const existing = ctx.groups.findByName('group', DEMO_GROUP);
+  for (const u of DEMO_USERS) if (!(await ctx.users.get(u.username))) await createUser(ctx.store, u.username, u.username, u.nickname, now);
+  const existing = await ctx.groups.findByName('group', DEMO_GROUP);
   if (existing) return existing.id;
-  return ctx.groups.create('group', DEMO_GROUP, 'alice', DEMO_USERS.map((u) => u.username), now).id;
+  return (await ctx.groups.create('group', DEMO_GROUP, 'alice', DEMO_USERS.map((u) => u.username), now)).id;
 }

@@ -4,11 +4,37 @@
  */
 import type { WebSocket } from 'ws';
 
-/** Sends a JSON frame if the socket is open; returns whether it was sent. */
+/** Frames held back for a socket that is still being sent its backlog (see `hold`). */
+const held = new WeakMap<WebSocket, unknown[]>();
+
+/** Sends a JSON frame if the socket is open (or queues it while the socket is held); returns whether it was sent. */
 export function sendFrame(socket: WebSocket, frame: unknown): boolean {
+  if (socket.readyState !== socket.OPEN) return false;
+  const queue = held.get(socket);
+  if (queue) queue.push(frame);
+  else socket.send(JSON.stringify(frame));
+  return true;
+}
+
+/** Sends a frame now, ahead of any held ones (the backlog of a socket being set up). */
+export function sendDirect(socket: WebSocket, frame: unknown): boolean {
   if (socket.readyState !== socket.OPEN) return false;
   socket.send(JSON.stringify(frame));
   return true;
+}
+
+/**
+ * Holds live frames for a socket that was just registered while its backlog is read and sent,
+ * so a live frame never overtakes the backlog; `release` then sends them, minus `skip`.
+ */
+export function hold(socket: WebSocket): void {
+  held.set(socket, []);
+}
+
+export function release(socket: WebSocket, skip: (frame: unknown) => boolean = () => false): void {
+  const queue = held.get(socket) ?? [];
+  held.delete(socket);
+  for (const f of queue) if (!skip(f)) sendFrame(socket, f);
 }
 
 const NO_CONNECTIONS: ReadonlyMap<string, WebSocket> = new Map();

@@ -1,21 +1,19 @@
 /**
- * The push pipeline: for one message and all its recipients, load every recipient's settings,
- * bindings and devices with one batched query each, decide with core `decide()`, record the
- * reason, count offline messages, and queue the deliveries — all in one transaction, with the
- * writes batched too (a 10,000-member group is a handful of statements, not tens of thousands).
+ * The push pipeline, in the four steps of the cluster design: for one message and all its
+ * recipients, (1) load every recipient's settings, bindings, kicked devices and presence with one
+ * batched read per concern, (2) decide with core `decide()` (pure), (3) write the message, inbox,
+ * trace, offline counts and deliveries in one transaction, (4) after commit, send live frames
+ * and wake the delivery workers. Nothing is sent for a transaction that rolled back.
  */
 import {
   type AppSettings, buildPushPayload, type ConversationSettings, decide, type DeviceState, EMPTY_CONVERSATION_SETTINGS,
   prepareMessage, scopeOf,
 } from '../../core/index.ts';
 import type { Context } from '../context.ts';
-import type { BindingRef, DeviceRow } from '../store/bindings.ts';
-import type { NewDelivery } from '../store/deliveries.ts';
-import type { ImMessage } from '../store/messages.ts';
-import type { NewTrace } from '../store/trace.ts';
-import { deliverToStream } from './stream.ts';
+import type { BindingRef, DeviceRow, ImMessage, NewDelivery, NewTrace } from '../store/ports.ts';
 
 export interface FanOutResult {
+  seq: number;
   decisions: number;
   pushes: number;
   queued: number;
@@ -37,20 +35,27 @@ export interface RecipientData {
   apps: Map<string, AppSettings>;
   convs: Map<string, ConversationSettings>;
   bindings: Map<string, readonly BindingRef[]>;
-  /** Kicked devices only: online comes from live connections, other unbound devices do not matter. */
+  /** Kicked devices only: online comes from presence, other unbound devices do not matter. */
   devices: Map<string, DeviceRow[]>;
+  /** Resources with an IM connection (cluster-wide): these make a device online. */
+  online: Map<string, ReadonlySet<string>>;
+  /** Devices with an open push stream (cluster-wide). */
+  streams: Map<string, ReadonlySet<string>>;
 }
 
-/** Loads everything with one query per concern for all recipients (`IN (SELECT value FROM json_each(?))`). */
-export function loadBatched(ctx: Context, message: ImMessage, recipients: readonly string[], advanced: boolean): RecipientData {
+/** Loads everything with one batched read per concern for all recipients, the reads in parallel. */
+export async function loadBatched(ctx: Context, message: ImMessage, recipients: readonly string[], advanced: boolean): Promise<RecipientData> {
   const conv = message.conversation;
   const certs = new Set(ctx.certificates.map((c) => c.name));
-  return {
-    apps: advanced ? ctx.settings.appMany(recipients) : new Map(),
-    convs: advanced ? ctx.settings.conversationMany(scopeOf(conv.type), conv.id, recipients) : new Map(),
-    bindings: withCertificates(ctx.bindings.many(recipients), certs),
-    devices: groupBy(ctx.bindings.kickedMany(recipients), (d) => d.username),
-  };
+  const [apps, convs, bindings, kicked, online, streams] = await Promise.all([
+    advanced ? ctx.settings.appMany(recipients) : new Map<string, AppSettings>(),
+    advanced ? ctx.settings.conversationMany(scopeOf(conv.type), conv.id, recipients) : new Map<string, ConversationSettings>(),
+    ctx.bindings.many(recipients),
+    ctx.bindings.kickedMany(recipients),
+    ctx.router.online('im', recipients),
+    ctx.router.online('stream', recipients),
+  ]);
+  return { apps, convs, bindings: withCertificates(bindings, certs), devices: groupBy(kicked, (d) => d.username), online, streams };
 }
 
 /** Only the bindings to certificates the server has (the lists are shared with the cache: filtered copies, never edited). */
@@ -65,88 +70,89 @@ function withCertificates(byUser: Map<string, readonly BindingRef[]>, certs: Rea
 }
 
 /**
- * Decides and queues pushes for `recipients` of a message already stored with sequence
- * number `seq`. Web Push rows are picked up by the delivery worker; stream pushes go out now.
+ * Stores a message for `recipients` and decides and queues its pushes, atomically. Web Push rows
+ * are picked up by the delivery workers; stream pushes go out live after commit when the device's
+ * stream is open, and wait for its reconnect otherwise.
  */
-export function fanOut(
-  ctx: Context, message: ImMessage, seq: number, recipients: readonly string[], load: typeof loadBatched = loadBatched,
-): FanOutResult {
+export async function fanOut(
+  ctx: Context, message: ImMessage, recipients: readonly string[], load: typeof loadBatched = loadBatched,
+): Promise<FanOutResult> {
   const now = ctx.config.now();
   const prepared = prepareMessage(message);
-  const policy = ctx.policy();
-  const advanced = ctx.advanced();
+  const [policy, advanced] = await Promise.all([ctx.policy(), ctx.advanced()]);
   const certTypes = new Map(ctx.certificates.map((c) => [c.name, c.type]));
-  let pushes = 0;
-  let queued = 0;
+  const data = await load(ctx, message, recipients, advanced);
+  const { apps, convs, bindings, devices, online, streams } = data;
+  const defaultApp = await ctx.settings.app('');
 
-  ctx.db.transaction(() => {
+  const inbox = recipients.filter((u) => u !== message.from);
+  const traces: NewTrace[] = [];
+  const pushed: { user: string; targets: BindingRef[] }[] = [];
+  for (const u of recipients) {
+    const userBindings = bindings.get(u) ?? [];
+    const decision = decide({
+      recipient: u,
+      message: prepared,
+      app: apps.get(u) ?? defaultApp,
+      conversation: convs.get(u) ?? EMPTY_CONVERSATION_SETTINGS,
+      devices: deviceStates(online.get(u), devices.get(u), userBindings),
+      policy,
+      advanced,
+      now,
+    });
+    if (!decision.push) {
+      traces.push([u, false, decision.reason, []]);
+      continue;
+    }
+    const targets = userBindings.filter((b) => decision.devices.includes(b.device_id));
+    pushed.push({ user: u, targets });
+    const liveStreams = streams.get(u);
+    traces.push([u, true, 'PUSH', targets.map((b) => ({
+      device_id: b.device_id, notifier: b.notifier,
+      result: certTypes.get(b.notifier) !== 'stream' ? 'queued' : liveStreams?.has(b.device_id) ? 'sent' : 'pending',
+    }))]);
+  }
+
+  const commit = await ctx.store.commitMessage({
+    message,
+    inbox,
     // Badge semantics (SPEC 1.6): count only for users with no device online right now.
-    ctx.users.bumpOfflineMany(recipients.filter((u) => u !== message.from && !ctx.im.isOnline(u)));
-
-    const { apps, convs, bindings, devices } = load(ctx, message, recipients, advanced);
-    const defaultApp = ctx.settings.app('');
-
-    const traces: NewTrace[] = [];
-    const pushed: { user: string; targets: BindingRef[] }[] = [];
-    for (const u of recipients) {
-      const userBindings = bindings.get(u) ?? [];
-      const decision = decide({
-        recipient: u,
-        message: prepared,
-        app: apps.get(u) ?? defaultApp,
-        conversation: convs.get(u) ?? EMPTY_CONVERSATION_SETTINGS,
-        devices: deviceStates(ctx, u, devices.get(u), userBindings),
-        policy,
-        advanced,
-        now,
-      });
-      if (!decision.push) {
-        traces.push([u, false, decision.reason, []]);
-        continue;
+    bumpOffline: inbox.filter((u) => !online.has(u)),
+    traces,
+    pushed: pushed.map((p) => p.user),
+    now,
+    deliveries: (info) => {
+      const webpush: NewDelivery[] = [];
+      const stream: NewDelivery[] = [];
+      for (const { user, targets } of pushed) {
+        const i = info.get(user);
+        for (const b of targets) (certTypes.get(b.notifier) === 'stream' ? stream : webpush).push([user, b.device_id, i?.offline ?? 0, i?.language ?? '']);
       }
-      const targets = userBindings.filter((b) => decision.devices.includes(b.device_id));
-      pushed.push({ user: u, targets });
-      // A stream push goes out in this same call: live if the device's stream is open now.
-      traces.push([u, true, 'PUSH', targets.map((b) => ({
-        device_id: b.device_id, notifier: b.notifier,
-        result: certTypes.get(b.notifier) !== 'stream' ? 'queued' : ctx.streams.get(u, b.device_id) ? 'sent' : 'pending',
-      }))]);
-    }
-    ctx.trace.addMany(seq, traces);
-    if (pushed.length === 0) return;
+      return { webpush, stream };
+    },
+  });
 
-    const info = ctx.users.pushInfo(pushed.map((p) => p.user));
-    const senderNickname = ctx.users.nickname(message.from);
-    const rows: NewDelivery[] = [];
-    const streamRows: NewDelivery[] = [];
-    for (const { user, targets } of pushed) {
-      pushes++;
-      const badge = info.get(user)?.offline ?? 0;
-      const language = info.get(user)?.language ?? '';
-      for (const b of targets) {
-        if (certTypes.get(b.notifier) === 'stream') {
-          // Connected: build and send now. Not connected: keep a small row, built when it reconnects.
-          if (ctx.streams.get(user, b.device_id)) {
-            const payload = buildPushPayload({ message, receiver: user, senderNickname, preferredLanguage: language, badge });
-            deliverToStream(ctx, user, b.device_id, payload, seq, now);
-          } else streamRows.push([user, b.device_id, badge, language]);
-        } else {
-          rows.push([user, b.device_id, badge, language]);
-          queued++;
-        }
-      }
+  // After commit: live frames. Every recipient is addressed (not only those online at load
+  // time): a device that connected meanwhile may have read its backlog before this commit.
+  await ctx.router.toUsers('im', inbox, { op: 'msg', msg: message });
+  if (commit.stream.length) {
+    const senderNickname = await ctx.users.nickname(message.from);
+    for (const [user, deviceId, badge, language] of commit.stream) {
+      if (!streams.get(user)?.has(deviceId)) continue;
+      const payload = buildPushPayload({ message, receiver: user, senderNickname, preferredLanguage: language, badge });
+      await ctx.router.toDevice('stream', user, deviceId, { op: 'push', push: payload });
     }
-    ctx.deliveries.enqueueMany(seq, rows, now);
-    ctx.deliveries.streamPutMany(message.id, seq, streamRows, now);
-  })();
-  return { decisions: recipients.length, pushes, queued };
+  }
+  if (commit.queued) ctx.wake();
+  return { seq: commit.seq, decisions: recipients.length, pushes: pushed.length, queued: commit.queued };
 }
 
 const NO_DEVICES: readonly DeviceState[] = Object.freeze([]);
+const NO_RESOURCES: ReadonlySet<string> = new Set();
 
 /** A user's devices as `decide()` sees them: known resources and bound device ids, with live presence. */
-function deviceStates(ctx: Context, user: string, known: readonly DeviceRow[] | undefined, bindings: readonly BindingRef[]): readonly DeviceState[] {
-  const online = ctx.im.connections(user);
+function deviceStates(onlineSet: ReadonlySet<string> | undefined, known: readonly DeviceRow[] | undefined, bindings: readonly BindingRef[]): readonly DeviceState[] {
+  const online = onlineSet ?? NO_RESOURCES;
   // Most members of a big group: nothing bound, kicked or connected.
   if (!known && bindings.length === 0 && online.size === 0) return NO_DEVICES;
   // Next most common: bound devices, none kicked or connected (no map needed).
@@ -161,6 +167,6 @@ function deviceStates(ctx: Context, user: string, known: readonly DeviceRow[] | 
     const cur = out.get(b.device_id);
     out.set(b.device_id, { resource: b.device_id, status: cur?.status ?? (online.has(b.device_id) ? 'online' : 'offline'), bound: true });
   }
-  for (const r of online.keys()) if (!out.has(r)) out.set(r, { resource: r, status: 'online', bound: false });
+  for (const r of online) if (!out.has(r)) out.set(r, { resource: r, status: 'online', bound: false });
   return [...out.values()];
 }

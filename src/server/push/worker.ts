@@ -1,13 +1,13 @@
 /**
- * The delivery worker: picks due rows from the durable queue, sends them with bounded
- * concurrency, and records each outcome. Rows survive a restart; a row in flight when the
- * process dies is sent again (at least once — the extension shows a message id once).
+ * The delivery worker: claims due rows from the durable queue (a lease per row, so several nodes
+ * share one queue and a dead node's rows are taken again when its lease runs out), sends them
+ * with bounded concurrency, and records each outcome. Rows survive a restart; a row in flight
+ * when the process dies is sent again (at least once — the extension shows a message id once).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { buildPushPayload, parseWebPushSubscription } from '../../core/index.ts';
 import type { Context } from '../context.ts';
-import type { DeliveryRow } from '../store/deliveries.ts';
-import type { ImMessage } from '../store/messages.ts';
+import type { DeliveryRow, ImMessage } from '../store/ports.ts';
 import { topicFor } from './topic.ts';
 import { type SendOutcome, WebPushSender } from './webpush.ts';
 
@@ -40,6 +40,8 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private pumping = false;
+  /** A wake-up that came while a pump was reading: pump again as soon as it ends. */
+  private again = false;
 
   /** `log` hears about pushes that failed (never tokens, endpoints' paths or message text). */
   constructor(private readonly ctx: Context, private readonly log?: FastifyBaseLogger) {
@@ -63,26 +65,40 @@ export class DeliveryWorker {
     if (!this.stopped) this.schedule(0);
   }
 
-  /** Stops picking rows and waits (bounded) for requests in flight. */
+  /** Stops claiming rows, waits (bounded) for requests in flight, and gives the rest of its claims back. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     const until = Date.now() + 2000;
-    while (this.inFlight.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while ((this.inFlight.size > 0 || this.pumping) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    try {
+      await this.ctx.deliveries.release(this.ctx.config.nodeId);
+    } catch (err) {
+      this.log?.warn({ err }, 'could not release delivery claims; they expire with their lease');
+    }
     this.sender.close();
   }
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.pump(), ms);
+    this.timer = setTimeout(() => void this.pump().catch((err: unknown) => {
+      // The store did not answer (a database restart, a network blip): try again soon.
+      this.log?.error({ err }, 'delivery worker could not read the queue');
+      if (!this.stopped) this.schedule(this.ctx.config.push.pollMs);
+    }), ms);
     this.timer.unref();
   }
 
-  private pump(): void {
-    if (this.stopped || this.pumping) return;
+  private async pump(): Promise<void> {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
     this.pumping = true;
+    this.again = false;
     try {
-      const { concurrency, pollMs } = this.ctx.config.push;
+      const { concurrency, pollMs, leaseMs } = this.ctx.config.push;
       let room = concurrency - this.inFlight.size;
       // Full: every finished request kicks the worker again, so no timer is needed.
       if (room <= 0) return;
@@ -93,14 +109,14 @@ export class DeliveryWorker {
       for (let batch = 0; batch < 8 && room > 0; batch++) {
         // After a batch with waiting rows, read wider: a dead service may have thousands queued.
         const size = batch === 0 ? room : Math.max(room, 64);
-        const rows = this.ctx.deliveries.due(now, size + this.inFlight.size).filter((r) => !this.inFlight.has(r.id)).slice(0, size);
+        if (this.stopped) return;
+        const rows = (await this.ctx.deliveries.claim(this.ctx.config.nodeId, now, size, leaseMs)).filter((r) => !this.inFlight.has(r.id));
         let waited = 0;
         for (const row of rows) {
-          if (room === 0) break;
           const origin = originOf(row.token);
           const until = this.resting.get(origin);
           if (until !== undefined && until > now) {
-            this.record(row, { status: 0, error: `${origin} is not answering` }, until);
+            await this.record(row, { status: 0, error: `${origin} is not answering` }, until);
             waited++;
             continue;
           }
@@ -115,17 +131,18 @@ export class DeliveryWorker {
         if (!more) break;
       }
       // Everything due now is in flight; wake for the next retry (or poll, as a safety net).
-      const next = this.ctx.deliveries.nextDueAfter(now);
+      const next = await this.ctx.deliveries.nextDueAfter(now);
       // Stopped reading after 8 batches of waiting rows: come back at once for the rest.
       this.schedule(more && room > 0 ? 0 : next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now)));
     } finally {
       this.pumping = false;
+      if (this.again && !this.stopped) this.schedule(0);
     }
   }
 
   private async deliver(row: DeliveryRow): Promise<void> {
     if (row.token === null) {
-      this.ctx.deliveries.done(row.id);
+      await this.ctx.deliveries.done(row.id);
       return this.ctx.trace.setResult(row.username, row.message_seq, row.device_id, 'skipped: the device was unbound', 'webpush');
     }
     const sub = parseWebPushSubscription(row.token, { allowPrivate: true });
@@ -135,13 +152,13 @@ export class DeliveryWorker {
       // The payload is built now from the stored message, with the badge and language decided at fan-out.
       const message = JSON.parse(row.message) as ImMessage;
       const payload = buildPushPayload({
-        message, receiver: row.username, senderNickname: this.ctx.users.nickname(message.from), preferredLanguage: row.language, badge: row.badge,
+        message, receiver: row.username, senderNickname: await this.ctx.users.nickname(message.from), preferredLanguage: row.language, badge: row.badge,
       });
       outcome = await this.sender.send(sub.value, JSON.stringify(payload), topicFor(message.conversation));
     }
     if (this.stopped && outcome.status === 0) return; // shutting down: the row stays for the next start
     try {
-      this.record(row, outcome);
+      await this.record(row, outcome);
     } catch (err) {
       // Only when the database closed under a late answer: the row stays and is sent again next start.
       if (!this.stopped) throw err;
@@ -152,12 +169,12 @@ export class DeliveryWorker {
    * Applies SPEC 4's rules to one answer: done, binding removed, retried later, or given up.
    * `restingUntil`: no request was made because the service is resting until then.
    */
-  private record(row: DeliveryRow, o: SendOutcome, restingUntil?: number): void {
+  private async record(row: DeliveryRow, o: SendOutcome, restingUntil?: number): Promise<void> {
     const { ctx } = this;
     const p = ctx.config.push;
     const now = ctx.config.now();
-    const set = (result: string) => {
-      ctx.trace.setResult(row.username, row.message_seq, row.device_id, result, 'webpush');
+    const set = async (result: string) => {
+      await ctx.trace.setResult(row.username, row.message_seq, row.device_id, result, 'webpush');
       // Only the service's origin: an endpoint's path is the device's capability, like its keys.
       if (!result.startsWith('sent') && restingUntil === undefined) this.log?.warn({ user: row.username, device: row.device_id, seq: row.message_seq, service: originOf(row.token), result }, 'web push not delivered');
     };
@@ -165,19 +182,20 @@ export class DeliveryWorker {
     const origin = originOf(row.token);
     if (o.status >= 200 && o.status < 300) {
       this.resting.delete(origin);
-      ctx.deliveries.done(row.id);
+      await ctx.deliveries.done(row.id);
       return set(`sent (HTTP ${o.status})`);
     }
     if (o.status === 404 || o.status === 410) {
-      ctx.deliveries.done(row.id);
-      ctx.bindings.removeIfToken(row.username, row.device_id, notifier, row.token ?? '');
+      await ctx.deliveries.done(row.id);
+      await ctx.bindings.removeIfToken(row.username, row.device_id, notifier, row.token ?? '');
+      await ctx.router.invalidate({ bindingsOf: row.username });
       return set(`gone (HTTP ${o.status}): binding removed`);
     }
     const retryable = o.status === 429 || o.status >= 500 || (o.status === 0 && !/non-public|valid subscription/.test(o.error ?? ''));
     const what = o.status ? `HTTP ${o.status}` : o.error ?? 'no answer';
     const attempts = row.attempts + 1;
     if (!retryable) {
-      ctx.deliveries.done(row.id);
+      await ctx.deliveries.done(row.id);
       return set(`failed (${what})`);
     }
     const backoff = Math.min(p.backoffMaxMs, p.backoffBaseMs * 2 ** (attempts - 1));
@@ -186,10 +204,10 @@ export class DeliveryWorker {
     // No answer at all (timeout, refused, reset): the service rests as long as this row waits.
     if (o.unanswered && origin !== '') this.resting.set(origin, Math.max(this.resting.get(origin) ?? 0, now + delay));
     if (attempts >= p.maxAttempts) {
-      ctx.deliveries.done(row.id);
+      await ctx.deliveries.done(row.id);
       return set(`failed (${what}) after ${attempts} attempts`);
     }
-    ctx.deliveries.retry(row.id, attempts, now + delay);
+    await ctx.deliveries.retry(row.id, attempts, now + delay);
     set(`retrying (${what}, attempt ${attempts} of ${p.maxAttempts}, next in ${delay} ms)`);
   }
 }

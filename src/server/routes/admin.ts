@@ -6,23 +6,23 @@ import { callerOf, must, ok, requireApp } from './http.ts';
 
 export function adminRoutes(app: FastifyInstance, ctx: Context): void {
   app.put('/push/policy', async (req, reply) => {
-    requireApp(ctx, req);
+    await requireApp(ctx, req);
     const body = must(parseWith(policyBodySchema, req.body));
-    ctx.meta.set('policy', body.policy);
-    return ok(ctx, req, reply, 'put', { policy: ctx.policy() });
+    await ctx.meta.set('policy', body.policy);
+    return ok(ctx, req, reply, 'put', { policy: await ctx.policy() });
   });
   app.get('/push/policy', async (req, reply) => {
-    callerOf(ctx, req);
-    return ok(ctx, req, reply, 'get', { policy: ctx.policy() });
+    await callerOf(ctx, req);
+    return ok(ctx, req, reply, 'get', { policy: await ctx.policy() });
   });
   app.put('/push/features', async (req, reply) => {
-    requireApp(ctx, req);
+    await requireApp(ctx, req);
     const body = must(parseWith(featuresBodySchema, req.body));
-    ctx.meta.set('advanced', String(body.advanced));
-    return ok(ctx, req, reply, 'put', { advanced: ctx.advanced() });
+    await ctx.meta.set('advanced', String(body.advanced));
+    return ok(ctx, req, reply, 'put', { advanced: await ctx.advanced() });
   });
   app.get('/push/features', async (req, reply) => {
-    callerOf(ctx, req);
-    return ok(ctx, req, reply, 'get', { advanced: ctx.advanced() });
+    await callerOf(ctx, req);
+    return ok(ctx, req, reply, 'get', { advanced: await ctx.advanced() });
   });
 }

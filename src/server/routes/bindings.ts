@@ -18,34 +18,35 @@ async function bind(ctx: Context, user: string, body: unknown): Promise<void> {
     const problem = await endpointHostProblem(new URL(sub.endpoint).hostname, ctx.config.allowPrivatePushEndpoints);
     if (problem) throw new ApiError('illegal_argument', `device_token.endpoint ${JSON.stringify(sub.endpoint)}: ${problem}`);
   }
-  ctx.bindings.put(user, b.device_id, b.notifier_name, b.device_token, ctx.config.now());
+  await ctx.bindings.put(user, b.device_id, b.notifier_name, b.device_token, ctx.config.now());
+  await ctx.router.invalidate({ bindingsOf: user });
 }
 
-function bindingList(ctx: Context, user: string) {
-  return ctx.bindings.of(user).map((b) => ({ device_id: b.device_id, device_token: b.token, notifier_name: b.notifier }));
+async function bindingList(ctx: Context, user: string) {
+  return (await ctx.bindings.of(user)).map((b) => ({ device_id: b.device_id, device_token: b.token, notifier_name: b.notifier }));
 }
 
 export function bindingRoutes(app: FastifyInstance, ctx: Context): void {
   app.put<{ Params: { user: string } }>('/users/:user', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.user);
+    const { user } = await actFor(ctx, req, req.params.user);
     await bind(ctx, user, req.body);
-    const entity = { ...userEntity(ctx.users.get(user)!), pushInfo: bindingList(ctx, user) };
+    const entity = { ...userEntity((await ctx.users.get(user))!), pushInfo: await bindingList(ctx, user) };
     return ok(ctx, req, reply, 'put', undefined, { entities: [entity] });
   });
 
   const put = async (req: FastifyRequest, reply: FastifyReply) => {
-    const { user } = actFor(ctx, req, (req.params as { user: string }).user);
+    const { user } = await actFor(ctx, req, (req.params as { user: string }).user);
     await bind(ctx, user, req.body);
-    return ok(ctx, req, reply, 'put', bindingList(ctx, user));
+    return ok(ctx, req, reply, 'put', await bindingList(ctx, user));
   };
   app.put('/users/:user/push/binding', put);
   app.get<{ Params: { user: string } }>('/users/:user/push/binding', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.user);
-    return ok(ctx, req, reply, 'get', bindingList(ctx, user));
+    const { user } = await actFor(ctx, req, req.params.user);
+    return ok(ctx, req, reply, 'get', await bindingList(ctx, user));
   });
 
   app.get('/push/certificates', async (req, reply) => {
-    callerOf(ctx, req);
+    await callerOf(ctx, req);
     return ok(ctx, req, reply, 'get', ctx.certificates.map((c) => ({ ...c })));
   });
 }

@@ -1,6 +1,7 @@
 /** Helpers every route uses: who is calling, may they act for this user, and the success envelope. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, type Result, successEnvelope, usernameSchema, parseWith } from '../../core/index.ts';
+import { tokenOwner } from '../accounts.ts';
 import type { Context } from '../context.ts';
 import { ApiError, badInput } from '../errors.ts';
 
@@ -15,7 +16,7 @@ export function markStart(req: FastifyRequest): void {
 }
 
 /** Reads and checks the bearer token. */
-export function callerOf(ctx: Context, req: FastifyRequest): Caller {
+export async function callerOf(ctx: Context, req: FastifyRequest): Promise<Caller> {
   const header = req.headers.authorization;
   if (!header) throw new ApiError('unauthorized', 'Missing Authorization header: send "Authorization: Bearer <token>" with a token from POST /{org}/{app}/token.');
   const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -24,26 +25,26 @@ export function callerOf(ctx: Context, req: FastifyRequest): Caller {
 }
 
 /** Checks a raw token (also used by WebSocket auth frames). */
-export function callerOfToken(ctx: Context, token: string): Caller {
-  const owner = ctx.users.tokenOwner(token);
+export async function callerOfToken(ctx: Context, token: string): Promise<Caller> {
+  const owner = await tokenOwner(ctx.store, token);
   if (!owner) throw new ApiError('auth_bad_access_token', 'Unknown access token: sign in again to get a new one.');
   if (owner.expires <= ctx.config.now()) throw new ApiError('auth_bad_access_token', 'The access token has expired: sign in again to get a new one.');
   return owner.username === null ? { kind: 'app' } : { kind: 'user', username: owner.username };
 }
 
 /** The path's user (lower-cased), after checking the caller may act for them and that they exist. */
-export function actFor(ctx: Context, req: FastifyRequest, rawUser: string, field = 'username'): { caller: Caller; user: string } {
-  const caller = callerOf(ctx, req);
+export async function actFor(ctx: Context, req: FastifyRequest, rawUser: string, field = 'username'): Promise<{ caller: Caller; user: string }> {
+  const caller = await callerOf(ctx, req);
   const user = parseUser(rawUser, field);
   if (caller.kind === 'user' && caller.username !== user)
     throw new ApiError('forbidden', `A user token acts only for its own user ("${caller.username}"), not for "${user}".`);
-  if (!ctx.users.get(user)) throw new ApiError('service_resource_not_found', `User "${user}" does not exist.`);
+  if (!(await ctx.users.get(user))) throw new ApiError('service_resource_not_found', `User "${user}" does not exist.`);
   return { caller, user };
 }
 
 /** Requires an app token (client credentials). */
-export function requireApp(ctx: Context, req: FastifyRequest): void {
-  const caller = callerOf(ctx, req);
+export async function requireApp(ctx: Context, req: FastifyRequest): Promise<void> {
+  const caller = await callerOf(ctx, req);
   if (caller.kind !== 'app') throw new ApiError('forbidden', 'This needs an app token: POST /{org}/{app}/token with grant_type "client_credentials".');
 }
 

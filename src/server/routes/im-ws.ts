@@ -1,13 +1,13 @@
 /**
  * SPEC 3.7: the IM connection. auth → ready, then the device's unacknowledged messages oldest
- * first, then live ones; acks; kicked on a same-resource login; heartbeat closes dead sockets.
- * This connection is what makes a device online.
+ * first, then live ones; acks; kicked on a same-resource login (on any node); heartbeat closes
+ * dead sockets. This connection is what makes a device online.
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { imClientFrameSchema } from '../../core/index.ts';
 import type { Context } from '../context.ts';
-import { sendFrame } from '../presence/hub.ts';
+import { hold, release, sendDirect, sendFrame } from '../presence/hub.ts';
 import { notUpgraded } from './ws-frames.ts';
 import { serveSocket } from './ws-session.ts';
 
@@ -17,29 +17,38 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
       schema: imClientFrameSchema,
       what: 'the IM connection',
       authHint: '{"op":"auth","token","resource"}',
-      onAuth(user, frame) {
+      async onAuth(user, frame) {
         const resource = frame.resource;
         const now = ctx.config.now();
-        // All synchronous: no message can slip between registering and sending the backlog.
-        if (!ctx.bindings.isKnown(user, resource)) ctx.messages.adoptBacklog(user, resource);
-        ctx.bindings.seen(user, resource, now);
-        const old = ctx.im.add(user, resource, socket);
-        if (old) {
-          sendFrame(old, { op: 'kicked', reason: 'another connection signed in with the same resource' });
-          old.close(4002, 'replaced');
+        // Registered first, with live frames held: a message committed from here on reaches the
+        // socket (after the backlog), one committed before is in the backlog read below.
+        hold(socket);
+        try {
+          await ctx.router.attach('im', user, resource, socket, { op: 'kicked', reason: 'another connection signed in with the same resource' });
+          if (!(await ctx.bindings.isKnown(user, resource))) await ctx.messages.adoptBacklog(user, resource);
+          await ctx.bindings.seen(user, resource, now);
+          await ctx.users.resetOffline(user);
+          sendDirect(socket, { op: 'ready', resource });
+          const sent = new Set<string>();
+          for (const msg of await ctx.messages.backlog(user, resource)) {
+            sent.add(msg.id);
+            sendDirect(socket, { op: 'msg', msg });
+          }
+          release(socket, (f) => (f as { op?: string }).op === 'msg' && sent.has((f as { msg: { id: string } }).msg.id));
+          return { user, resource };
+        } catch (e) {
+          // Never leave the socket holding frames (an error frame must reach the client).
+          release(socket);
+          throw e;
         }
-        ctx.users.resetOffline(user);
-        sendFrame(socket, { op: 'ready', resource });
-        for (const msg of ctx.messages.backlog(user, resource)) sendFrame(socket, { op: 'msg', msg });
-        return { user, resource };
       },
-      onFrame(session, frame) {
-        if (!ctx.messages.ack(session.user, session.resource, frame.id))
+      async onFrame(session, frame) {
+        if (!(await ctx.messages.ack(session.user, session.resource, frame.id)))
           sendFrame(socket, { op: 'error', error: 'illegal_argument', error_description: `frame.id ${JSON.stringify(frame.id)}: no such message` });
       },
-      onClose(session) {
-        ctx.im.remove(session.user, session.resource, socket);
-        ctx.bindings.touch(session.user, session.resource, ctx.config.now());
+      async onClose(session) {
+        await ctx.router.detach('im', session.user, session.resource, socket);
+        await ctx.bindings.touch(session.user, session.resource, ctx.config.now());
       },
     }),
   });

@@ -14,12 +14,12 @@ import type { Context } from '../context.ts';
 import { deliverToStream } from '../push/stream.ts';
 import { topicFor } from '../push/topic.ts';
 import type { DeliveryWorker } from '../push/worker.ts';
-import type { ImMessage } from '../store/messages.ts';
+import type { ImMessage } from '../store/ports.ts';
 import { actFor, ok } from './http.ts';
 
 export function pushTestRoutes(app: FastifyInstance, ctx: Context, worker: DeliveryWorker): void {
   app.post<{ Params: { me: string } }>('/users/:me/push/test', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.me);
+    const { user } = await actFor(ctx, req, req.params.me);
     const now = ctx.config.now();
     const message: ImMessage = {
       id: `test-${randomUUID()}`,
@@ -30,17 +30,17 @@ export function pushTestRoutes(app: FastifyInstance, ctx: Context, worker: Deliv
       body: { msg: 'Test notification' },
       ts: now,
     };
-    const row = ctx.users.get(user)!;
+    const row = (await ctx.users.get(user))!;
     const payload = buildPushPayload({ message, receiver: user, senderNickname: 'IM Push Companion', preferredLanguage: '', badge: row.offline_count });
     const types = new Map(ctx.certificates.map((c) => [c.name, c.type]));
     const devices: { device_id: string; notifier: string; result: string }[] = [];
     let sent = 0;
-    for (const b of ctx.bindings.of(user)) {
+    for (const b of await ctx.bindings.of(user)) {
       const type = types.get(b.notifier);
       if (!type) continue;
       let result: string;
       if (type === 'stream') {
-        result = deliverToStream(ctx, user, b.device_id, payload, 0, now);
+        result = await deliverToStream(ctx, user, b.device_id, payload, 0, now);
         if (result === 'sent') sent++;
       } else {
         const sub = parseWebPushSubscription(b.token, { allowPrivate: true });
@@ -49,7 +49,8 @@ export function pushTestRoutes(app: FastifyInstance, ctx: Context, worker: Deliv
           sent++;
           result = `sent (HTTP ${o.status})`;
         } else if (o.status === 404 || o.status === 410) {
-          ctx.bindings.removeIfToken(user, b.device_id, b.notifier, b.token);
+          await ctx.bindings.removeIfToken(user, b.device_id, b.notifier, b.token);
+          await ctx.router.invalidate({ bindingsOf: user });
           result = `gone (HTTP ${o.status}): binding removed`;
         } else result = `failed (${o.status ? `HTTP ${o.status}` : o.error ?? 'no answer'})`;
       }

@@ -31,78 +31,80 @@ function resourceOf(req: FastifyRequest): string | undefined {
 }
 
 /** Tells the user's other IM connections, and (our extension) their push streams, about a change. */
-function announce(ctx: Context, user: string, resource: string | undefined, data: unknown, target: { user: string } | { group: string }): void {
+async function announce(ctx: Context, user: string, resource: string | undefined, data: unknown, target: { user: string } | { group: string }): Promise<void> {
   if (resource === undefined) return;
   const frame = { op: 'event', type: 'user_notification_mute', values: [{ operator_resource: resource, data, ...target }] };
-  ctx.im.broadcast(user, frame, resource);
-  ctx.streams.broadcast(user, frame, resource);
+  await ctx.router.toUsers('im', [user], frame, resource);
+  await ctx.router.toUsers('stream', [user], frame, resource);
 }
 
-function requireAdvanced(ctx: Context): void {
-  if (!ctx.advanced()) throw new ApiError('service_not_enabled', 'Advanced push settings are turned off for this app; an admin can turn them on with PUT /{org}/{app}/push/features {"advanced": true}.');
+async function requireAdvanced(ctx: Context): Promise<void> {
+  if (!(await ctx.advanced())) throw new ApiError('service_not_enabled', 'Advanced push settings are turned off for this app; an admin can turn them on with PUT /{org}/{app}/push/features {"advanced": true}.');
 }
 
 export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
   app.put<{ Params: { me: string; scope: string; id: string } }>('/users/:me/notification/:scope/:id', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.me);
+    const { user } = await actFor(ctx, req, req.params.me);
     const scope = scopeParam(req.params.scope);
     const id = conversationId(scope, req.params.id);
     const resource = resourceOf(req);
-    requireAdvanced(ctx);
+    await requireAdvanced(ctx);
     const now = ctx.config.now();
     if (scope === 'user' && id === user) {
       const patch = must(parseAppSettingsBody(req.body));
-      const data = appSettingsToWire(ctx.settings.patchApp(user, patch, now), now);
-      announce(ctx, user, resource, data, { user });
+      const data = appSettingsToWire(await ctx.settings.patchApp(user, patch, now), now);
+      await ctx.router.invalidate({ user });
+      await announce(ctx, user, resource, data, { user });
       return ok(ctx, req, reply, 'put', data);
     }
     const patch = must(parseConversationSettingsBody(req.body));
-    const data = conversationSettingsToWire(ctx.settings.patchConversation(user, scope, id, patch, now), now);
-    announce(ctx, user, resource, data, scope === 'user' ? { user: id } : { group: id });
+    const data = conversationSettingsToWire(await ctx.settings.patchConversation(user, scope, id, patch, now), now);
+    await ctx.router.invalidate({ conversation: { scope, id } });
+    await announce(ctx, user, resource, data, scope === 'user' ? { user: id } : { group: id });
     return ok(ctx, req, reply, 'put', data);
   });
 
   app.get<{ Params: { me: string; scope: string; id: string } }>('/users/:me/notification/:scope/:id', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.me);
+    const { user } = await actFor(ctx, req, req.params.me);
     const scope = scopeParam(req.params.scope);
     const id = conversationId(scope, req.params.id);
     const now = ctx.config.now();
-    if (scope === 'user' && id === user) return ok(ctx, req, reply, 'get', appSettingsToWire(ctx.settings.app(user), now));
-    return ok(ctx, req, reply, 'get', conversationSettingsToWire(ctx.settings.conversation(user, scope, id), now));
+    if (scope === 'user' && id === user) return ok(ctx, req, reply, 'get', appSettingsToWire(await ctx.settings.app(user), now));
+    return ok(ctx, req, reply, 'get', conversationSettingsToWire(await ctx.settings.conversation(user, scope, id), now));
   });
 
   app.get<{ Params: { me: string }; Querystring: Q }>('/users/:me/notification', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.me);
+    const { user } = await actFor(ctx, req, req.params.me);
     const q = must(parseBatchQuery(req.query as { user?: unknown; group?: unknown }));
     const now = ctx.config.now();
-    const pick = (scope: WireScope, ids: string[]) => {
+    const pick = async (scope: WireScope, ids: string[]) => {
       const out: Record<string, unknown> = {};
-      for (const [id, s] of ctx.settings.conversationsOf(user, scope, ids)) if (conversationSettingsMatter(s, now)) out[id] = conversationSettingsToWire(s, now);
+      for (const [id, s] of await ctx.settings.conversationsOf(user, scope, ids)) if (conversationSettingsMatter(s, now)) out[id] = conversationSettingsToWire(s, now);
       return out;
     };
-    return ok(ctx, req, reply, 'get', { user: pick('user', q.user), group: pick('chatgroup', q.group) });
+    return ok(ctx, req, reply, 'get', { user: await pick('user', q.user), group: await pick('chatgroup', q.group) });
   });
 
   app.get<{ Params: { me: string }; Querystring: Q }>('/users/:me/notification/mute/type', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.me);
+    const { user } = await actFor(ctx, req, req.params.me);
     const limit = must(parseLimit(req.query.limit, 10, 100));
     const rawCursor = req.query.cursor ?? '';
     const cursor = typeof rawCursor === 'string' ? decodeCursor(rawCursor) : undefined;
     if (cursor === undefined) throw new ApiError('illegal_argument', `cursor ${JSON.stringify(rawCursor)}: the cursor string of the previous page, or "" for the first`);
-    const page = ctx.settings.remindTypePage(user, limit, cursor);
+    const page = await ctx.settings.remindTypePage(user, limit, cursor);
     const data = page.items.map((i) => (i.scope === 'user' ? { user: i.id, value: i.type } : { group: i.id, value: i.type }));
     return ok(ctx, req, reply, 'get', data, { cursor: encodeCursor(page.cursor) });
   });
 
   app.put<{ Params: { me: string } }>('/users/:me/notification/language', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.me);
+    const { user } = await actFor(ctx, req, req.params.me);
     const body = must(parseWith(languageBodySchema, req.body));
-    ctx.users.setLanguage(user, body.translationLanguage);
+    await ctx.users.setLanguage(user, body.translationLanguage);
     return ok(ctx, req, reply, 'put', { language: body.translationLanguage });
   });
 
   app.get<{ Params: { me: string } }>('/users/:me/notification/language', async (req, reply) => {
-    const { user } = actFor(ctx, req, req.params.me);
-    return ok(ctx, req, reply, 'get', { language: ctx.users.get(user)!.language });
+    const { user } = await actFor(ctx, req, req.params.me);
+    return ok(ctx, req, reply, 'get', { language: (await ctx.users.get(user))!.language });
   });
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { streamClientFrameSchema } from '../../core/index.ts';
 import type { Context } from '../context.ts';
-import { sendFrame } from '../presence/hub.ts';
+import { hold, release, sendDirect } from '../presence/hub.ts';
 import { pendingStreamPushes } from '../push/stream.ts';
 import { notUpgraded } from './ws-frames.ts';
 import { serveSocket } from './ws-session.ts';
@@ -18,20 +18,31 @@ export function streamSocketRoutes(app: FastifyInstance, ctx: Context): void {
       schema: streamClientFrameSchema,
       what: 'the push stream',
       authHint: '{"op":"auth","token","device_id"}',
-      onAuth(user, frame) {
+      async onAuth(user, frame) {
         const device = frame.device_id;
-        const old = ctx.streams.add(user, device, socket);
-        if (old) old.close(4002, 'replaced by a newer stream for this device');
-        sendFrame(socket, { op: 'ready', device_id: device });
-        for (const push of pendingStreamPushes(ctx, user, device, ctx.config.now())) sendFrame(socket, { op: 'push', push });
-        return { user, device };
+        hold(socket);
+        try {
+          await ctx.router.attach('stream', user, device, socket);
+          sendDirect(socket, { op: 'ready', device_id: device });
+          const sent = new Set<string>();
+          for (const push of await pendingStreamPushes(ctx, user, device, ctx.config.now())) {
+            sent.add(push.m);
+            sendDirect(socket, { op: 'push', push });
+          }
+          release(socket, (f) => (f as { op?: string }).op === 'push' && sent.has((f as { push: { m: string } }).push.m));
+          return { user, device };
+        } catch (e) {
+          // Never leave the socket holding frames (an error frame must reach the client).
+          release(socket);
+          throw e;
+        }
       },
-      onFrame(session, frame) {
-        const seq = ctx.deliveries.streamAck(session.user, session.device, frame.m);
-        if (seq) ctx.trace.setResult(session.user, seq, session.device, 'delivered', 'stream');
+      async onFrame(session, frame) {
+        const seq = await ctx.deliveries.streamAck(session.user, session.device, frame.m);
+        if (seq) await ctx.trace.setResult(session.user, seq, session.device, 'delivered', 'stream');
       },
-      onClose(session) {
-        ctx.streams.remove(session.user, session.device, socket);
+      async onClose(session) {
+        await ctx.router.detach('stream', session.user, session.device, socket);
       },
     }),
   });

@@ -1,32 +1,16 @@
 /** Push bindings (device, certificate, token) and the devices a user has used. */
 import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
+import type { BindingRef, BindingRow, BindingsPort, DeviceRow } from './ports.ts';
+
+export type { BindingRef, BindingRow, DeviceRow };
 
 /** Users whose binding list stays cached for fan-outs (a 10,000-member group fits several times). */
 export const BINDINGS_CACHE_USERS = 50_000;
 const NO_BINDINGS: readonly BindingRef[] = Object.freeze([]);
 
-export interface BindingRow {
-  username: string;
-  device_id: string;
-  notifier: string;
-  token: string;
-}
 
-/** A binding without its token: what the push decision needs. */
-export interface BindingRef {
-  username: string;
-  device_id: string;
-  notifier: string;
-}
-
-export interface DeviceRow {
-  username: string;
-  resource: string;
-  kicked: number;
-}
-
-export class BindingsRepo {
+export class BindingsRepo implements BindingsPort {
   private readonly s;
   /** Fan-out reads only: username → that user's bindings (empty when none). */
   private readonly cache = new BoundedCache<string, readonly BindingRef[]>(BINDINGS_CACHE_USERS);
@@ -43,12 +27,8 @@ export class BindingsRepo {
         `SELECT json_group_array(json_array(b.username, b.device_id, b.notifier))
          FROM json_each(?) j CROSS JOIN bindings b ON b.username = j.value`,
       ).pluck(),
-      refsOf: db.prepare('SELECT username, device_id, notifier FROM bindings WHERE username = ?'),
       kickedMany: db.prepare('SELECT d.username, d.resource, d.kicked FROM json_each(?) j CROSS JOIN devices d ON d.username = j.value WHERE d.kicked = 1'),
       kickedAll: db.prepare('SELECT username, resource, kicked FROM devices WHERE kicked = 1'),
-      kickedOf: db.prepare('SELECT username, resource, kicked FROM devices WHERE kicked = 1 AND username = ?'),
-      devMany: db.prepare('SELECT username, resource, kicked FROM devices WHERE username IN (SELECT value FROM json_each(?))'),
-      devOf: db.prepare('SELECT username, resource, kicked FROM devices WHERE username = ?'),
       seen: db.prepare(
         `INSERT INTO devices (username, resource, kicked, last_seen) VALUES (?, ?, 0, ?)
          ON CONFLICT(username, resource) DO UPDATE SET kicked = 0, last_seen = excluded.last_seen RETURNING last_seen`,
@@ -80,6 +60,10 @@ export class BindingsRepo {
     } finally {
       this.cache.delete(username);
     }
+  }
+  /** Drops a user's cached bindings. */
+  invalidate(username: string): void {
+    this.cache.delete(username);
   }
   of(username: string): BindingRow[] {
     return this.s.of.all(username) as BindingRow[];
@@ -113,9 +97,6 @@ export class BindingsRepo {
     }
     return out;
   }
-  refsOf(username: string): BindingRef[] {
-    return this.s.refsOf.all(username) as BindingRef[];
-  }
   /** Kicked devices of many users (the only stored device state a decision needs; presence is live). */
   kickedMany(usernames: readonly string[]): DeviceRow[] {
     // Kicked devices are few: for a big group, reading them all (partial index) and filtering
@@ -125,15 +106,6 @@ export class BindingsRepo {
       return (this.s.kickedAll.all() as DeviceRow[]).filter((d) => wanted.has(d.username));
     }
     return this.s.kickedMany.all(JSON.stringify(usernames)) as DeviceRow[];
-  }
-  kickedOf(username: string): DeviceRow[] {
-    return this.s.kickedOf.all(username) as DeviceRow[];
-  }
-  devicesMany(usernames: readonly string[]): DeviceRow[] {
-    return this.s.devMany.all(JSON.stringify(usernames)) as DeviceRow[];
-  }
-  devicesOf(username: string): DeviceRow[] {
-    return this.s.devOf.all(username) as DeviceRow[];
   }
   isKnown(username: string, resource: string): boolean {
     return this.s.known.get(username, resource) !== undefined;

@@ -1,39 +1,12 @@
-/** The durable push queue (Web Push rows with retry state) and the stream channel's pending pushes. */
+/** The durable push queue (Web Push rows with retry state and claims) and the stream channel's pending pushes. */
 import type { Db } from './db.ts';
+import { type DeliveriesPort, type DeliveryRow, type NewDelivery, STREAM_KEEP_MS, type StreamPushRow } from './ports.ts';
 
-/** A due Web Push row, joined with its message and the device's current binding token. */
-export interface DeliveryRow {
-  id: number;
-  message_seq: number;
-  username: string;
-  device_id: string;
-  badge: number;
-  language: string;
-  attempts: number;
-  due: number;
-  /** The stored message JSON. */
-  message: string;
-  /** Current webpush token of the device, or null when it was unbound meanwhile. */
-  token: string | null;
-}
+export { STREAM_KEEP_MS };
+export type { DeliveryRow, NewDelivery, StreamPushRow };
 
-/** One queued push: [username, deviceId, badge, language]. */
-export type NewDelivery = [string, string, number, string];
 
-export interface StreamPushRow {
-  message_id: string;
-  message_seq: number;
-  /** The payload, or null when it is built at send time from `message` with badge and language. */
-  payload: string | null;
-  badge: number;
-  language: string;
-  message: string | null;
-}
-
-/** Unacknowledged stream pushes are kept this long (SPEC 4). */
-export const STREAM_KEEP_MS = 24 * 3600_000;
-
-export class DeliveriesRepo {
+export class DeliveriesRepo implements DeliveriesPort {
   private readonly s;
   constructor(db: Db, webpushCert: string) {
     this.s = {
@@ -42,14 +15,22 @@ export class DeliveriesRepo {
         `INSERT INTO deliveries (username, device_id, message_seq, badge, language, due, created)
          SELECT j.value->>0, j.value->>1, ?, j.value->>2, j.value->>3, ?, ? FROM json_each(?) j`,
       ),
-      due: db.prepare(
+      // One process works the SQLite queue, so claiming is a plain UPDATE ... RETURNING; the lease
+      // still matters: rows claimed when the process died are claimable at the next start.
+      claim: db.prepare(
+        `UPDATE deliveries SET claimed_by = ?1, claimed_until = ?2 + ?4 WHERE id IN (
+           SELECT id FROM deliveries WHERE due <= ?2 AND (claimed_until IS NULL OR claimed_until < ?2) ORDER BY due, id LIMIT ?3)
+         RETURNING id`,
+      ).pluck(),
+      rowsOf: db.prepare(
         `SELECT d.id, d.message_seq, d.username, d.device_id, d.badge, d.language, d.attempts, d.due, m.json AS message,
            (SELECT b.token FROM bindings b WHERE b.username = d.username AND b.device_id = d.device_id AND b.notifier = '${webpushCert.replace(/'/g, "''")}') AS token
-         FROM deliveries d JOIN messages m ON m.seq = d.message_seq WHERE d.due <= ? ORDER BY d.due, d.id LIMIT ?`,
+         FROM deliveries d JOIN messages m ON m.seq = d.message_seq WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.due, d.id`,
       ),
-      next: db.prepare('SELECT MIN(due) FROM deliveries WHERE due > ?').pluck(),
+      next: db.prepare('SELECT MIN(due) FROM deliveries WHERE due > ?1 AND (claimed_until IS NULL OR claimed_until < ?1)').pluck(),
       done: db.prepare('DELETE FROM deliveries WHERE id = ?'),
-      retry: db.prepare('UPDATE deliveries SET attempts = ?, due = ? WHERE id = ?'),
+      retry: db.prepare('UPDATE deliveries SET attempts = ?, due = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?'),
+      release: db.prepare('UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?'),
       count: db.prepare('SELECT COUNT(*) FROM deliveries').pluck(),
       streamPut: db.prepare(
         'INSERT OR REPLACE INTO stream_pushes (username, device_id, message_id, message_seq, payload, created) VALUES (?, ?, ?, ?, ?, ?)',
@@ -67,17 +48,20 @@ export class DeliveriesRepo {
       streamPurge: db.prepare('DELETE FROM stream_pushes WHERE created <= ?'),
     };
   }
-  /** Queues Web Push deliveries of one stored message, due now. */
+  /** Queues Web Push deliveries of one stored message, due now (inside the caller's transaction). */
   enqueueMany(messageSeq: number, rows: readonly NewDelivery[], now: number): void {
     if (rows.length) this.s.insertMany.run(messageSeq, now, now, JSON.stringify(rows));
   }
-  /** Rows whose time has come, oldest first. */
-  due(now: number, limit: number): DeliveryRow[] {
-    return this.s.due.all(now, limit) as DeliveryRow[];
+  claim(node: string, now: number, limit: number, leaseMs: number): DeliveryRow[] {
+    const ids = this.s.claim.all({ 1: node, 2: now, 3: limit, 4: leaseMs }) as number[];
+    return ids.length ? (this.s.rowsOf.all(JSON.stringify(ids)) as DeliveryRow[]) : [];
+  }
+  release(node: string): number {
+    return this.s.release.run(node).changes;
   }
   /** The earliest due time after `now`, or null when nothing is waiting. */
   nextDueAfter(now: number): number | null {
-    return (this.s.next.get(now) as number | null) ?? null;
+    return (this.s.next.get({ 1: now }) as number | null) ?? null;
   }
   done(id: number): void {
     this.s.done.run(id);
@@ -91,7 +75,7 @@ export class DeliveriesRepo {
   streamPut(username: string, deviceId: string, messageId: string, messageSeq: number, payload: string, now: number): void {
     this.s.streamPut.run(username, deviceId, messageId, messageSeq, payload, now);
   }
-  /** Keeps pushes of one message for stream devices that are not connected: [username, deviceId, badge, language]. */
+  /** Keeps pushes of one message for stream devices: [username, deviceId, badge, language]. */
   streamPutMany(messageId: string, messageSeq: number, rows: readonly NewDelivery[], now: number): void {
     if (rows.length) this.s.streamPutMany.run(messageId, messageSeq, now, JSON.stringify(rows));
   }

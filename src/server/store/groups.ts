@@ -1,18 +1,12 @@
 /** Groups and chat rooms with their members. */
 import { randomInt } from 'node:crypto';
 import type { Db } from './db.ts';
+import type { GroupKind, GroupRow, GroupsPort } from './ports.ts';
 
-export type GroupKind = 'group' | 'room';
+export type { GroupKind, GroupRow };
 
-export interface GroupRow {
-  id: string;
-  kind: GroupKind;
-  name: string;
-  owner: string;
-  created: number;
-}
 
-export class GroupsRepo {
+export class GroupsRepo implements GroupsPort {
   private readonly s;
   constructor(private readonly db: Db) {
     this.s = {

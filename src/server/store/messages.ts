@@ -2,23 +2,13 @@
  * The durable per-user message log (SPEC 3.6–3.7): each message once, an inbox row per
  * recipient, and a pending row per (recipient, known device) until that device acks.
  */
-import type { ConversationRef, MessageType, Translation } from '../../core/index.ts';
 import type { Db } from './db.ts';
+import type { ImMessage, MessagesPort } from './ports.ts';
 
-/** A message as the IM connection delivers it (`M` of SPEC 3.7). */
-export interface ImMessage {
-  id: string;
-  from: string;
-  to: string;
-  conversation: ConversationRef;
-  type: MessageType;
-  body: Record<string, unknown>;
-  ext?: Record<string, unknown>;
-  translations?: Translation[];
-  ts: number;
-}
+export type { ImMessage };
 
-export class MessagesRepo {
+
+export class MessagesRepo implements MessagesPort {
   private readonly s;
   constructor(private readonly db: Db) {
     this.s = {
@@ -37,18 +27,13 @@ export class MessagesRepo {
     };
   }
 
-  /**
-   * Stores a message for its recipients (one transaction). `perRecipient` lets single chats
-   * store a different view per recipient; here one JSON serves everyone in the conversation.
-   */
-  store(message: ImMessage, recipients: readonly string[]): number {
-    return this.db.transaction(() => {
-      const seq = Number(this.s.insert.run(message.id, message.from, JSON.stringify(message), message.ts).lastInsertRowid);
-      const list = JSON.stringify(recipients);
-      this.s.inbox.run(seq, list);
-      this.s.pending.run(seq, list);
-      return seq;
-    })();
+  /** Stores a message with an inbox row per recipient and a pending row per known device (inside the caller's transaction). */
+  insert(message: ImMessage, recipients: readonly string[]): number {
+    const seq = Number(this.s.insert.run(message.id, message.from, JSON.stringify(message), message.ts).lastInsertRowid);
+    const list = JSON.stringify(recipients);
+    this.s.inbox.run(seq, list);
+    this.s.pending.run(seq, list);
+    return seq;
   }
 
   /** A device's first connection inherits what no device of the user has acknowledged yet. */

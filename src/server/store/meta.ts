@@ -1,7 +1,8 @@
 /** Small app-wide values: keys, client credentials, policy, feature switches. */
 import type { Db } from './db.ts';
+import type { MetaPort } from './ports.ts';
 
-export class MetaRepo {
+export class MetaRepo implements MetaPort {
   private readonly getStmt;
   private readonly setStmt;
   constructor(db: Db) {

@@ -77,6 +77,13 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX stream_pushes_created ON stream_pushes(created);
   `,
+  // 2: delivery claims (a lease per row, so a dead worker's rows are taken again) and the
+  // settings of SPEC 1.7 as one JSON column (empty = none set).
+  `
+  ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
+  ALTER TABLE deliveries ADD COLUMN claimed_until INTEGER;
+  ALTER TABLE app_settings ADD COLUMN rules TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /** Brings the database to the newest schema, one transaction per step. */

@@ -2,6 +2,7 @@
 import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationSettingsPatch, RemindType, WireScope } from '../../core/index.ts';
 import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
+import type { SettingsPort } from './ports.ts';
 
 /** Users whose app settings stay cached (a 10,000-member group fits several times). */
 export const APP_CACHE_USERS = 50_000;
@@ -40,7 +41,7 @@ function convFromRow(r: ConvRow): ConversationSettings {
   return r.type ? { type: r.type, durationUntil: r.duration_until } : { durationUntil: r.duration_until };
 }
 
-export class SettingsRepo {
+export class SettingsRepo implements SettingsPort {
   private readonly s;
   /** Fan-out reads only: username → settings, or null for "no row" (defaults apply). */
   private readonly appCache = new BoundedCache<string, AppSettings | null>(APP_CACHE_USERS);
@@ -170,6 +171,12 @@ export class SettingsRepo {
       this.convCache.delete(key);
     }
     return this.conversation(username, scope, id);
+  }
+
+  /** Drops cached rows another node changed (the embedded engine is the only writer, but the contract is shared). */
+  invalidate(what: { user?: string; conversation?: { scope: WireScope; id: string } }): void {
+    if (what.user !== undefined) this.appCache.delete(what.user);
+    if (what.conversation) this.convCache.delete(`${what.conversation.scope}\u001f${what.conversation.id}`);
   }
 
   /** Conversations with their own remind type, a page at a time (cursor = last key). */

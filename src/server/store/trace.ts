@@ -1,28 +1,12 @@
 /** The record of every push decision (SPEC 3.8), with each device's delivery outcome. */
-import type { ConversationRef, ReasonCode } from '../../core/index.ts';
+import type { ReasonCode } from '../../core/index.ts';
 import type { Db } from './db.ts';
-import type { ImMessage } from './messages.ts';
+import type { ImMessage, NewTrace, TraceDevice, TraceEntry, TracePort } from './ports.ts';
 
-export interface TraceDevice {
-  device_id: string;
-  /** The certificate the push went through (a device may have a webpush and a stream binding). */
-  notifier?: string;
-  result: string;
-}
+export type { NewTrace, TraceDevice, TraceEntry };
 
-export interface TraceEntry {
-  messageId: string;
-  ts: number;
-  conversation: ConversationRef;
-  push: boolean;
-  reason: ReasonCode;
-  devices: TraceDevice[];
-}
 
-/** One decision to record: [username, push, reason, devices]. */
-export type NewTrace = [string, boolean, ReasonCode, TraceDevice[]];
-
-export class TraceRepo {
+export class TraceRepo implements TracePort {
   private readonly s;
   constructor(db: Db) {
     this.s = {

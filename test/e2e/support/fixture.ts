@@ -10,13 +10,22 @@ import { hasChromium } from './chromium.ts';
 import { msg } from './messages.ts';
 import { CLIENT_ID, CLIENT_SECRET, userClient } from './rest.ts';
 import { type ServerOptions, ServerProcess } from './server.ts';
+import { DATABASE_URL, dropIsolation, isolation, REDIS_URL } from '../../support/services.ts';
 import { waitFor } from './wait.ts';
 
 /** The browser's zone in the tests: not UTC (the server's default), with a half-hour offset. */
 export const BROWSER_ZONE = 'Asia/Kolkata';
 
+/**
+ * IMPC_TEST_ENGINE=cluster (the "e2e-cluster" project): every file runs against two nodes on
+ * PostgreSQL and Redis; the extension and alice use node A, bob sends through node B.
+ */
+export const E2E_CLUSTER = process.env.IMPC_TEST_ENGINE === 'cluster';
+
 export interface E2E {
   server: ServerProcess;
+  /** The second node in cluster runs (bob's), else the same as `server`. */
+  other: ServerProcess;
   browser: ExtensionBrowser;
   /** alice through the SDK client (REST reads of what the server stored). */
   alice: PushClient;
@@ -41,20 +50,32 @@ export function useE2E(opts: E2EOptions = {}): E2E {
       ...extra,
       extraArgs: ['--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET, ...(opts.server?.extraArgs ?? []), ...(extra.extraArgs ?? [])],
     };
-    e2e.server = new ServerProcess(serverOpts);
+    const iso = E2E_CLUSTER ? isolation() : undefined;
+    const node = (id: string): ServerOptions => iso ? {
+      ...serverOpts,
+      extraArgs: [...serverOpts.extraArgs!, '--postgres', DATABASE_URL, '--redis', REDIS_URL, '--node-id', id],
+      env: { ...serverOpts.env, DATABASE_SCHEMA: iso.schema, REDIS_PREFIX: iso.prefix },
+    } : serverOpts;
+    cleanup = iso ? () => dropIsolation(iso.schema, iso.prefix) : undefined;
+    e2e.server = new ServerProcess(node('node-a'));
+    e2e.other = iso ? new ServerProcess(node('node-b')) : e2e.server;
     // Both start at once; whichever failed, the other is still kept so afterAll stops it.
     const [started, launched] = await Promise.allSettled([
-      e2e.server.start(),
+      // Node B after node A: the demo users and group are created once, by A.
+      e2e.server.start().then(async (url) => (e2e.other !== e2e.server ? e2e.other.start() : url)),
       ExtensionBrowser.launch({ timeZone: BROWSER_ZONE, ...opts.launch }),
     ]);
     if (launched.status === 'fulfilled') e2e.browser = launched.value;
     if (started.status === 'rejected') throw started.reason;
     if (launched.status === 'rejected') throw launched.reason;
-    [e2e.alice, e2e.bob] = await Promise.all([userClient(e2e.server.url, 'alice'), userClient(e2e.server.url, 'bob')]);
+    [e2e.alice, e2e.bob] = await Promise.all([userClient(e2e.server.url, 'alice'), userClient(e2e.other.url, 'bob')]);
   });
+  let cleanup: (() => Promise<void>) | undefined;
   afterAll(async () => {
     await e2e.browser?.close();
     await e2e.server?.dispose();
+    if (e2e.other !== e2e.server) await e2e.other?.dispose();
+    await cleanup?.();
   });
   return e2e;
 }

@@ -1,0 +1,63 @@
+/**
+ * Accounts above the store: passwords are scrypt hashes and tokens are stored as sha256 only, so
+ * both engines keep the same (harmless) values and the crypto runs once, here.
+ */
+import { createHash, randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import type { Store, TokenOwner, UserRow } from './store/ports.ts';
+
+const SCRYPT_N = 16384;
+const UNKNOWN_USER_HASH = `scrypt$${SCRYPT_N}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`;
+
+/** scrypt off the event loop (it takes tens of ms: a sign-in must not stall every socket). */
+function scryptAsync(password: string, salt: Buffer, length: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, length, opts, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/** scrypt$N$salt$hash, all base64url. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, 32, { N: SCRYPT_N });
+  return `scrypt$${SCRYPT_N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+/** Constant-time check of a password against its stored hash. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [kind, n, salt, hash] = stored.split('$');
+  if (kind !== 'scrypt' || !n || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
+  return timingSafeEqual(expected, actual);
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates a user; undefined when the name is taken. */
+export async function createUser(store: Store, username: string, password: string, nickname: string, now: number): Promise<UserRow | undefined> {
+  if (await store.users.get(username)) return undefined;
+  const hash = await hashPassword(password);
+  // The insert itself refuses a name another request took meanwhile.
+  if (!(await store.users.insert(username, hash, nickname, now))) return undefined;
+  return store.users.get(username);
+}
+
+/** Checks a password; an unknown name costs the same scrypt as a wrong password, so timing does not reveal who exists. */
+export async function checkPassword(store: Store, username: string, password: string): Promise<boolean> {
+  const stored = await store.users.passwordHash(username);
+  const ok = await verifyPassword(password, stored ?? UNKNOWN_USER_HASH);
+  return stored !== undefined && ok;
+}
+
+/** Issues a random token valid for `ttlSeconds`; only its hash is stored. */
+export async function issueToken(store: Store, username: string | null, ttlSeconds: number, now: number): Promise<{ token: string; expires: number }> {
+  const token = `YWMt${randomBytes(32).toString('base64url')}`;
+  const expires = now + ttlSeconds * 1000;
+  await store.users.insertToken(tokenHash(token), username, expires);
+  return { token, expires };
+}
+
+/** The owner of a raw token, or undefined; expired tokens are returned for the caller to refuse. */
+export function tokenOwner(store: Store, token: string): Promise<TokenOwner | undefined> | TokenOwner | undefined {
+  return store.users.tokenOwner(tokenHash(token));
+}

@@ -1,0 +1,60 @@
+/**
+ * Names in Redis for cluster mode, all under one prefix (SPEC 8), and the presence entry value
+ * `${nodeId}|${connId}` that says which socket holds a device. `connId` is `${boot}.${n}`: the
+ * boot id tells a node's entries from those its previous life (same node id) left behind.
+ */
+import type { SocketKind } from './router.ts';
+
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  /** Hash of resource → owner value, one per (kind, user). */
+  presence(kind: SocketKind, user: string): string {
+    return `${this.prefix}p:${kind}:${user}`;
+  }
+
+  /** Set with PX by the node's heartbeat; gone within the TTL once the node stops. */
+  alive(nodeId: string): string {
+    return `${this.prefix}node:${nodeId}:alive`;
+  }
+
+  /** Sorted set of node incarnations (`nodeId|boot`) scored by the Redis time their TTL ends. */
+  nodes(): string {
+    return `${this.prefix}nodes`;
+  }
+
+  /** Where frames for sockets held by a node are published. */
+  nodeChannel(nodeId: string): string {
+    return `${this.prefix}node:${nodeId}`;
+  }
+
+  /** Every node listens here (cache invalidation). */
+  broadcast(): string {
+    return `${this.prefix}all`;
+  }
+}
+
+/** A parsed presence entry: which node (and which life of it) holds the socket. */
+export interface Owner {
+  /** The raw value, for compare-and-delete. */
+  value: string;
+  nodeId: string;
+  connId: string;
+  /** `nodeId|boot`: alive while it is in the nodes set with a future score. */
+  incarnation: string;
+}
+
+export function ownerValue(nodeId: string, connId: string): string {
+  return `${nodeId}|${connId}`;
+}
+
+/** Parses `${nodeId}|${boot}.${n}`; undefined for anything else (treated as stale). */
+export function parseOwner(value: string): Owner | undefined {
+  const bar = value.lastIndexOf('|');
+  if (bar <= 0) return undefined;
+  const nodeId = value.slice(0, bar);
+  const connId = value.slice(bar + 1);
+  const dot = connId.indexOf('.');
+  if (dot <= 0 || dot === connId.length - 1) return undefined;
+  return { value, nodeId, connId, incarnation: `${nodeId}|${connId.slice(0, dot)}` };
+}

@@ -1,0 +1,76 @@
+/**
+ * The embedded engine: the SQLite repositories behind the store ports. Everything answers
+ * synchronously; a unit of work is one better-sqlite3 transaction.
+ */
+import { BindingsRepo } from './bindings.ts';
+import { type Db, openDb } from './db.ts';
+import { DeliveriesRepo } from './deliveries.ts';
+import { GroupsRepo } from './groups.ts';
+import { housekeep } from './housekeeping.ts';
+import { MessagesRepo } from './messages.ts';
+import { MetaRepo } from './meta.ts';
+import type { CommitResult, MessageCommit, Store } from './ports.ts';
+import { SettingsRepo } from './settings.ts';
+import { TraceRepo } from './trace.ts';
+import { UsersRepo } from './users.ts';
+
+export interface SqliteStoreOptions {
+  defaultTimeZone: string;
+  /** Name of the webpush certificate (whose bindings the delivery rows use). */
+  webpushCert: string;
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly meta: MetaRepo;
+  readonly users: UsersRepo;
+  readonly groups: GroupsRepo;
+  readonly settings: SettingsRepo;
+  readonly bindings: BindingsRepo;
+  readonly messages: MessagesRepo;
+  readonly deliveries: DeliveriesRepo;
+  readonly trace: TraceRepo;
+  private readonly commitTx;
+
+  constructor(readonly db: Db, opts: SqliteStoreOptions) {
+    this.meta = new MetaRepo(db);
+    this.users = new UsersRepo(db);
+    this.groups = new GroupsRepo(db);
+    this.settings = new SettingsRepo(db, opts.defaultTimeZone);
+    this.bindings = new BindingsRepo(db);
+    this.messages = new MessagesRepo(db);
+    this.deliveries = new DeliveriesRepo(db, opts.webpushCert);
+    this.trace = new TraceRepo(db);
+    this.commitTx = db.transaction((c: MessageCommit): CommitResult => {
+      const seq = this.messages.insert(c.message, c.inbox);
+      this.users.bumpOfflineMany(c.bumpOffline);
+      this.trace.addMany(seq, c.traces);
+      if (!c.deliveries || c.pushed.length === 0) return { seq, queued: 0, stream: [] };
+      const { webpush, stream } = c.deliveries(this.users.pushInfo(c.pushed));
+      this.deliveries.enqueueMany(seq, webpush, c.now);
+      this.deliveries.streamPutMany(c.message.id, seq, stream, c.now);
+      return { seq, queued: webpush.length, stream };
+    });
+  }
+
+  commitMessage(c: MessageCommit): CommitResult {
+    return this.commitTx(c);
+  }
+
+  housekeep(now: number): Record<string, number> {
+    return housekeep(this.db, now);
+  }
+
+  ping(): void {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Opens (creating and migrating if needed) `<dataDir>/im.sqlite`. */
+export function openSqliteStore(dataDir: string, opts: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(openDb(dataDir), opts);
+}

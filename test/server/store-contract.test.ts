@@ -1,0 +1,700 @@
+/**
+ * The store contract (store/ports.ts): one suite, run against every engine. Each engine gives a
+ * store on empty data (`fresh`) and a second store on the same data (`another`: a second node).
+ * PostgreSQL uses one schema per file (`t_<random>`, emptied between tests, dropped at the end);
+ * when it is unreachable the PostgreSQL case is skipped with a warning, or fails under CI=true.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ReasonCode } from '../../src/core/index.ts';
+import type { ImMessage, MessageCommit, NewDelivery, NewTrace, Store } from '../../src/server/store/ports.ts';
+import { openPostgresStore, type PostgresStore } from '../../src/server/store/postgres/index.ts';
+import { tempDir } from './helpers.ts';
+import { dropSchema, freshSchema, PG_URL, requirePostgres, truncateSchema } from './pg.ts';
+
+type Kind = 'sqlite' | 'postgres';
+
+interface Harness {
+  /** A store on empty data. */
+  fresh(): Promise<Store>;
+  /** Another store on the data of the last `fresh()` (a second node). */
+  another(): Promise<Store>;
+  teardown(): Promise<void>;
+}
+
+const ZONE = 'Europe/Paris';
+const CERT = 'webpush';
+const T = 1_750_000_000_000;
+const DAY = 86_400_000;
+
+const opened: Store[] = [];
+const track = <S extends Store>(s: S): S => (opened.push(s), s);
+
+async function postgresHarness(): Promise<Harness> {
+  const schema = freshSchema();
+  const open = async () => track(await openPostgresStore({ url: PG_URL, schema, defaultTimeZone: ZONE, webpushCert: CERT, poolSize: 4 }));
+  return {
+    async fresh() {
+      const s = await open();
+      await truncateSchema(schema);
+      return s;
+    },
+    another: open,
+    teardown: () => dropSchema(schema),
+  };
+}
+
+/** The lead's SQLite store (src/server/store/sqlite.ts); until it lands the SQLite case is skipped. */
+async function sqliteHarness(): Promise<Harness | string> {
+  const path = '../../src/server/store/sqlite.ts';
+  let mod: { openSqliteStore?: (dataDir: string, o: { defaultTimeZone: string; webpushCert: string }) => Store };
+  try {
+    mod = (await import(/* @vite-ignore */ path)) as typeof mod;
+  } catch (e) {
+    return `src/server/store/sqlite.ts did not load (${(e as Error).message.split('\n')[0]})`;
+  }
+  const openSqlite = mod.openSqliteStore;
+  if (!openSqlite) return 'src/server/store/sqlite.ts has no openSqliteStore';
+  let dir = '';
+  return {
+    async fresh() {
+      dir = tempDir('impc-contract-');
+      return track(openSqlite(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
+    },
+    async another() {
+      return track(openSqlite(dir, { defaultTimeZone: ZONE, webpushCert: CERT }));
+    },
+    async teardown() {},
+  };
+}
+
+const engines: { kind: Kind; harness: Harness | null }[] = [];
+if (await requirePostgres('store contract on PostgreSQL')) engines.push({ kind: 'postgres', harness: await postgresHarness() });
+else engines.push({ kind: 'postgres', harness: null });
+const sqlite = await sqliteHarness();
+if (typeof sqlite === 'string') {
+  console.warn(`*** SKIPPING store contract on SQLite: ${sqlite} ***`);
+  engines.push({ kind: 'sqlite', harness: null });
+} else engines.push({ kind: 'sqlite', harness: sqlite });
+
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.close();
+});
+afterAll(async () => {
+  for (const e of engines) await e.harness?.teardown();
+});
+
+function msg(id: string, from: string, ts: number, to = 'g1'): ImMessage {
+  return { id, from, to, conversation: { id: to, type: 'groupChat' }, type: 'txt', body: { msg: `hello ${id}` }, ts };
+}
+
+/** A commit with sensible defaults: everyone but the sender gets an inbox row; nothing pushed. */
+function commit(m: ImMessage, over: Partial<MessageCommit> = {}): MessageCommit {
+  return { message: m, inbox: [], bumpOffline: [], traces: [], pushed: [], now: m.ts, ...over };
+}
+
+const held = (u: string, reason: ReasonCode): NewTrace => [u, false, reason, []];
+
+for (const { kind, harness } of engines) {
+  const suite = harness ? describe : describe.skip;
+  suite(`store contract: ${kind}`, () => {
+    const h = harness!;
+
+    it('says which engine it is and answers ping', async () => {
+      const s = await h.fresh();
+      expect(s.engine).toBe(kind);
+      await s.ping();
+    });
+
+    describe('meta', () => {
+      it('gets, sets and creates a value once', async () => {
+        const s = await h.fresh();
+        expect(await s.meta.get('k')).toBeUndefined();
+        await s.meta.set('k', 'v1');
+        await s.meta.set('k', 'v2');
+        expect(await s.meta.get('k')).toBe('v2');
+        expect(await s.meta.getOrCreate('key', () => 'first')).toEqual({ value: 'first', created: true });
+        let called = false;
+        expect(await s.meta.getOrCreate('key', () => ((called = true), 'second'))).toEqual({ value: 'first', created: false });
+        expect(called).toBe(false);
+      });
+
+      it('getOrCreate from two nodes at once: one value wins and both see it', async () => {
+        const a = await h.fresh();
+        const b = await h.another();
+        const out = await Promise.all([a.meta.getOrCreate('vapid', () => 'from-a'), b.meta.getOrCreate('vapid', () => 'from-b')]);
+        expect(out[0].value).toBe(out[1].value);
+        expect(out.filter((o) => o.created)).toHaveLength(1);
+        expect(await a.meta.get('vapid')).toBe(out[0].value);
+      });
+    });
+
+    describe('users', () => {
+      it('inserts once, reads back, and refuses a taken name', async () => {
+        const s = await h.fresh();
+        expect(await s.users.insert('ann', 'hash-a', 'Ann', T)).toBe(true);
+        expect(await s.users.insert('ann', 'hash-b', 'Other', T + 1)).toBe(false);
+        const row = await s.users.get('ann');
+        expect(row).toEqual({ username: 'ann', uuid: expect.any(String), nickname: 'Ann', created: T, offline_count: 0, language: '' });
+        expect(await s.users.get('nobody')).toBeUndefined();
+        expect(await s.users.passwordHash('ann')).toBe('hash-a');
+        expect(await s.users.passwordHash('nobody')).toBeUndefined();
+        expect(await s.users.insert('bob', 'h', '', T)).toBe(true);
+        expect((await s.users.get('bob'))!.uuid).not.toBe(row!.uuid);
+      });
+
+      it('stores token hashes with their owner (or the app) and expiry', async () => {
+        const s = await h.fresh();
+        await s.users.insert('ann', 'h', 'Ann', T);
+        await s.users.insertToken('h-user', 'ann', T + 1000);
+        await s.users.insertToken('h-app', null, T + 2000);
+        expect(await s.users.tokenOwner('h-user')).toEqual({ username: 'ann', expires: T + 1000 });
+        expect(await s.users.tokenOwner('h-app')).toEqual({ username: null, expires: T + 2000 });
+        expect(await s.users.tokenOwner('h-none')).toBeUndefined();
+      });
+
+      it('existing, nickname (the name when empty or unknown), language, push info and offline reset', async () => {
+        const s = await h.fresh();
+        await s.users.insert('ann', 'h', 'Ann', T);
+        await s.users.insert('bob', 'h', '', T);
+        expect(await s.users.existing(['ann', 'bob', 'cat', 'ann'])).toEqual(new Set(['ann', 'bob']));
+        expect(await s.users.existing([])).toEqual(new Set());
+        expect(await s.users.nickname('ann')).toBe('Ann');
+        expect(await s.users.nickname('bob')).toBe('bob');
+        expect(await s.users.nickname('cat')).toBe('cat');
+        await s.users.setLanguage('ann', 'de');
+        expect((await s.users.get('ann'))!.language).toBe('de');
+        await s.commitMessage(commit(msg('m1', 'sam', T), { inbox: ['ann', 'bob'], bumpOffline: ['ann', 'bob'] }));
+        await s.commitMessage(commit(msg('m2', 'sam', T + 1), { inbox: ['ann'], bumpOffline: ['ann'] }));
+        expect(await s.users.pushInfo(['ann', 'bob', 'cat'])).toEqual(new Map([['ann', { offline: 2, language: 'de' }], ['bob', { offline: 1, language: '' }]]));
+        await s.users.resetOffline('ann');
+        expect((await s.users.get('ann'))!.offline_count).toBe(0);
+        expect((await s.users.get('bob'))!.offline_count).toBe(1);
+      });
+    });
+
+    describe('groups', () => {
+      it('creates with a 15-digit id, owner and members once each', async () => {
+        const s = await h.fresh();
+        const g = await s.groups.create('group', 'friends', 'ann', ['bob', 'ann', 'cat', 'bob'], T);
+        expect(g).toEqual({ id: expect.stringMatching(/^\d{15}$/), kind: 'group', name: 'friends', owner: 'ann', created: T });
+        expect(await s.groups.get(g.id)).toEqual(g);
+        expect(await s.groups.get('000000000000000')).toBeUndefined();
+        expect(await s.groups.members(g.id)).toEqual(['ann', 'bob', 'cat']);
+        const ids = new Set<string>();
+        for (let i = 0; i < 20; i++) ids.add((await s.groups.create('room', `r${i}`, 'ann', [], T)).id);
+        expect(ids.size).toBe(20);
+      });
+
+      it('adds and removes members, answers membership, lists joined groups oldest first, finds by name', async () => {
+        const s = await h.fresh();
+        const g2 = await s.groups.create('group', 'later', 'bob', ['ann'], T + 10);
+        const g1 = await s.groups.create('group', 'first', 'ann', [], T);
+        const room = await s.groups.create('room', 'first', 'cat', [], T + 5);
+        await s.groups.addMember(g1.id, 'dan');
+        await s.groups.addMember(g1.id, 'dan');
+        expect(await s.groups.isMember(g1.id, 'dan')).toBe(true);
+        expect(await s.groups.isMember(g1.id, 'eve')).toBe(false);
+        expect(await s.groups.removeMember(g1.id, 'dan')).toBe(true);
+        expect(await s.groups.removeMember(g1.id, 'dan')).toBe(false);
+        expect(await s.groups.members(g1.id)).toEqual(['ann']);
+        expect((await s.groups.joined('ann')).map((g) => g.id)).toEqual([g1.id, g2.id]);
+        expect(await s.groups.joined('nobody')).toEqual([]);
+        expect(await s.groups.findByName('group', 'first')).toEqual(g1);
+        expect(await s.groups.findByName('room', 'first')).toEqual(room);
+        expect(await s.groups.findByName('room', 'none')).toBeUndefined();
+        const dup = await s.groups.create('group', 'first', 'eve', [], T + 100);
+        expect((await s.groups.findByName('group', 'first'))!.id).toBe(g1.id);
+        expect(dup.id).not.toBe(g1.id);
+      });
+    });
+
+    describe('settings', () => {
+      it('defaults, with the server time zone for users who never chose one', async () => {
+        const s = await h.fresh();
+        expect(await s.settings.app('ann')).toEqual({ type: 'ALL', window: null, durationUntil: 0, timeZone: ZONE });
+        expect(await s.settings.conversation('ann', 'user', 'bob')).toEqual({ durationUntil: 0 });
+        expect(await s.settings.appMany(['ann'])).toEqual(new Map());
+      });
+
+      it('applies app patches field by field', async () => {
+        const s = await h.fresh();
+        expect(await s.settings.patchApp('ann', { type: 'AT' }, T)).toEqual({ type: 'AT', window: null, durationUntil: 0, timeZone: ZONE });
+        expect(await s.settings.patchApp('ann', { window: { start: 1320, end: 420 } }, T)).toEqual({ type: 'AT', window: { start: 1320, end: 420 }, durationUntil: 0, timeZone: ZONE });
+        expect(await s.settings.patchApp('ann', { durationMs: 3_600_000 }, T)).toMatchObject({ type: 'AT', durationUntil: T + 3_600_000 });
+        expect(await s.settings.patchApp('ann', { timeZone: 'Asia/Tokyo' }, T)).toEqual({ type: 'AT', window: { start: 1320, end: 420 }, durationUntil: T + 3_600_000, timeZone: 'Asia/Tokyo' });
+        expect(await s.settings.patchApp('ann', { durationMs: 0, window: null }, T + 5)).toEqual({ type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' });
+        expect(await s.settings.app('ann')).toEqual({ type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' });
+        // A patch that does not touch the zone keeps '' (the server default), it does not freeze today's default.
+        expect(await s.settings.patchApp('bob', { type: 'NONE' }, T)).toEqual({ type: 'NONE', window: null, durationUntil: 0, timeZone: ZONE });
+        expect(await s.settings.appMany(['ann', 'bob', 'cat'])).toEqual(new Map([
+          ['ann', { type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' }],
+          ['bob', { type: 'NONE', window: null, durationUntil: 0, timeZone: ZONE }],
+        ]));
+      });
+
+      it('concurrent app patches from two nodes keep every field', async () => {
+        const a = await h.fresh();
+        const b = await h.another();
+        for (let i = 0; i < 5; i++) {
+          const u = `user${i}`;
+          await Promise.all([
+            a.settings.patchApp(u, { type: 'NONE' }, T),
+            b.settings.patchApp(u, { timeZone: 'Asia/Tokyo' }, T),
+            a.settings.patchApp(u, { durationMs: 60_000 }, T),
+            b.settings.patchApp(u, { window: { start: 60, end: 120 } }, T),
+          ]);
+          expect(await a.settings.app(u)).toEqual({ type: 'NONE', window: { start: 60, end: 120 }, durationUntil: T + 60_000, timeZone: 'Asia/Tokyo' });
+        }
+      });
+
+      it('applies conversation patches and removes a conversation left with nothing set', async () => {
+        const s = await h.fresh();
+        expect(await s.settings.patchConversation('ann', 'chatgroup', 'g1', { type: 'AT' }, T)).toEqual({ type: 'AT', durationUntil: 0 });
+        expect(await s.settings.patchConversation('ann', 'chatgroup', 'g1', { durationMs: 1000 }, T)).toEqual({ type: 'AT', durationUntil: T + 1000 });
+        expect(await s.settings.patchConversation('ann', 'chatgroup', 'g1', { type: null }, T)).toEqual({ durationUntil: T + 1000 });
+        expect(await s.settings.conversation('ann', 'chatgroup', 'g1')).toEqual({ durationUntil: T + 1000 });
+        // Nothing left: no type, duration cleared.
+        expect(await s.settings.patchConversation('ann', 'chatgroup', 'g1', { durationMs: 0 }, T)).toEqual({ durationUntil: 0 });
+        expect(await s.settings.conversationsOf('ann', 'chatgroup', ['g1'])).toEqual(new Map());
+        // A duration already over at `now` and no type counts as nothing set.
+        await s.settings.patchConversation('ann', 'user', 'bob', { durationMs: 1000 }, T);
+        expect(await s.settings.patchConversation('ann', 'user', 'bob', {}, T + 1000)).toEqual({ durationUntil: 0 });
+        expect(await s.settings.conversationsOf('ann', 'user', ['bob'])).toEqual(new Map());
+        // Only a duration is kept without a type key.
+        await s.settings.patchConversation('bob', 'user', 'ann', { durationMs: 5000 }, T);
+        expect(await s.settings.conversation('bob', 'user', 'ann')).toEqual({ durationUntil: T + 5000 });
+      });
+
+      it('reads one conversation for many users and many conversations of one user', async () => {
+        const s = await h.fresh();
+        await s.settings.patchConversation('ann', 'chatgroup', 'g1', { type: 'NONE' }, T);
+        await s.settings.patchConversation('bob', 'chatgroup', 'g1', { durationMs: 1000 }, T);
+        await s.settings.patchConversation('bob', 'chatgroup', 'g2', { type: 'AT' }, T);
+        await s.settings.patchConversation('cat', 'user', 'g1', { type: 'AT' }, T);
+        expect(await s.settings.conversationMany('chatgroup', 'g1', ['ann', 'bob', 'cat', 'dan'])).toEqual(new Map([
+          ['ann', { type: 'NONE', durationUntil: 0 }],
+          ['bob', { durationUntil: T + 1000 }],
+        ]));
+        expect(await s.settings.conversationsOf('bob', 'chatgroup', ['g1', 'g2', 'g3'])).toEqual(new Map([
+          ['g1', { durationUntil: T + 1000 }],
+          ['g2', { type: 'AT', durationUntil: 0 }],
+        ]));
+        expect(await s.settings.conversationMany('chatgroup', 'g1', [])).toEqual(new Map());
+      });
+
+      it('pages conversations with their own remind type in byte order of scope, id', async () => {
+        const s = await h.fresh();
+        for (const [scope, id, type] of [['user', 'zed', 'NONE'], ['chatgroup', 'g2', 'AT'], ['chatgroup', 'g10', 'ALL'], ['user', 'Zed', 'AT'], ['chatgroup', 'g', 'AT'], ['user', 'bob', 'AT']] as const) {
+          await s.settings.patchConversation('ann', scope, id, { type }, T);
+        }
+        await s.settings.patchConversation('ann', 'user', 'amy', { durationMs: 1000 }, T);
+        await s.settings.patchConversation('bob', 'user', 'ann', { type: 'NONE' }, T);
+        const p1 = await s.settings.remindTypePage('ann', 2, '');
+        expect(p1).toEqual({ items: [{ scope: 'chatgroup', id: 'g', type: 'AT' }, { scope: 'chatgroup', id: 'g10', type: 'ALL' }], cursor: 'chatgroup\u001fg10' });
+        const p2 = await s.settings.remindTypePage('ann', 2, p1.cursor);
+        expect(p2).toEqual({ items: [{ scope: 'chatgroup', id: 'g2', type: 'AT' }, { scope: 'user', id: 'Zed', type: 'AT' }], cursor: 'user\u001fZed' });
+        const p3 = await s.settings.remindTypePage('ann', 2, p2.cursor);
+        expect(p3).toEqual({ items: [{ scope: 'user', id: 'bob', type: 'AT' }, { scope: 'user', id: 'zed', type: 'NONE' }], cursor: '' });
+        expect(await s.settings.remindTypePage('ann', 10, '')).toMatchObject({ cursor: '' });
+        expect((await s.settings.remindTypePage('ann', 10, '')).items).toHaveLength(6);
+        expect(await s.settings.remindTypePage('nobody', 10, '')).toEqual({ items: [], cursor: '' });
+      });
+
+      it('invalidate is accepted (and changes nothing stored)', async () => {
+        const s = await h.fresh();
+        await s.settings.patchApp('ann', { type: 'AT' }, T);
+        s.settings.invalidate({ user: 'ann' });
+        s.settings.invalidate({ conversation: { scope: 'chatgroup', id: 'g1' } });
+        expect((await s.settings.app('ann')).type).toBe('AT');
+      });
+
+      it('a patch on one node is seen by the other at once', async () => {
+        const a = await h.fresh();
+        const b = await h.another();
+        expect((await b.settings.appMany(['ann'])).size).toBe(0);
+        await a.settings.patchApp('ann', { type: 'NONE' }, T);
+        await a.settings.patchConversation('ann', 'chatgroup', 'g1', { type: 'AT' }, T);
+        b.settings.invalidate({ user: 'ann', conversation: { scope: 'chatgroup', id: 'g1' } });
+        expect((await b.settings.appMany(['ann'])).get('ann')!.type).toBe('NONE');
+        expect((await b.settings.conversationMany('chatgroup', 'g1', ['ann'])).get('ann')).toEqual({ type: 'AT', durationUntil: 0 });
+      });
+    });
+
+    describe('bindings and devices', () => {
+      it('binds, re-binds, unbinds with an empty token, and lists a user\'s bindings in order', async () => {
+        const s = await h.fresh();
+        await s.bindings.put('ann', 'web', 'webpush', 'tok1', T);
+        await s.bindings.put('ann', 'ext', 'stream', 'stream', T);
+        await s.bindings.put('ann', 'ext', 'webpush', 'tok2', T);
+        await s.bindings.put('ann', 'web', 'webpush', 'tok3', T + 1);
+        expect(await s.bindings.of('ann')).toEqual([
+          { username: 'ann', device_id: 'ext', notifier: 'stream', token: 'stream' },
+          { username: 'ann', device_id: 'ext', notifier: 'webpush', token: 'tok2' },
+          { username: 'ann', device_id: 'web', notifier: 'webpush', token: 'tok3' },
+        ]);
+        await s.bindings.put('ann', 'ext', 'webpush', '', T + 2);
+        expect((await s.bindings.of('ann')).map((b) => `${b.device_id}/${b.notifier}`)).toEqual(['ext/stream', 'web/webpush']);
+        expect(await s.bindings.of('nobody')).toEqual([]);
+      });
+
+      it('removes a binding only while it has the given token', async () => {
+        const s = await h.fresh();
+        await s.bindings.put('ann', 'web', 'webpush', 'old', T);
+        await s.bindings.put('ann', 'web', 'webpush', 'new', T + 1);
+        expect(await s.bindings.removeIfToken('ann', 'web', 'webpush', 'old')).toBe(false);
+        expect(await s.bindings.of('ann')).toHaveLength(1);
+        expect(await s.bindings.removeIfToken('ann', 'web', 'webpush', 'new')).toBe(true);
+        expect(await s.bindings.of('ann')).toEqual([]);
+      });
+
+      it('many: bindings without tokens by user, no entry for users without any', async () => {
+        const s = await h.fresh();
+        await s.bindings.put('ann', 'web', 'webpush', 't', T);
+        await s.bindings.put('ann', 'ext', 'stream', 'stream', T);
+        await s.bindings.put('bob', 'web', 'webpush', 't', T);
+        const many = await s.bindings.many(['ann', 'bob', 'cat', 'ann']);
+        expect([...many.keys()].sort()).toEqual(['ann', 'bob']);
+        const sorted = [...many.get('ann')!].sort((x, y) => x.device_id.localeCompare(y.device_id));
+        expect(sorted).toEqual([{ username: 'ann', device_id: 'ext', notifier: 'stream' }, { username: 'ann', device_id: 'web', notifier: 'webpush' }]);
+        expect(many.get('bob')).toEqual([{ username: 'bob', device_id: 'web', notifier: 'webpush' }]);
+        await s.bindings.put('bob', 'web', 'webpush', '', T);
+        s.bindings.invalidate('bob');
+        expect((await s.bindings.many(['bob'])).has('bob')).toBe(false);
+      });
+
+      it('devices: seen, known, kicked until seen again, touch', async () => {
+        const s = await h.fresh();
+        expect(await s.bindings.isKnown('ann', 'phone')).toBe(false);
+        await s.bindings.seen('ann', 'phone', T);
+        expect(await s.bindings.isKnown('ann', 'phone')).toBe(true);
+        await s.bindings.kick('ann', 'phone', T + 1);
+        await s.bindings.kick('bob', 'tab', T + 1); // unknown device: recorded kicked
+        await s.bindings.seen('cat', 'tab', T);
+        const kicked = await s.bindings.kickedMany(['ann', 'bob', 'cat']);
+        expect([...kicked].sort((x, y) => x.username.localeCompare(y.username))).toEqual([
+          { username: 'ann', resource: 'phone', kicked: 1 },
+          { username: 'bob', resource: 'tab', kicked: 1 },
+        ]);
+        expect(await s.bindings.kickedMany(['cat'])).toEqual([]);
+        await s.bindings.seen('ann', 'phone', T + 2);
+        expect(await s.bindings.kickedMany(['ann'])).toEqual([]);
+        // touch keeps a device out of the 30-day clean-up; an unknown device stays unknown.
+        await s.bindings.touch('ann', 'phone', T + 40 * DAY);
+        await s.bindings.touch('zed', 'none', T);
+        expect(await s.bindings.isKnown('zed', 'none')).toBe(false);
+        expect((await s.housekeep(T + 41 * DAY)).devices).toBe(2); // bob/tab and cat/tab, not ann/phone
+        expect(await s.bindings.isKnown('ann', 'phone')).toBe(true);
+      });
+    });
+
+    describe('commitMessage, inbox and backlog', () => {
+      /** sam writes to g1: ann (two devices, webpush on one), bob (webpush), cat (no device), dan (stream). */
+      async function fanOut(s: Store, id = 'm1', ts = T) {
+        await s.users.insert('ann', 'h', 'Ann', T);
+        await s.users.insert('bob', 'h', 'Bob', T);
+        await s.users.insert('cat', 'h', 'Cat', T);
+        await s.users.insert('dan', 'h', 'Dan', T);
+        await s.users.setLanguage('bob', 'fr');
+        await s.bindings.seen('ann', 'ann-web', T);
+        await s.bindings.seen('ann', 'ann-phone', T);
+        await s.bindings.seen('bob', 'bob-web', T);
+        await s.bindings.seen('dan', 'dan-ext', T);
+        await s.bindings.put('ann', 'ann-web', CERT, 'tokA', T);
+        await s.bindings.put('bob', 'bob-web', CERT, 'tokB', T);
+        await s.bindings.put('dan', 'dan-ext', 'stream', 'stream', T);
+        const seen: Map<string, { offline: number; language: string }>[] = [];
+        const m = msg(id, 'sam', ts);
+        const res = await s.commitMessage({
+          message: m,
+          inbox: ['ann', 'bob', 'cat', 'dan'],
+          bumpOffline: ['ann', 'bob', 'dan'],
+          traces: [
+            held('sam', 'SENDER'),
+            ['ann', true, 'PUSH', [{ device_id: 'ann-web', notifier: CERT, result: 'queued' }]],
+            ['bob', true, 'PUSH', [{ device_id: 'bob-web', notifier: CERT, result: 'queued' }]],
+            held('cat', 'NO_BINDING'),
+            ['dan', true, 'PUSH', [{ device_id: 'dan-ext', notifier: 'stream', result: 'pending' }]],
+          ],
+          pushed: ['ann', 'bob', 'dan'],
+          deliveries: (info) => {
+            seen.push(new Map(info));
+            const row = (u: string, d: string): NewDelivery => [u, d, info.get(u)!.offline, info.get(u)!.language];
+            return { webpush: [row('ann', 'ann-web'), row('bob', 'bob-web')], stream: [row('dan', 'dan-ext')] };
+          },
+          now: ts,
+        });
+        return { m, res, seen };
+      }
+
+      it('stores the message, bumps counts before computing pushes, queues rows and records every decision', async () => {
+        const s = await h.fresh();
+        const { m, res, seen } = await fanOut(s);
+        expect(res).toEqual({ seq: expect.any(Number), queued: 2, stream: [['dan', 'dan-ext', 1, '']] });
+        expect(seen).toEqual([new Map([['ann', { offline: 1, language: '' }], ['bob', { offline: 1, language: 'fr' }], ['dan', { offline: 1, language: '' }]])]);
+        expect((await s.users.get('ann'))!.offline_count).toBe(1);
+        expect((await s.users.get('cat'))!.offline_count).toBe(0);
+        expect(await s.deliveries.count()).toBe(2);
+        // Every known device of a recipient has the message pending; the sender has nothing.
+        expect(await s.messages.backlog('ann', 'ann-web')).toEqual([m]);
+        expect(await s.messages.backlog('ann', 'ann-phone')).toEqual([m]);
+        expect(await s.messages.backlog('sam', 'any')).toEqual([]);
+        expect(await s.messages.backlog('cat', 'cat-new')).toEqual([]);
+        expect(await s.deliveries.streamPending('dan', 'dan-ext', T)).toEqual([
+          { message_id: 'm1', message_seq: res.seq, payload: null, badge: 1, language: '', message: JSON.stringify(m) },
+        ]);
+        const trace = async (u: string) => (await s.trace.last(u, 10)).map((e) => [e.messageId, e.push, e.reason, e.devices]);
+        expect(await trace('sam')).toEqual([['m1', false, 'SENDER', []]]);
+        expect(await trace('ann')).toEqual([['m1', true, 'PUSH', [{ device_id: 'ann-web', notifier: CERT, result: 'queued' }]]]);
+        expect(await trace('cat')).toEqual([['m1', false, 'NO_BINDING', []]]);
+        expect((await s.trace.last('cat', 1))[0]).toEqual({ messageId: 'm1', ts: T, conversation: m.conversation, push: false, reason: 'NO_BINDING', devices: [] });
+        // A second message gets a larger seq and counts again.
+        const m2 = msg('m2', 'sam', T + 1);
+        const r2 = await s.commitMessage(commit(m2, { inbox: ['ann'], bumpOffline: ['ann'], traces: [held('ann', 'ONLINE')] }));
+        expect(r2).toEqual({ seq: expect.any(Number), queued: 0, stream: [] });
+        expect(r2.seq).toBeGreaterThan(res.seq);
+        expect((await s.users.get('ann'))!.offline_count).toBe(2);
+        expect(await s.messages.backlog('ann', 'ann-web')).toEqual([m, m2]);
+      });
+
+      it('a commit that throws inside leaves nothing behind', async () => {
+        const s = await h.fresh();
+        await s.bindings.seen('ann', 'web', T);
+        const bad = commit(msg('m1', 'sam', T), {
+          inbox: ['ann'], bumpOffline: ['ann'], traces: [held('ann', 'NO_BINDING')], pushed: ['ann'],
+          deliveries: () => { throw new Error('boom'); },
+        });
+        await expect((async () => s.commitMessage(bad))()).rejects.toThrow('boom');
+        expect(await s.messages.backlog('ann', 'web')).toEqual([]);
+        expect(await s.trace.last('ann', 10)).toEqual([]);
+        expect(await s.users.pushInfo(['ann'])).toEqual(new Map());
+        expect(await s.deliveries.count()).toBe(0);
+        // The same id can be stored afterwards.
+        expect((await s.commitMessage(commit(msg('m1', 'sam', T), { inbox: ['ann'] }))).queued).toBe(0);
+      });
+
+      it('a new device adopts what no device acknowledged; ack is per device and unknown ids are refused', async () => {
+        const s = await h.fresh();
+        await s.bindings.seen('ann', 'web', T);
+        const m1 = msg('m1', 'sam', T);
+        const m2 = msg('m2', 'sam', T + 1);
+        await s.commitMessage(commit(m1, { inbox: ['ann'] }));
+        await s.commitMessage(commit(m2, { inbox: ['ann'] }));
+        expect(await s.messages.ack('ann', 'web', 'm1')).toBe(true);
+        expect(await s.messages.ack('ann', 'web', 'nope')).toBe(false);
+        expect(await s.messages.backlog('ann', 'web')).toEqual([m2]);
+        // A new device inherits only m2 (m1 was acknowledged by a device of ann).
+        await s.messages.adoptBacklog('ann', 'phone');
+        await s.messages.adoptBacklog('ann', 'phone');
+        expect(await s.messages.backlog('ann', 'phone')).toEqual([m2]);
+        expect(await s.messages.ack('ann', 'phone', 'm2')).toBe(true);
+        expect(await s.messages.backlog('ann', 'phone')).toEqual([]);
+        expect(await s.messages.backlog('ann', 'web')).toEqual([m2]);
+      });
+
+      it('writes a big group in one call: inbox, device rows and counts for every member', async () => {
+        const s = await h.fresh();
+        const members = Array.from({ length: 2000 }, (_, i) => `u${i}`);
+        for (const u of members.slice(0, 50)) await s.bindings.seen(u, `${u}-d`, T);
+        const m = msg('big', 'sam', T);
+        const res = await s.commitMessage(commit(m, {
+          inbox: members, bumpOffline: members,
+          traces: members.map((u, i): NewTrace => (i % 2 ? held(u, 'NO_BINDING') : [u, true, 'PUSH', []])),
+          pushed: members.filter((_, i) => i % 2 === 0),
+          deliveries: (info) => ({ webpush: [...info].map(([u, p]): NewDelivery => [u, `${u}-d`, p.offline, p.language]), stream: [] }),
+        }));
+        // pushInfo covers existing users only: none of them has an account.
+        expect(res.queued).toBe(0);
+        expect(await s.messages.backlog('u10', 'u10-d')).toEqual([m]);
+        expect(await s.messages.backlog('u1999', 'x')).toEqual([]);
+        await s.messages.adoptBacklog('u1999', 'x');
+        expect(await s.messages.backlog('u1999', 'x')).toEqual([m]);
+        expect((await s.trace.last('u1999', 5))[0]).toMatchObject({ reason: 'NO_BINDING', push: false });
+        expect((await s.trace.last('u1998', 5))[0]).toMatchObject({ reason: 'PUSH', push: true });
+      });
+    });
+
+    describe('delivery queue', () => {
+      async function queue(s: Store, n: number, now = T) {
+        const users = Array.from({ length: n }, (_, i) => `u${String(i).padStart(3, '0')}`);
+        for (const u of users) await s.users.insert(u, 'h', u, T);
+        await s.bindings.put('u000', 'd', CERT, 'tok0', T);
+        const m = msg(`q${now}`, 'sam', now);
+        const res = await s.commitMessage(commit(m, {
+          inbox: users, bumpOffline: users, pushed: users,
+          deliveries: (info) => ({ webpush: users.map((u): NewDelivery => [u, 'd', info.get(u)!.offline, 'en']), stream: [] }),
+        }));
+        return { m, res, users };
+      }
+
+      it('claims due rows oldest first with message and current token; a claim holds until its lease ends', async () => {
+        const s = await h.fresh();
+        const { m, res } = await queue(s, 2);
+        expect(await s.deliveries.claim('A', T - 1, 10, 1000)).toEqual([]);
+        const rows = await s.deliveries.claim('A', T, 10, 1000);
+        expect(rows).toEqual([
+          { id: expect.any(Number), message_seq: res.seq, username: 'u000', device_id: 'd', badge: 1, language: 'en', attempts: 0, due: T, message: JSON.stringify(m), token: 'tok0' },
+          { id: expect.any(Number), message_seq: res.seq, username: 'u001', device_id: 'd', badge: 1, language: 'en', attempts: 0, due: T, message: JSON.stringify(m), token: null },
+        ]);
+        expect(rows[0]!.id).toBeLessThan(rows[1]!.id);
+        // Held by A until T + 1000.
+        expect(await s.deliveries.claim('B', T + 500, 10, 1000)).toEqual([]);
+        expect(await s.deliveries.claim('B', T + 1000, 10, 1000)).toEqual([]);
+        // A died: after the lease anyone takes them.
+        const again = await s.deliveries.claim('B', T + 1001, 1, 1000);
+        expect(again.map((r) => r.id)).toEqual([rows[0]!.id]);
+      });
+
+      it('retry reschedules and gives up the claim; nextDueAfter ignores claimed rows; done removes', async () => {
+        const s = await h.fresh();
+        await queue(s, 3);
+        const [r1, r2, r3] = await s.deliveries.claim('A', T, 10, 60_000);
+        expect(await s.deliveries.nextDueAfter(T)).toBeNull();
+        await s.deliveries.retry(r1!.id, 1, T + 5000);
+        expect(await s.deliveries.nextDueAfter(T)).toBe(T + 5000);
+        expect(await s.deliveries.claim('B', T + 4999, 10, 1000)).toEqual([]);
+        const back = await s.deliveries.claim('B', T + 5000, 10, 1000);
+        expect(back).toEqual([expect.objectContaining({ id: r1!.id, attempts: 1, due: T + 5000 })]);
+        // Claimed rows do not wake anyone, even when due later than `now`.
+        expect(await s.deliveries.nextDueAfter(T)).toBeNull();
+        await s.deliveries.done(r2!.id);
+        await s.deliveries.done(r2!.id);
+        expect(await s.deliveries.count()).toBe(2);
+        await s.deliveries.retry(r3!.id, 2, T + 100);
+        expect(await s.deliveries.nextDueAfter(T)).toBe(T + 100);
+        expect(await s.deliveries.nextDueAfter(T + 100)).toBeNull();
+      });
+
+      it('a draining node releases its claims to the others', async () => {
+        const s = await h.fresh();
+        await queue(s, 4);
+        const a = await s.deliveries.claim('A', T, 3, 60_000);
+        expect(a).toHaveLength(3);
+        expect(await s.deliveries.claim('B', T, 10, 60_000)).toHaveLength(1);
+        expect(await s.deliveries.release('A')).toBe(3);
+        expect(await s.deliveries.release('A')).toBe(0);
+        expect((await s.deliveries.claim('C', T + 1, 10, 60_000)).map((r) => r.id)).toEqual(a.map((r) => r.id));
+      });
+
+      it('two nodes claiming at once never get the same row', async () => {
+        const a = await h.fresh();
+        const b = await h.another();
+        await queue(a, 60);
+        const got: number[] = [];
+        for (let round = 0; round < 12; round++) {
+          const [x, y] = await Promise.all([a.deliveries.claim('A', T, 4, 60_000), b.deliveries.claim('B', T, 4, 60_000)]);
+          got.push(...x.map((r) => r.id), ...y.map((r) => r.id));
+        }
+        expect(new Set(got).size).toBe(got.length);
+        expect(got).toHaveLength(60);
+      });
+
+      it('keeps stream pushes for 24 h, replaces one per message and device, and acks them once', async () => {
+        const s = await h.fresh();
+        const m = msg('m1', 'sam', T);
+        const { seq } = await s.commitMessage(commit(m, { inbox: ['ann'] }));
+        await s.deliveries.streamPut('ann', 'ext', 'test-1', 0, '{"old":1}', T - 10);
+        await s.deliveries.streamPut('ann', 'ext', 'm1', seq, '{"p":1}', T);
+        await s.deliveries.streamPut('ann', 'ext', 'test-1', 0, '{"new":1}', T + 1);
+        await s.deliveries.streamPut('ann', 'ext', 'old', 0, '{}', T - 25 * 3_600_000);
+        await s.deliveries.streamPut('bob', 'ext', 'm1', seq, '{}', T);
+        expect(await s.deliveries.streamPending('ann', 'ext', T + 2)).toEqual([
+          { message_id: 'm1', message_seq: seq, payload: '{"p":1}', badge: 0, language: '', message: null },
+          { message_id: 'test-1', message_seq: 0, payload: '{"new":1}', badge: 0, language: '', message: null },
+        ]);
+        expect(await s.deliveries.streamAck('ann', 'ext', 'm1')).toBe(seq);
+        expect(await s.deliveries.streamAck('ann', 'ext', 'm1')).toBeUndefined();
+        expect((await s.deliveries.streamPending('ann', 'ext', T + 2)).map((r) => r.message_id)).toEqual(['test-1']);
+        // Past 24 h nothing is pending.
+        expect(await s.deliveries.streamPending('ann', 'ext', T + 1 + 24 * 3_600_000)).toEqual([]);
+      });
+
+      if (kind === 'postgres') {
+        it('wakes listeners on other nodes when rows were queued, also after its connection dropped', async () => {
+          const a = (await h.fresh()) as PostgresStore;
+          const b = await h.another();
+          let wakes = 0;
+          await a.onDeliveriesQueued!(() => wakes++);
+          await b.commitMessage(commit(msg('x1', 'sam', T), { inbox: ['ann'] }));
+          await queue(b, 1);
+          await expect.poll(() => wakes, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+          const before = wakes;
+          a.dropListenerForTest();
+          // Reconnecting wakes once (a NOTIFY may have been missed meanwhile)...
+          await expect.poll(() => wakes, { timeout: 5000 }).toBeGreaterThan(before);
+          const after = wakes;
+          // ...and notifications arrive again.
+          await queue(b, 1, T + 10);
+          await expect.poll(() => wakes, { timeout: 5000 }).toBeGreaterThan(after);
+        });
+      }
+    });
+
+    describe('trace', () => {
+      it('sets a device\'s outcome, adds a device it did not know, and ignores decisions that were not pushes', async () => {
+        const s = await h.fresh();
+        const { seq } = await s.commitMessage(commit(msg('m1', 'sam', T), {
+          inbox: ['ann', 'bob'],
+          traces: [['ann', true, 'PUSH', [{ device_id: 'web', notifier: CERT, result: 'queued' }]], held('bob', 'ONLINE')],
+        }));
+        await s.trace.setResult('ann', seq, 'web', 'sent');
+        await s.trace.setResult('ann', seq, 'web', '410 gone', 'stream');
+        await s.trace.setResult('ann', seq, 'tab', 'sent');
+        await s.trace.setResult('bob', seq, 'web', 'sent');
+        expect((await s.trace.last('ann', 1))[0]!.devices).toEqual([
+          { device_id: 'web', notifier: CERT, result: 'sent' },
+          { device_id: 'web', notifier: 'stream', result: '410 gone' },
+          { device_id: 'tab', result: 'sent' },
+        ]);
+        expect((await s.trace.last('bob', 1))[0]).toMatchObject({ push: false, reason: 'ONLINE', devices: [] });
+      });
+
+      it('lists received and sent decisions newest first, exact names only, at most `limit`', async () => {
+        const s = await h.fresh();
+        const group = ['bo', 'bob', 'bobby', 'sam'];
+        const one = async (id: string, from: string, ts: number, traces: NewTrace[]) =>
+          s.commitMessage(commit(msg(id, from, ts), { inbox: group.filter((u) => u !== from), traces }));
+        await one('m1', 'sam', T, [held('sam', 'SENDER'), held('bo', 'NO_BINDING'), held('bobby', 'NO_BINDING'), ['bob', true, 'PUSH', []]]);
+        await one('m2', 'bob', T + 1, [held('bob', 'SENDER'), held('bo', 'ONLINE'), held('bobby', 'DND_APP_WINDOW'), held('sam', 'NO_BINDING')]);
+        await one('m3', 'sam', T + 2, []); // recorded nothing: not listed
+        await one('m4', 'sam', T + 3, [held('sam', 'SENDER'), held('bo', 'KICKED'), held('bob', 'KICKED'), held('bobby', 'KICKED')]);
+        const ids = async (u: string, limit: number) => (await s.trace.last(u, limit)).map((e) => `${e.messageId}:${e.reason}`);
+        expect(await ids('bob', 10)).toEqual(['m4:KICKED', 'm2:SENDER', 'm1:PUSH']);
+        expect(await ids('bo', 10)).toEqual(['m4:KICKED', 'm2:ONLINE', 'm1:NO_BINDING']);
+        expect(await ids('bobby', 1)).toEqual(['m4:KICKED']);
+        // The window is the last `limit` messages; one without a decision (m3) is then left out.
+        expect(await ids('bobby', 3)).toEqual(['m4:KICKED', 'm2:DND_APP_WINDOW']);
+        expect(await ids('sam', 10)).toEqual(['m4:SENDER', 'm2:NO_BINDING', 'm1:SENDER']);
+        expect(await ids('nobody', 10)).toEqual([]);
+      });
+    });
+
+    describe('housekeep', () => {
+      it('removes expired tokens, old decisions, stale stream pushes and idle unbound devices with their rows', async () => {
+        const s = await h.fresh();
+        const OLD = T - 31 * DAY;
+        await s.users.insertToken('expired', 'ann', T - 1);
+        await s.users.insertToken('valid', null, T + 1000);
+        await s.bindings.seen('ann', 'old-dev', OLD);
+        await s.bindings.seen('ann', 'bound-dev', OLD);
+        await s.bindings.put('ann', 'bound-dev', CERT, 'tok', OLD);
+        await s.bindings.seen('ann', 'new-dev', T);
+        const old = msg('old', 'sam', OLD);
+        await s.commitMessage(commit(old, {
+          inbox: ['ann'], traces: [['ann', true, 'PUSH', []], held('sam', 'SENDER')], pushed: ['ann'],
+          deliveries: () => ({ webpush: [], stream: [['ann', 'bound-dev', 0, '']] }),
+        }));
+        const fresh = msg('fresh', 'sam', T);
+        await s.commitMessage(commit(fresh, { inbox: ['ann'], traces: [held('ann', 'ONLINE'), held('sam', 'SENDER')] }));
+        expect(await s.housekeep(T)).toEqual({ tokens: 1, trace: 1, trace_held: 1, stream_pushes: 1, devices: 1, device_inbox: 2 });
+        expect(await s.users.tokenOwner('expired')).toBeUndefined();
+        expect(await s.users.tokenOwner('valid')).toEqual({ username: null, expires: T + 1000 });
+        expect(await s.bindings.isKnown('ann', 'old-dev')).toBe(false);
+        expect(await s.bindings.isKnown('ann', 'bound-dev')).toBe(true);
+        expect(await s.messages.backlog('ann', 'new-dev')).toEqual([old, fresh]);
+        expect((await s.trace.last('ann', 10)).map((e) => e.messageId)).toEqual(['fresh']);
+        expect((await s.trace.last('sam', 10)).map((e) => e.messageId)).toEqual(['fresh']);
+        expect(await s.housekeep(T)).toEqual({ tokens: 0, trace: 0, trace_held: 0, stream_pushes: 0, devices: 0, device_inbox: 0 });
+      });
+    });
+  });
+}
