@@ -47,7 +47,8 @@ function upcomingLine(status: StatusView, now: number): string {
 
 /** Headline, countdown, why, what is next, and "Not tonight" where the server supports it. */
 export function StatusSummary({ status, now, onStatus }: { status: StatusView; now: number; onStatus?: (s: StatusView) => void }) {
-  const action = useAction(['until']);
+  // No field of its own: any refusal (e.g. a server without "not tonight") is said in the notice.
+  const action = useAction([]);
   const head = status.session.expired ? { text: t('popupExpiredTitle'), tone: 'alert' as Tone } : headline(status, now);
   const q = status.quiet;
   const countdownTo = q.quiet && q.quietUntil !== null ? (q.reason === 'DND_APP_DURATION' && status.app ? status.app.durationUntil : q.quietUntil) : null;

@@ -145,3 +145,15 @@ describe('this chat', () => {
     expect(within(panel).getAllByRole('radio').map((r) => (r as HTMLInputElement).value)).toEqual(['DEFAULT', 'ALL', 'AT', 'NONE']);
   });
 });
+
+describe('not tonight, refused', () => {
+  it('says why when the background refuses it', async () => {
+    show(status({ app: { window: WINDOW }, windowSkipUntil: 0 }));
+    const { ProtocolError } = await import('../../../src/shared/protocol.ts');
+    reply('skipWindow', () => {
+      throw new ProtocolError('invalid_argument', 'this server cannot skip quiet hours once; update the server', 'until');
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Not tonight' }));
+    await waitFor(() => expect(screen.getAllByRole('status').some((s) => s.textContent === 'this server cannot skip quiet hours once; update the server')).toBe(true));
+  });
+});
