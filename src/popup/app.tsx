@@ -1,4 +1,4 @@
-/** The toolbar popup: status first, then pause, push mode and the current chat. */
+/** The toolbar popup: state first, then pause, push mode and the current chat; who is signed in last. */
 import { t } from '../shared/i18n.ts';
 import { AppMode } from '../ui/app-mode.tsx';
 import { type Clock, useNow } from '../ui/use-now.ts';
@@ -42,7 +42,6 @@ export function PopupApp({ clock = Date.now, pollMs = 3000, tickMs = 1000 }: Pop
   }
   return (
     <main class="popup">
-      <AccountBar session={status.session} />
       <StatusSummary status={status} now={now} onStatus={apply} />
       <QuickUndo status={status} onStatus={apply} />
       <SyncState status={status} now={now} />
@@ -57,6 +56,7 @@ export function PopupApp({ clock = Date.now, pollMs = 3000, tickMs = 1000 }: Pop
       ) : (
         <p class="hint" data-testid="no-chat">{t('popupNoChat')}</p>
       )}
+      <AccountBar session={status.session} />
     </main>
   );
 }
