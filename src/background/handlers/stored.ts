@@ -6,7 +6,7 @@
 import {
   type AppSettings, CONVERSATION_TYPES, type ConversationRef, type ConversationSettings, DEFAULT_APP_SETTINGS, REMIND_TYPES,
 } from '../../core/index.ts';
-import type { CachedConversation, KvValues, PushState, QuickAction } from './deps.ts';
+import type { CachedConversation, KvValues, OutboxEntry, OutboxOp, PushState, QuickAction } from './deps.ts';
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -89,4 +89,28 @@ export function repairConversation(v: unknown): CachedConversation | undefined {
   const settings: ConversationSettings = { ...(type ? { type } : {}), durationUntil: num(s.durationUntil) };
   const name = typeof v.name === 'string' && v.name.trim() !== '' ? v.name.slice(0, 128) : undefined;
   return { conversation, settings, seenAt: num(v.seenAt), ...(name ? { name } : {}) };
+}
+
+function repairOp(v: unknown): OutboxOp | undefined {
+  if (!isRec(v)) return undefined;
+  if (v.kind === 'app' && isRec(v.options)) return { kind: 'app', options: v.options };
+  if (v.kind === 'language' && typeof v.language === 'string') return { kind: 'language', language: v.language };
+  if (v.kind === 'skip') return { kind: 'skip', until: num(v.until) };
+  const conversation = repairRef(v.conversation);
+  if (v.kind !== 'conversation' || !conversation) return undefined;
+  const rt = v.remindType === 'DEFAULT' ? 'DEFAULT' : remind(v.remindType);
+  const d = typeof v.durationMs === 'number' && Number.isFinite(v.durationMs) && v.durationMs >= 0 ? v.durationMs : undefined;
+  if (rt === undefined && d === undefined) return undefined;
+  return { kind: 'conversation', conversation, ...(rt ? { remindType: rt } : {}), ...(d !== undefined ? { durationMs: d } : {}) };
+}
+
+/**
+ * A queued write, repaired; undefined when it cannot be sent as meant (the caller drops it).
+ * One unreadable entry must not block every write queued after it.
+ */
+export function repairOutboxEntry(v: unknown): OutboxEntry | undefined {
+  if (!isRec(v) || typeof v.id !== 'number') return undefined;
+  const op = repairOp(v.op);
+  if (!op) return undefined;
+  return { id: v.id, op, createdAt: num(v.createdAt), attempts: Math.floor(num(v.attempts)) };
 }

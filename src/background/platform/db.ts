@@ -6,7 +6,7 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type {
   CachedConversation, Db, KvValues, OutboxEntry, OutboxOp, ShownNotification,
 } from '../handlers/deps.ts';
-import { repairConversation, repairKv } from '../handlers/stored.ts';
+import { repairConversation, repairKv, repairOutboxEntry } from '../handlers/stored.ts';
 
 export const DB_NAME = 'im-push-companion';
 const DB_VERSION = 1;
@@ -79,8 +79,15 @@ class IdbStore implements Db {
   }
 
   async outboxAll(): Promise<OutboxEntry[]> {
-    // Keys are auto-incremented, so key order is the order the writes were made.
-    return (await this.db.getAll('outbox')) as OutboxEntry[];
+    // Keys are auto-incremented, so key order is the order the writes were made. A damaged
+    // entry is deleted rather than left to block the queue behind it.
+    const out: OutboxEntry[] = [];
+    for (const row of await this.db.getAll('outbox')) {
+      const entry = repairOutboxEntry(row);
+      if (entry) out.push(entry);
+      else if (typeof (row as { id?: unknown }).id === 'number') await this.db.delete('outbox', (row as { id: number }).id);
+    }
+    return out;
   }
 
   async outboxDelete(id: number): Promise<void> {

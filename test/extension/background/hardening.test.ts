@@ -49,6 +49,21 @@ describe('damaged IndexedDB records', () => {
     expect((await again.allConversations()).map((c) => c.conversation.id)).toEqual(['g1']);
     again.close();
   });
+
+  it('a damaged outbox entry is dropped instead of blocking the writes queued after it', async () => {
+    const db = await openExtensionDb();
+    await db.outboxAdd({ kind: 'language', language: 'en' }, 1);
+    db.close();
+    const raw = await openDB(DB_NAME);
+    await raw.add('outbox', { op: null, createdAt: 2, attempts: 0 });
+    await raw.add('outbox', { op: { kind: 'conversation', conversation: { id: 'g1', type: 'groupChat' }, remindType: 'LOUD' }, createdAt: 3, attempts: 0 });
+    await raw.add('outbox', { op: { kind: 'app', options: { paramType: 0, remindType: 'AT' } }, createdAt: 'x', attempts: -1 });
+    raw.close();
+    const again = await openExtensionDb();
+    expect((await again.outboxAll()).map((e) => [e.op.kind, e.createdAt, e.attempts])).toEqual([['language', 1, 0], ['app', 0, 0]]);
+    expect(await again.outboxAll()).toHaveLength(2);
+    again.close();
+  });
 });
 
 describe('"not tonight" on the wire', () => {
