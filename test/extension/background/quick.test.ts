@@ -20,6 +20,7 @@ let opened: string[];
 let focused: number[];
 let tabs: Array<{ id: number; windowId: number; url?: string }>;
 let now = Date.now();
+const HOUR = 3_600_000;
 
 beforeEach(async () => {
   resetBrowser();
@@ -98,6 +99,44 @@ describe('notification click', () => {
     expect(opened).toEqual([]);
     await handleNotificationClick(ctx, '', { m: 'm2', conversation: { id: 'carol', type: 'singleChat' } });
     expect(opened).toEqual([`${srv.url}/#/chat/singleChat/carol`]);
+  });
+});
+
+describe('"not tonight"', () => {
+  it('is refused while the server does not return windowSkipUntil, and checks its range', async () => {
+    expect((await api.getStatus(ctx, { tabUrl: '' })).windowSkipUntil).toBeNull();
+    await expect(api.skipWindow(ctx, { until: now + HOUR })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(api.skipWindow(ctx, { until: now + 25 * HOUR })).rejects.toMatchObject({ code: 'invalid_argument', field: 'until' });
+    await expect(api.skipWindow(ctx, { until: now - 1 })).rejects.toMatchObject({ field: 'until' });
+  });
+
+  it('once the server returns the field, it is applied at once and sent as a PUT of windowSkipUntil', async () => {
+    // A server with SPEC 1.7's field: GET returns it, PUT stores it (played in front of the real one).
+    let stored = 0;
+    const puts: unknown[] = [];
+    const newer = (real: typeof fetch): typeof fetch => async (input, init) => {
+      const url = new URL(String(input));
+      if (!url.pathname.endsWith('/notification/user/alice')) return real(input, init);
+      const body = init?.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : {};
+      if (init?.method === 'PUT' && 'windowSkipUntil' in body) {
+        puts.push(body);
+        stored = body.windowSkipUntil as number;
+        return new Response(JSON.stringify({ data: {} }), { status: 200, headers: { 'content-type': 'application/json' } });
+      }
+      const res = await real(input, init);
+      const json = (await res.json()) as { data: Record<string, unknown> };
+      return new Response(JSON.stringify({ ...json, data: { ...json.data, windowSkipUntil: stored } }), { status: res.status });
+    };
+    const skipCtx = await makeCtx({ now: () => now, wrapFetch: newer, browser: { showNotification: async () => undefined } });
+    await api.signIn(skipCtx, { serverUrl: srv.url, appKey: 'demo#im', username: 'alice', password: 'alice' });
+    await api.setQuietHours(skipCtx, { window: { start: { hours: 0, minutes: 0 }, end: { hours: 23, minutes: 59 } } });
+    await api.refresh(skipCtx);
+    expect((await api.getStatus(skipCtx, { tabUrl: '' })).windowSkipUntil).toBe(0);
+    const s = await api.skipWindow(skipCtx, { until: now + HOUR });
+    expect(s.windowSkipUntil).toBe(now + HOUR);
+    expect(s.quiet.quiet).toBe(false);
+    expect(puts).toEqual([{ windowSkipUntil: now + HOUR }]);
+    stopCtx(skipCtx);
   });
 });
 
