@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import type { Context } from '../context.ts';
 import type { ApiError } from '../errors.ts';
+import { closeForAbuse, guardSocket } from '../limits/ws-guard.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
 import { callerOfToken } from './http.ts';
@@ -41,6 +42,7 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
   let closed = false;
+  const guard = guardSocket(socket);
   const stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
   const authTimer = setTimeout(() => {
     if (session === undefined) socket.close(4000, 'no auth frame');
@@ -84,9 +86,10 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   };
 
   socket.on('message', (raw) => {
+    if (closed || !guard.admit(session !== undefined)) return;
     if (++pending > MAX_PENDING_FRAMES) {
       pending = 0;
-      return socket.close(1008, 'too many frames waiting for an answer');
+      return closeForAbuse(socket, 'too many frames waiting for an answer');
     }
     chain = chain.then(() => handle(raw)).finally(() => void pending--);
   });
