@@ -177,3 +177,16 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Creates groups with fixed ids (tests that name them, e.g. "G1"), with these members, straight in the SQLite store. */
+export function groupsWithIds(s: TestServer, ids: readonly string[], members: readonly string[]): void {
+  const db = (s.server.ctx.store as unknown as { db: import('better-sqlite3').Database }).db;
+  const g = db.prepare("INSERT OR IGNORE INTO groups (id, kind, name, owner, created) VALUES (?, 'group', ?, ?, ?)");
+  const m = db.prepare('INSERT OR IGNORE INTO group_members (group_id, username) VALUES (?, ?)');
+  db.transaction(() => {
+    for (const id of ids) {
+      g.run(id, id, members[0], Date.now());
+      for (const u of members) m.run(id, u);
+    }
+  })();
+}

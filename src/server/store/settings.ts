@@ -73,6 +73,7 @@ export class SettingsRepo implements SettingsPort {
         `INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(username, scope, conv_id) DO UPDATE SET type = excluded.type, duration_until = excluded.duration_until, updated = excluded.updated`,
       ),
+      convCount: db.prepare('SELECT count(*) FROM conv_settings WHERE username = ?').pluck(),
       delConv: db.prepare('DELETE FROM conv_settings WHERE username = ? AND scope = ? AND conv_id = ?'),
       typed: db.prepare(
         `SELECT * FROM conv_settings WHERE username = ? AND type IS NOT NULL AND (scope || char(31) || conv_id) > ?
@@ -171,6 +172,10 @@ export class SettingsRepo implements SettingsPort {
       this.convCache.delete(key);
     }
     return this.conversation(username, scope, id);
+  }
+
+  conversationCount(username: string): number {
+    return this.s.convCount.get(username) as number;
   }
 
   /** Drops cached rows another node changed (the embedded engine is the only writer, but the contract is shared). */
