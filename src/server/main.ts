@@ -2,6 +2,7 @@
 import { buildApp } from './app.ts';
 import { parseCommandLine, USAGE } from './config.ts';
 import { DEMO_USERS } from './demo/seed.ts';
+import { permissionWarnings } from './store/data-dir.ts';
 
 async function main(): Promise<void> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env);
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     process.exit(parsed.errors.length ? 2 : 0);
   }
   const config = parsed.config;
+  if (!config.postgres) for (const w of permissionWarnings(config.dataDir)) console.error(w);
   let server;
   try {
     server = await buildApp(config);
