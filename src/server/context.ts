@@ -8,6 +8,7 @@ import type { ServerConfig } from './config.ts';
 import type { VapidKeys } from './push/webpush.ts';
 import type { Store } from './store/ports.ts';
 import { openSqliteStore } from './store/sqlite.ts';
+import { checkedAdvanced, checkedMeta, checkedPolicy, storedCertificatesSchema, storedVapidSchema } from './store/stored-checks.ts';
 
 export interface Certificate {
   name: string;
@@ -82,7 +83,21 @@ export async function createContext(config: ServerConfig): Promise<Context> {
     throw e;
   }
   const meta = store.meta;
-  const vapid = JSON.parse((await meta.getOrCreate('vapid', () => JSON.stringify(webpush.generateVAPIDKeys()))).value) as VapidKeys;
+  let vapid: VapidKeys;
+  let certificates: Certificate[];
+  try {
+    // Stored rows are checked before use: a bad one stops the start with a sentence naming it.
+    vapid = checkedMeta('vapid', (await meta.getOrCreate('vapid', () => JSON.stringify(webpush.generateVAPIDKeys()))).value, storedVapidSchema);
+    certificates = checkedMeta('certificates', (await meta.getOrCreate('certificates', () =>
+      JSON.stringify([{ name: WEBPUSH_CERT, type: 'webpush' }, { name: STREAM_CERT, type: 'stream' }]),
+    )).value, storedCertificatesSchema);
+    checkedPolicy(await meta.get('policy'));
+    checkedAdvanced(await meta.get('advanced'));
+  } catch (e) {
+    await router.close();
+    await store.close();
+    throw e;
+  }
   let credentials: Credentials;
   if (config.clientId && config.clientSecret) {
     credentials = { clientId: config.clientId, clientSecret: config.clientSecret, generated: false };
@@ -91,11 +106,6 @@ export async function createContext(config: ServerConfig): Promise<Context> {
     const secret = await meta.getOrCreate('client_secret', () => `YXA6${randomBytes(24).toString('base64url')}`);
     credentials = { clientId: id.value, clientSecret: secret.value, generated: id.created || secret.created };
   }
-  const certificates: Certificate[] = JSON.parse(
-    (await meta.getOrCreate('certificates', () =>
-      JSON.stringify([{ name: WEBPUSH_CERT, type: 'webpush' }, { name: STREAM_CERT, type: 'stream' }]),
-    )).value,
-  ) as Certificate[];
   for (const c of certificates) if (c.type === 'webpush') c.vapidPublicKey = vapid.publicKey;
   let policy: PushPolicy = config.pushPolicy;
   let advanced = true;
@@ -118,8 +128,13 @@ export async function createContext(config: ServerConfig): Promise<Context> {
     policy: () => policy,
     advanced: () => advanced,
     async reloadMeta() {
-      policy = ((await meta.get('policy')) as PushPolicy | undefined) ?? config.pushPolicy;
-      advanced = (await meta.get('advanced')) !== 'false';
+      // Checked at start; a bad value written later (by hand) keeps the last good one.
+      try {
+        policy = checkedPolicy(await meta.get('policy')) ?? config.pushPolicy;
+        advanced = checkedAdvanced(await meta.get('advanced')) ?? true;
+      } catch (e) {
+        process.emitWarning((e as Error).message, { code: 'IMPC_STORED_DATA' });
+      }
     },
     wake: () => {},
   };

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     server = await buildApp(config);
   } catch (e) {
     const where = config.postgres ? 'PostgreSQL' : `the data folder "${config.dataDir}"`;
-    const hint = config.postgres ? 'Check --postgres and --redis and that those services are running.' : 'Check that it is writable, or choose another with --data.';
+    const hint = (e as Error).name === 'StoredDataError' ? 'The database holds a value the server cannot use.' : config.postgres ? 'Check --postgres and --redis and that those services are running.' : 'Check that it is writable, or choose another with --data.';
     console.error(`Cannot start on ${where}: ${(e as Error).message}. ${hint}`);
     process.exit(1);
   }

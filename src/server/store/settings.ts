@@ -3,6 +3,7 @@ import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationS
 import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
 import type { SettingsPort } from './ports.ts';
+import { appSettingsFromRow, conversationSettingsFromRow } from './stored-checks.ts';
 
 /** Users whose app settings stay cached (a 10,000-member group fits several times). */
 export const APP_CACHE_USERS = 50_000;
@@ -28,17 +29,11 @@ interface ConvRow {
 
 function appFromRow(r: AppRow | undefined, defaultZone: string): AppSettings {
   if (!r) return { type: 'ALL', window: null, durationUntil: 0, timeZone: defaultZone };
-  return {
-    type: r.type,
-    window: r.window_start === null || r.window_end === null ? null : { start: r.window_start, end: r.window_end },
-    durationUntil: r.duration_until,
-    // '' = never chosen: the server's --default-time-zone applies.
-    timeZone: r.time_zone || defaultZone,
-  };
+  return appSettingsFromRow(r, defaultZone);
 }
 
 function convFromRow(r: ConvRow): ConversationSettings {
-  return r.type ? { type: r.type, durationUntil: r.duration_until } : { durationUntil: r.duration_until };
+  return conversationSettingsFromRow(r);
 }
 
 export class SettingsRepo implements SettingsPort {
@@ -190,7 +185,12 @@ export class SettingsRepo implements SettingsPort {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const next = rows.length > limit && last ? `${last.scope}\u001f${last.conv_id}` : '';
-    return { items: page.map((r) => ({ scope: r.scope, id: r.conv_id, type: r.type! })), cursor: next };
+    // A row whose type is unreadable inherits (see conversationSettingsFromRow): it is left out.
+    const items = page.flatMap((r) => {
+      const type = convFromRow(r).type;
+      return type ? [{ scope: r.scope, id: r.conv_id, type }] : [];
+    });
+    return { items, cursor: next };
   }
 }
 
