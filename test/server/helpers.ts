@@ -1,7 +1,8 @@
 /** Test harness: the real server on 127.0.0.1 port 0 over a fresh SQLite file, plus HTTP and WebSocket clients. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type ServerApp } from '../../src/server/app.ts';
 import { makeConfig, type ServerConfig } from '../../src/server/config.ts';
@@ -16,9 +17,30 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Folders made by `tempDir` in this test file, removed after its last test. */
+const madeDirs = new Set<string>();
+
+/** A fresh temporary folder, removed after the file's tests (and by `close` for a server's own). */
 export function tempDir(prefix = 'impc-server-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
 }
+
+/** Removes a temporary folder; a test that made it unremovable (chattr +i) must undo that first. */
+export function removeDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Left for the OS: failing here would hide the test's own result.
+  }
+  madeDirs.delete(dir);
+}
+
+// Registered on the importing test file: its temporary folders go when its tests are done.
+afterAll(() => {
+  for (const dir of [...madeDirs]) removeDir(dir);
+});
 
 /** Builds and starts a server; `overrides.push` is merged into the delivery defaults. */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
@@ -28,7 +50,15 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   const url = await server.listen();
   const base = `${url}/demo/im`;
   const t = await call(base, 'POST', '/token', { body: { grant_type: 'client_credentials', client_id: server.ctx.credentials.clientId, client_secret: server.ctx.credentials.clientSecret } });
-  return { url, base, server, appToken: (t.json as { access_token: string }).access_token, dataDir, close: () => server.close() };
+  const ownDir = overrides.dataDir === undefined;
+  return {
+    url, base, server, appToken: (t.json as { access_token: string }).access_token, dataDir,
+    // A folder the caller passed is theirs (e.g. reused by a second server); our own goes now.
+    close: async () => {
+      await server.close();
+      if (ownDir) removeDir(dataDir);
+    },
+  };
 }
 
 export interface Res<T = Record<string, unknown>> {
