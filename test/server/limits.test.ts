@@ -89,3 +89,14 @@ describe('password hashing', () => {
     console.log(`120 concurrent sign-ins: ${codes.filter((c) => c === 200).length} signed in, ${limited.length} refused, in ${Date.now() - t0} ms`);
   });
 });
+
+describe('--rate-limit flag', () => {
+  it('reads the flag and RATE_LIMIT, defaults to 100, and refuses a bad value with a sentence', async () => {
+    const { parseCommandLine } = await import('../../src/server/config.ts');
+    const pick = (r: ReturnType<typeof parseCommandLine>) => (r.ok ? r.config.rateLimit : r.errors.join(' '));
+    expect(pick(parseCommandLine([], {}))).toBe(100);
+    expect(pick(parseCommandLine(['--rate-limit', '0'], {}))).toBe(0);
+    expect(pick(parseCommandLine([], { RATE_LIMIT: '25' }))).toBe(25);
+    expect(pick(parseCommandLine(['--rate-limit=fast'], {}))).toContain('--rate-limit (RATE_LIMIT) is "fast"; use a whole number');
+  });
+});
