@@ -100,3 +100,15 @@ describe('--rate-limit flag', () => {
     expect(pick(parseCommandLine(['--rate-limit=fast'], {}))).toContain('--rate-limit (RATE_LIMIT) is "fast"; use a whole number');
   });
 });
+
+describe('client address keys', () => {
+  it('counts IPv4 (also IPv4-mapped) addresses one by one and IPv6 ones by /64', async () => {
+    const { addressKey } = await import('../../src/server/limits/index.ts');
+    expect(addressKey('127.0.0.1')).toBe('127.0.0.1');
+    expect(addressKey('::ffff:10.0.0.7')).toBe('10.0.0.7');
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+  });
+});

@@ -48,6 +48,21 @@ export function limitsOf(ctx: Context): Limits {
   return l;
 }
 
+/**
+ * The key a client address is limited by: an IPv4 address as is, an IPv6 one by its /64 (one
+ * host usually holds a whole /64, so counting single addresses would not count it at all).
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().replace(/%.*$/, '').split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 /** Paths a load balancer polls: never limited. */
 const UNLIMITED = new Set(['/health', '/ready']);
 
@@ -59,7 +74,7 @@ export function installRateLimit(app: FastifyInstance, ctx: Context): void {
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (req.method === 'OPTIONS' || UNLIMITED.has(req.url.split('?')[0]!)) return;
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const r = m ? perToken.take(tokenHash(m[1]!)) : perAddress.take(req.ip);
+    const r = m ? perToken.take(tokenHash(m[1]!)) : perAddress.take(addressKey(req.ip));
     if (!r.ok) {
       throw new LimitedError(
         m
@@ -72,7 +87,8 @@ export function installRateLimit(app: FastifyInstance, ctx: Context): void {
 }
 
 /** Refuses a sign-in attempt from `address` for `username` while that pair or address is locked out. */
-export function checkSignIn(limits: Limits, username: string, address: string): void {
+export function checkSignIn(limits: Limits, username: string, ip: string): void {
+  const address = addressKey(ip);
   const pair = limits.signInPair.blockedFor(`${username}\n${address}`);
   if (pair > 0) throw new LimitedError(`Too many failed sign-ins for "${username}" from this address: at most ${SIGN_IN_PAIR_FAILURES} in 5 minutes; try again later.`, pair);
   const addr = limits.signInAddress.blockedFor(address);
@@ -80,7 +96,8 @@ export function checkSignIn(limits: Limits, username: string, address: string): 
 }
 
 /** Counts one failed sign-in. */
-export function signInFailed(limits: Limits, username: string, address: string): void {
+export function signInFailed(limits: Limits, username: string, ip: string): void {
+  const address = addressKey(ip);
   limits.signInPair.fail(`${username}\n${address}`);
   limits.signInAddress.fail(address);
 }
