@@ -34,6 +34,14 @@ describe('--rate-limit', () => {
     expect((await call(s.base, 'GET', '/users/ben/push/binding', { token: ben })).status).toBe(200);
   });
 
+  it('limits made-up tokens per address, so cycling them does not get a fresh bucket each time', async () => {
+    s = await startTestServer({ rateLimit: 5 });
+    const codes: number[] = [];
+    for (let i = 0; i < 20; i++) codes.push((await call(s.base, 'GET', '/push/certificates', { token: `YWMtmade-up-${i}` })).status);
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(codes.slice(-3)).toEqual([429, 429, 429]);
+  });
+
   it('is off with 0', async () => {
     s = await startTestServer({ rateLimit: 0 });
     await register(s, 'ann');

@@ -25,6 +25,11 @@ export interface Limits {
   perToken?: TokenBuckets;
   /** Requests without a token, per client address. */
   perAddress?: TokenBuckets;
+  /**
+   * Requests with a token that was refused (401), per client address: a client cycling made-up
+   * tokens would otherwise get a fresh per-token bucket with each one.
+   */
+  badTokens?: TokenBuckets;
   signInPair: FailureWindows;
   signInAddress: FailureWindows;
   hashing: Semaphore;
@@ -38,7 +43,13 @@ export function limitsOf(ctx: Context): Limits {
   if (!l) {
     const { rateLimit, now } = ctx.config;
     l = {
-      ...(rateLimit > 0 ? { perToken: new TokenBuckets(rateLimit, 2 * rateLimit, now), perAddress: new TokenBuckets(rateLimit, 2 * rateLimit, now) } : {}),
+      ...(rateLimit > 0
+        ? {
+          perToken: new TokenBuckets(rateLimit, 2 * rateLimit, now),
+          perAddress: new TokenBuckets(rateLimit, 2 * rateLimit, now),
+          badTokens: new TokenBuckets(rateLimit, 2 * rateLimit, now),
+        }
+        : {}),
       signInPair: new FailureWindows(SIGN_IN_PAIR_FAILURES, SIGN_IN_WINDOW_MS, now),
       signInAddress: new FailureWindows(SIGN_IN_ADDRESS_FAILURES, SIGN_IN_WINDOW_MS, now),
       hashing: new Semaphore(HASH_CONCURRENCY, HASH_QUEUE),
@@ -69,11 +80,14 @@ const UNLIMITED = new Set(['/health', '/ready']);
 /** Checks the request rate before anything else runs (no body parsing, no store lookups). */
 export function installRateLimit(app: FastifyInstance, ctx: Context): void {
   const limits = limitsOf(ctx);
-  const { perToken, perAddress } = limits;
-  if (!perToken || !perAddress) return;
+  const { perToken, perAddress, badTokens } = limits;
+  if (!perToken || !perAddress || !badTokens) return;
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (req.method === 'OPTIONS' || UNLIMITED.has(req.url.split('?')[0]!)) return;
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const bad = m ? badTokens.waitFor(addressKey(req.ip)) : 0;
+    if (bad > 0)
+      throw new LimitedError(`Too many requests with unknown or expired tokens from this address: at most ${ctx.config.rateLimit} per second; sign in again, then wait and send again.`, bad);
     const r = m ? perToken.take(tokenHash(m[1]!)) : perAddress.take(addressKey(req.ip));
     if (!r.ok) {
       throw new LimitedError(
@@ -83,6 +97,9 @@ export function installRateLimit(app: FastifyInstance, ctx: Context): void {
         r.retryAfterMs,
       );
     }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode === 401 && req.headers.authorization) badTokens.take(addressKey(req.ip));
   });
 }
 

@@ -16,6 +16,14 @@ export class TokenBuckets {
     this.buckets = new Lru(maxKeys);
   }
 
+  /** Whether `key` has a token now (nothing is taken): 0 when it may go now, else ms to wait. */
+  waitFor(key: string): number {
+    const b = this.buckets.get(key);
+    if (!b) return 0;
+    const tokens = Math.min(this.burst, b.tokens + (Math.max(0, this.now() - b.at) * this.rate) / 1000);
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 1000) / this.rate);
+  }
+
   /** Takes one token for `key`, or says how long until one is there. */
   take(key: string): Take {
     const now = this.now();
