@@ -96,3 +96,18 @@ describe('frame guard', () => {
     expect(raw.paused).toBe(false);
   });
 });
+
+describe('frames a client does not read', () => {
+  it('closes the socket with 1008 instead of buffering without end', async () => {
+    const { sendFrame } = await import('../../src/server/presence/hub.ts');
+    const { MAX_UNREAD_BYTES } = await import('../../src/server/limits/ws-guard.ts');
+    const { sock, ws } = fakeSocket();
+    const sent: string[] = [];
+    Object.assign(sock, { send: (x: string) => sent.push(x) });
+    expect(sendFrame(ws, { op: 'msg' })).toBe(true);
+    sock.bufferedAmount = MAX_UNREAD_BYTES + 1;
+    expect(sendFrame(ws, { op: 'msg' })).toBe(false);
+    expect(sent).toHaveLength(1);
+    expect(sock.closedWith).toBe(1008);
+  });
+});

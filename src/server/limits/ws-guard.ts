@@ -14,6 +14,8 @@ export const FRAMES_PER_SECOND = 100;
 export const FRAME_BURST = 1000;
 /** Replies queued for a client past which its socket is not read until they drain. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Bytes sent but not read by a client past which it is closed (its messages wait in the store). */
+export const MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 /** Time a closed abuser gets for the close handshake before the connection is dropped. */
 const CLOSE_GRACE_MS = 1000;
 
