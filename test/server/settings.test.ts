@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connectIm, connectStream, register, signIn, startTestServer, type TestServer } from './helpers.ts';
+import { call, connectIm, connectStream, groupsWithIds, register, signIn, startTestServer, type TestServer } from './helpers.ts';
 
 let s: TestServer;
 let alice: string;
@@ -9,6 +9,8 @@ type Data<T = Record<string, unknown>> = { data: T; cursor?: string };
 beforeAll(async () => {
   s = await startTestServer({ defaultTimeZone: 'Europe/Paris' });
   await register(s, 'alice', 'bob', 'carol');
+  // Settings are kept only for groups the user is in.
+  groupsWithIds(s, ['G1', 'G2', 'G3', 'G5', 'G9', 'P1', 'P2', 'P3', 'Q'], ['alice', 'bob', 'carol']);
   alice = await signIn(s, 'alice');
 });
 afterAll(() => s.close());

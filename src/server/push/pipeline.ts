@@ -6,7 +6,7 @@
  * and wake the delivery workers. Nothing is sent for a transaction that rolled back.
  */
 import {
-  addHeldMessage, type AppSettings, buildPushPayload, type ConversationSettings, countsForSummary, decide, type DeviceState,
+  addHeldMessage, type AppSettings, type ConversationSettings, countsForSummary, decide, type DeviceState,
   EMPTY_CONVERSATION_SETTINGS, EMPTY_SUMMARY, prepareMessage, scopeOf, type SummaryCounts, summaryDueAt,
 } from '../../core/index.ts';
 import type { Context } from '../context.ts';

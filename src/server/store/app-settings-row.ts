@@ -4,7 +4,8 @@
  * form, read back through the same core schemas as a request body, so a bad stored value falls
  * back to its default instead of reaching the decision.
  */
-import { type AppSettings, type DailyWindow, parseAppSettingsBody, type RemindType, scheduleToWire } from '../../core/index.ts';
+import { type AppSettings, parseAppSettingsBody, scheduleToWire } from '../../core/index.ts';
+import { appSettingsFromRow, type StoredAppRow } from './stored-checks.ts';
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -59,21 +60,18 @@ export function rulesToColumn(s: AppSettings): string {
 }
 
 /**
- * AppSettings from stored columns, built as ONE literal with every field in the order of
- * DEFAULT_APP_SETTINGS: objects of one shape keep the decision's property reads monomorphic.
+ * AppSettings from a stored row: each bad column reads as its default (with a warning, see
+ * stored-checks.ts), the 1.7 fields from `rules`. Built as ONE literal with every field in the
+ * order of DEFAULT_APP_SETTINGS: objects of one shape keep the decision's property reads monomorphic.
  */
-export function appSettingsOf(
-  type: RemindType, start: number | null, end: number | null, durationUntil: number, zone: string, rulesText: string, defaultZone: string,
-  warn?: (why: string) => void,
-): AppSettings {
-  const r = rulesFromColumn(rulesText, warn);
-  const window: DailyWindow | null = start === null || end === null ? null : { start, end };
+export function appSettingsOf(row: StoredAppRow & { rules: unknown }, defaultZone: string): AppSettings {
+  const base = appSettingsFromRow(row, defaultZone);
+  const r = rulesFromColumn(typeof row.rules === 'string' ? row.rules : '', (why) => process.emitWarning(`app_settings "${row.username}": ${why}`, { code: 'IMPC_STORED_DATA' }));
   return {
-    type,
-    window,
-    durationUntil,
-    // '' = never chosen: the server's --default-time-zone applies.
-    timeZone: zone || defaultZone,
+    type: base.type,
+    window: base.window,
+    durationUntil: base.durationUntil,
+    timeZone: base.timeZone,
     quietSchedule: r.quietSchedule,
     windowSkipUntil: r.windowSkipUntil,
     prioritySenders: r.prioritySenders,
@@ -84,5 +82,5 @@ export function appSettingsOf(
 
 /** The settings of a user without a row. */
 export function defaultAppSettings(defaultZone: string): AppSettings {
-  return appSettingsOf('ALL', null, null, 0, '', '', defaultZone);
+  return appSettingsOf({ username: '', type: 'ALL', window_start: null, window_end: null, duration_until: 0, time_zone: '', rules: '' }, defaultZone);
 }

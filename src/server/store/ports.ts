@@ -199,6 +199,8 @@ export interface SettingsPort {
   patchConversation(username: string, scope: WireScope, id: string, patch: ConversationSettingsPatch, now: number): Awaitable<ConversationSettings>;
   /** Conversations with their own remind type, a page at a time (cursor = last key, '' first). */
   remindTypePage(username: string, limit: number, cursor: string): Awaitable<{ items: { scope: WireScope; id: string; type: RemindType }[]; cursor: string }>;
+  /** How many conversations (both scopes) have a settings row of this user (SPEC 7 per-user bound). */
+  conversationCount(username: string): Awaitable<number>;
   /** Drops cached rows (another node changed them). */
   invalidate(what: { user?: string; conversation?: { scope: WireScope; id: string } }): void;
 }
@@ -220,6 +222,13 @@ export interface BindingsPort {
   touch(username: string, resource: string, now: number): Awaitable<void>;
   /** Marks a device kicked: no push until it authenticates again. */
   kick(username: string, resource: string, now: number): Awaitable<void>;
+  /** The user's known devices (IM resources), idle longest first (`last_seen` ascending, then resource). */
+  devices(username: string): Awaitable<{ resource: string; last_seen: number }[]>;
+  /**
+   * Forgets a device (SPEC 7: at most 32 resources per user): its devices row and its pending
+   * device_inbox rows, in one transaction. Its bindings stay (they are bounded on their own).
+   */
+  dropDevice(username: string, resource: string): Awaitable<void>;
   /** Drops a user's cached bindings (another node changed them). */
   invalidate(username: string): void;
 }

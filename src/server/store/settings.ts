@@ -4,6 +4,7 @@ import { appSettingsOf, defaultAppSettings, rulesToColumn } from './app-settings
 import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
 import type { SettingsPort } from './ports.ts';
+import { conversationSettingsFromRow } from './stored-checks.ts';
 
 /** Users whose app settings stay cached (a 10,000-member group fits several times). */
 export const APP_CACHE_USERS = 50_000;
@@ -30,11 +31,11 @@ interface ConvRow {
 
 function appFromRow(r: AppRow | undefined, defaultZone: string): AppSettings {
   if (!r) return defaultAppSettings(defaultZone);
-  return appSettingsOf(r.type, r.window_start, r.window_end, r.duration_until, r.time_zone, r.rules, defaultZone);
+  return appSettingsOf(r, defaultZone);
 }
 
 function convFromRow(r: ConvRow): ConversationSettings {
-  return r.type ? { type: r.type, durationUntil: r.duration_until } : { durationUntil: r.duration_until };
+  return conversationSettingsFromRow(r);
 }
 
 export class SettingsRepo implements SettingsPort {
@@ -69,6 +70,7 @@ export class SettingsRepo implements SettingsPort {
         `INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(username, scope, conv_id) DO UPDATE SET type = excluded.type, duration_until = excluded.duration_until, updated = excluded.updated`,
       ),
+      convCount: db.prepare('SELECT count(*) FROM conv_settings WHERE username = ?').pluck(),
       delConv: db.prepare('DELETE FROM conv_settings WHERE username = ? AND scope = ? AND conv_id = ?'),
       typed: db.prepare(
         `SELECT * FROM conv_settings WHERE username = ? AND type IS NOT NULL AND (scope || char(31) || conv_id) > ?
@@ -169,6 +171,10 @@ export class SettingsRepo implements SettingsPort {
     return this.conversation(username, scope, id);
   }
 
+  conversationCount(username: string): number {
+    return this.s.convCount.get(username) as number;
+  }
+
   /** Drops cached rows another node changed (the embedded engine is the only writer, but the contract is shared). */
   invalidate(what: { user?: string; conversation?: { scope: WireScope; id: string } }): void {
     if (what.user !== undefined) this.appCache.delete(what.user);
@@ -181,7 +187,12 @@ export class SettingsRepo implements SettingsPort {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const next = rows.length > limit && last ? `${last.scope}\u001f${last.conv_id}` : '';
-    return { items: page.map((r) => ({ scope: r.scope, id: r.conv_id, type: r.type! })), cursor: next };
+    // A row whose type is unreadable inherits (see conversationSettingsFromRow): it is left out.
+    const items = page.flatMap((r) => {
+      const type = convFromRow(r).type;
+      return type ? [{ scope: r.scope, id: r.conv_id, type }] : [];
+    });
+    return { items, cursor: next };
   }
 }
 

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { type AppSettings, type AppSettingsPatch, applyAppSettingsPatch, type ConversationSettings, type ConversationSettingsPatch, type RemindType, type WireScope } from '../../../core/index.ts';
 import { appSettingsOf, defaultAppSettings, rulesToColumn } from '../app-settings-row.ts';
+import { conversationSettingsFromRow } from '../stored-checks.ts';
 import type { SettingsPort } from '../ports.ts';
 import { tx } from './pool.ts';
 
@@ -14,14 +15,15 @@ const APP_COLS = 'username, type, window_start, window_end, duration_until, time
 
 function appFrom(r: AppTuple | undefined, defaultZone: string): AppSettings {
   if (!r) return defaultAppSettings(defaultZone);
-  const [, type, start, end, durationUntil, zone, rules] = r;
-  return appSettingsOf(type, start, end, durationUntil, zone, rules, defaultZone);
+  const [username, type, window_start, window_end, duration_until, time_zone, rules] = r;
+  return appSettingsOf({ username, type, window_start, window_end, duration_until, time_zone, rules }, defaultZone);
 }
 
 type ConvTuple = [string, RemindType | null, number];
 
-function convFrom([, type, durationUntil]: ConvTuple): ConversationSettings {
-  return type ? { type, durationUntil } : { durationUntil };
+function convFrom([username, type, duration_until]: ConvTuple): ConversationSettings {
+  // Each bad field reads as its default, with a warning (as on SQLite).
+  return conversationSettingsFromRow({ username, scope: '', conv_id: '', type, duration_until });
 }
 
 /** The remind-type page key: ordered byte-wise (COLLATE "C"), as SQLite's BINARY does. */
@@ -66,6 +68,12 @@ export class PgSettings implements SettingsPort {
       });
       return appFrom(w.rows[0], this.defaultZone);
     });
+  }
+
+  /** How many conversation settings the user has (both scopes), for the per-user bound. */
+  async conversationCount(username: string): Promise<number> {
+    const r = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM conv_settings WHERE username = $1', [username]);
+    return r.rows[0]?.n ?? 0;
   }
 
   async conversation(username: string, scope: WireScope, id: string): Promise<ConversationSettings> {
