@@ -12,6 +12,7 @@ import { seedDemo } from './demo/seed.ts';
 import { demoRoutes } from './demo/static.ts';
 import { ApiError, type ErrorCode, LimitedError } from './errors.ts';
 import { installRateLimit } from './limits/index.ts';
+import { SummaryScheduler } from './push/summary.ts';
 import { DeliveryWorker } from './push/worker.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -163,6 +164,8 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   });
   const worker = new DeliveryWorker(ctx, app.log);
   ctx.wake = () => worker.kick();
+  const summaries = new SummaryScheduler(ctx, app.log);
+  ctx.wakeSummaries = () => summaries.kick();
   // Rows queued by another node wake this one's worker too (PostgreSQL NOTIFY).
   await ctx.store.onDeliveriesQueued?.(() => worker.kick());
   let draining = false;
@@ -253,7 +256,7 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     if (closed) return;
     closed = true;
     clearInterval(tidyTimer);
-    await worker.stop();
+    await Promise.all([worker.stop(), summaries.stop()]);
     for (const s of ctx.router.localSockets()) s.terminate();
     await app.close();
     await ctx.router.close();
@@ -275,6 +278,7 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       worker.start();
+      summaries.start();
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;

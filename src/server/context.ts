@@ -53,6 +53,8 @@ export interface Context {
   advanced(): Promise<boolean>;
   /** Wakes the delivery worker after rows were queued (set by buildApp). */
   wake: () => void;
+  /** Wakes the summary scheduler after summaries were counted or moved (set by buildApp). */
+  wakeSummaries: () => void;
 }
 
 /** A stored value, or `fallback` when it is missing or does not pass its check (with a warning). */
@@ -140,6 +142,7 @@ export async function createContext(config: ServerConfig, log?: RouterLog): Prom
     policy: () => storedOr(async () => checkedPolicy(await meta.get('policy')), config.pushPolicy),
     advanced: () => storedOr(async () => checkedAdvanced(await meta.get('advanced')), true),
     wake: () => {},
+    wakeSummaries: () => {},
   };
   router.onInvalidate((what) => {
     if (what.user !== undefined) store.settings.invalidate({ user: what.user });

@@ -7,7 +7,7 @@ let bobToken: string;
 beforeAll(async () => {
   s = await startTestServer();
   await register(s, 'alice', 'bob');
-  groupsWithIds(s, ['g1'], ['alice']);
+  await groupsWithIds(s, ['g1'], ['alice']);
   bobToken = await signIn(s, 'bob');
 });
 afterAll(() => s.close());

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { buildApp, type ServerApp } from '../../src/server/app.ts';
 import { makeConfig, type ServerConfig } from '../../src/server/config.ts';
@@ -240,8 +241,26 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
 }
 
-/** Creates groups with fixed ids (tests that name them, e.g. "G1"), with these members, straight in the SQLite store. */
-export function groupsWithIds(s: TestServer, ids: readonly string[], members: readonly string[]): void {
+/**
+ * Groups with fixed ids (tests that name "G1", "g1"...) and these members, written straight to
+ * the store of either engine (the REST API makes its own ids).
+ */
+export async function groupsWithIds(s: TestServer, ids: readonly string[], members: readonly string[]): Promise<void> {
+  const cfg = s.server.ctx.config;
+  if (cfg.postgres) {
+    const client = new pg.Client({ connectionString: cfg.postgres });
+    await client.connect();
+    try {
+      await client.query(`SET search_path TO "${cfg.postgresSchema ?? 'public'}"`);
+      for (const id of ids) {
+        await client.query("INSERT INTO groups (id, kind, name, owner, created) VALUES ($1, 'group', $1, $2, $3) ON CONFLICT DO NOTHING", [id, members[0], Date.now()]);
+        await client.query('INSERT INTO group_members (group_id, username) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [id, members]);
+      }
+    } finally {
+      await client.end();
+    }
+    return;
+  }
   const db = (s.server.ctx.store as unknown as { db: import('better-sqlite3').Database }).db;
   const g = db.prepare("INSERT OR IGNORE INTO groups (id, kind, name, owner, created) VALUES (?, 'group', ?, ?, ?)");
   const m = db.prepare('INSERT OR IGNORE INTO group_members (group_id, username) VALUES (?, ?)');

@@ -10,7 +10,7 @@ beforeAll(async () => {
   s = await startTestServer({ defaultTimeZone: 'Europe/Paris' });
   await register(s, 'alice', 'bob', 'carol');
   // Settings are kept only for groups the user is in.
-  groupsWithIds(s, ['G1', 'G2', 'G3', 'G5', 'G9', 'P1', 'P2', 'P3', 'Q'], ['alice', 'bob', 'carol']);
+  await groupsWithIds(s, ['G1', 'G2', 'G3', 'G5', 'G9', 'P1', 'P2', 'P3', 'Q'], ['alice', 'bob', 'carol']);
   alice = await signIn(s, 'alice');
 });
 afterAll(() => s.close());

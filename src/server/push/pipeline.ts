@@ -159,6 +159,7 @@ export async function fanOut(
     }
   }
   if (commit.queued) ctx.wake();
+  if (held.size) ctx.wakeSummaries();
   return { seq: commit.seq, decisions: recipients.length, pushes: pushed.length, queued: commit.queued };
 }
 

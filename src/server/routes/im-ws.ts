@@ -30,6 +30,8 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
           if (!(await ctx.bindings.isKnown(user, resource))) await ctx.messages.adoptBacklog(user, resource);
           await ctx.bindings.seen(user, resource, now);
           await ctx.users.resetOffline(user);
+          // A device came online: what quiet time held is seen now, no summary follows (SPEC 1.7).
+          await ctx.store.summaries.drop(user);
           sendDirect(socket, { op: 'ready', resource });
           const sent = new Set<string>();
           for (const msg of await ctx.messages.backlog(user, resource)) {
