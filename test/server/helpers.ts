@@ -56,10 +56,12 @@ afterAll(() => {
 });
 
 /** Builds and starts a server; `overrides.push` is merged into the delivery defaults. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(options: Partial<ServerConfig> & { reuse?: { schema?: string | undefined; prefix?: string | undefined } } = {}): Promise<TestServer> {
+  const { reuse, ...overrides } = options;
   const ownDir = overrides.dataDir === undefined;
   const dataDir = overrides.dataDir ?? tempDir();
-  const iso = CLUSTER ? isolation() : undefined;
+  // A restarted cluster reopens the schema and prefix of the one before it.
+  const iso = CLUSTER ? (reuse?.schema && reuse.prefix ? { schema: reuse.schema, prefix: reuse.prefix } : isolation()) : undefined;
   const config = makeConfig({
     port: 0, allowPrivatePushEndpoints: true, ...overrides, dataDir, push: { pollMs: 50, backoffBaseMs: 100, ...overrides.push } as ServerConfig['push'],
     ...(iso ? { postgres: DATABASE_URL, postgresSchema: iso.schema, redis: REDIS_URL, redisPrefix: iso.prefix, nodeId: 'node-a' } : {}),
