@@ -39,7 +39,7 @@ export interface ServerApp {
    * Graceful stop (SIGTERM): /ready answers 503, sockets are closed with 1012 so clients
    * reconnect to another node, claimed deliveries are finished or released, then `close`.
    */
-  drain(): Promise<void>;
+  drain(graceMs?: number): Promise<void>;
 }
 
 /** What never reaches the logs: credentials, tokens and device tokens (message text is never logged at all). */
@@ -262,11 +262,13 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     await ctx.router.close();
     await ctx.store.close();
   };
-  const drain = async () => {
-    if (closed) return;
+  const drain = async (graceMs = config.drainGraceMs) => {
+    if (closed || draining) return;
     draining = true;
     // 1012 "service restart": clients reconnect, and the load balancer sends them to another node.
     for (const s of ctx.router.localSockets()) s.close(1012, 'this node is restarting');
+    // /ready answers 503 meanwhile, so a load balancer stops sending here before the port closes.
+    if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
     await close();
   };
 

@@ -49,6 +49,8 @@ export interface ServerConfig {
   redisPrefix?: string;
   /** This node's name in logs, presence and the trace. */
   nodeId: string;
+  /** On SIGTERM, how long /ready answers 503 (sockets already closed) before the port closes. */
+  drainGraceMs: number;
   /** How long a node's presence outlives its last heartbeat (a node killed with SIGKILL counts as offline after this). */
   presenceTtlMs: number;
   /** IM connection ping interval (SPEC 3.7: 25 s); two missed pongs close it. */
@@ -92,6 +94,7 @@ export function makeConfig(overrides: Partial<ServerConfig> & { dataDir: string 
     requestTimeoutMs: 30_000,
     nodeId: defaultNodeId(),
     presenceTtlMs: 30_000,
+    drainGraceMs: 0,
     logger: false,
     now: Date.now,
     ...overrides,
@@ -214,6 +217,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
   };
   const leaseMs = ms('DELIVERY_LEASE_MS', 1000, 3_600_000);
   const presenceTtlMs = ms('PRESENCE_TTL_MS', 1000, 60_000);
+  const drainGraceMs = ms('DRAIN_GRACE_MS', 0, 60_000) ?? 1000;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) errors.push(`--node-id (NODE_ID) is "${nodeId}"; use 1–64 letters, digits, "_", "." or "-".`);
   const rateText = raw.get('rate-limit') ?? '100';
   const rateLimit = /^\d{1,9}$/.test(rateText) ? Number(rateText) : NaN;
@@ -234,6 +238,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
     ...(postgresSchema !== undefined ? { postgresSchema } : {}),
     ...(redisPrefix !== undefined ? { redisPrefix } : {}),
     ...(presenceTtlMs !== undefined ? { presenceTtlMs } : {}),
+    drainGraceMs,
     ...(leaseMs !== undefined ? { push: { ...DEFAULT_PUSH, leaseMs } } : {}),
     rateLimit: Number.isNaN(rateLimit) ? 100 : rateLimit,
     logger: { level: env.LOG_LEVEL ?? 'warn' },
