@@ -231,8 +231,10 @@ describe('gateway mode (SPEC 9.2) with callbacks from another instance (9.1)', (
     const st = await call<{ data: Record<string, unknown> }>(b.base, 'GET', '/users/alice/gateway/status', { token: aliceB });
     expect(st.json.data).toEqual({ upstream: APP_KEY, mirror: { enabled: true, pending: 0 } });
 
+    const g = await call<{ data: { groupid: string } }>(a.base, 'POST', '/chatgroups', { token: appA, body: { groupname: 'g', owner: 'alice', members: ['bob'] } });
+    const g1 = g.json.data.groupid;
     await stopProc(a);
-    expect((await call(b.base, 'PUT', '/users/alice/notification/chatgroup/g1', { token: aliceB, body: { type: 'NONE' } })).status).toBe(200);
+    expect((await call(b.base, 'PUT', `/users/alice/notification/chatgroup/${g1}`, { token: aliceB, body: { type: 'NONE' } })).status).toBe(200);
     expect((await call(b.base, 'PUT', '/users/alice/notification/user/alice', { token: aliceB, body: { ignoreInterval: '8:0-9:30' } })).status).toBe(200);
     const waiting = await eventually(async () => {
       const r = await call<{ data: { mirror: { pending: number; lastError?: { error: string } } } }>(b.base, 'GET', '/users/alice/gateway/status', { token: aliceB });
@@ -247,7 +249,7 @@ describe('gateway mode (SPEC 9.2) with callbacks from another instance (9.1)', (
     }, 30_000, 'the mirror queue drained');
     const app = await call<{ data: { ignoreInterval: string } }>(a.base, 'GET', '/users/alice/notification/user/alice', { token: aliceA });
     expect(app.json.data.ignoreInterval).toBe('8:0-9:30');
-    const conv = await call<{ data: { type?: string } }>(a.base, 'GET', '/users/alice/notification/chatgroup/g1', { token: aliceA });
+    const conv = await call<{ data: { type?: string } }>(a.base, 'GET', `/users/alice/notification/chatgroup/${g1}`, { token: aliceA });
     expect(conv.json.data.type).toBe('NONE');
   }, 90_000);
 });

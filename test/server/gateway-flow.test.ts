@@ -72,10 +72,12 @@ describe('gateway flows (SPEC 9)', () => {
     expect(got).toEqual({ pending: 0, 'chat: sender not signed in here': 3, 'chat_offline: pushed': 2, 'chat_offline: held': 1 });
   });
 
-  it('a write the upstream refuses is given up and shown in the user\'s gateway status; the next accepted one clears it', async () => {
+  it('a write the upstream refuses is given up and shown in the user\'s gateway status; the next accepted one of the same settings clears it', async () => {
+    const g = await call<{ data: { groupid: string } }>(a.base, 'POST', '/chatgroups', { token: a.appToken, body: { groupname: 'g', owner: 'alice', members: ['bob'] } });
+    const group = g.json.data.groupid;
     // A turns advanced settings off: its settings writes answer 403 service_not_enabled.
     expect((await call(a.base, 'PUT', '/push/features', { token: a.appToken, body: { advanced: false } })).status).toBe(200);
-    expect((await call(b.base, 'PUT', '/users/alice/notification/chatgroup/g7', { token: aliceB, body: { type: 'AT' } })).status).toBe(200);
+    expect((await call(b.base, 'PUT', `/users/alice/notification/chatgroup/${group}`, { token: aliceB, body: { type: 'AT' } })).status).toBe(200);
     const refused = await eventually(async () => {
       const r = await call<{ data: { upstream: string; mirror: { pending: number; lastError?: { what: string; error: string } } } }>(b.base, 'GET', '/users/alice/gateway/status', { token: aliceB });
       return r.json.data.mirror.lastError && r.json.data.mirror.pending === 0 ? r.json.data : undefined;
@@ -84,12 +86,18 @@ describe('gateway flows (SPEC 9)', () => {
     expect(refused.mirror.lastError).toMatchObject({ what: 'conversation' });
     expect(refused.mirror.lastError!.error).toMatch(/refused the conversation settings \(HTTP 403: Advanced push settings are turned off/);
     expect((await call(a.base, 'PUT', '/push/features', { token: a.appToken, body: { advanced: true } })).status).toBe(200);
+    // Another target's success leaves the error shown; the same target's clears it.
     expect((await call(b.base, 'PUT', '/users/alice/notification/language', { token: aliceB, body: { translationLanguage: 'fr' } })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    const still = await call<{ data: { mirror: { lastError?: unknown } } }>(b.base, 'GET', '/users/alice/gateway/status', { token: aliceB });
+    expect(still.json.data.mirror.lastError).toBeDefined();
+    expect((await call(b.base, 'PUT', `/users/alice/notification/chatgroup/${group}`, { token: aliceB, body: { type: 'AT' } })).status).toBe(200);
     await eventually(async () => {
       const r = await call<{ data: { mirror: { pending: number; lastError?: unknown } } }>(b.base, 'GET', '/users/alice/gateway/status', { token: aliceB });
       return r.json.data.mirror.pending === 0 && !r.json.data.mirror.lastError ? true : undefined;
     }, 10_000, 'the error cleared');
     const aliceA = await signIn(a, 'alice');
     expect((await call<{ data: { language: string } }>(a.base, 'GET', '/users/alice/notification/language', { token: aliceA })).json.data.language).toBe('fr');
+    expect((await call<{ data: { type?: string } }>(a.base, 'GET', `/users/alice/notification/chatgroup/${group}`, { token: aliceA })).json.data.type).toBe('AT');
   });
 });

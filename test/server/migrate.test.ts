@@ -140,10 +140,10 @@ const run = await requirePostgres('migrate test on PostgreSQL');
   it('the PostgreSQL store reads what SQLite held, and new messages continue after the old seqs', async () => {
     const s = await openPostgresStore({ url: PG_URL, schema, defaultTimeZone: ZONE, webpushCert: 'webpush' });
     try {
-      expect(await s.settings.app('u6')).toEqual({ type: 'ALL', window: { start: 1320, end: 420 }, durationUntil: 0, timeZone: 'Asia/Tokyo' });
-      expect(await s.settings.app('u9')).toEqual({ type: 'AT', window: null, durationUntil: 0, timeZone: ZONE });
-      expect(await s.settings.app('u12')).toEqual({ type: 'ALL', window: { start: 1320, end: 420 }, durationUntil: T + 3_600_000, timeZone: 'Asia/Tokyo' });
-      expect(await s.settings.app('u1')).toEqual({ type: 'ALL', window: null, durationUntil: 0, timeZone: ZONE });
+      expect(await s.settings.app('u6')).toMatchObject({ type: 'ALL', window: { start: 1320, end: 420 }, durationUntil: 0, timeZone: 'Asia/Tokyo' });
+      expect(await s.settings.app('u9')).toMatchObject({ type: 'AT', window: null, durationUntil: 0, timeZone: ZONE });
+      expect(await s.settings.app('u12')).toMatchObject({ type: 'ALL', window: { start: 1320, end: 420 }, durationUntil: T + 3_600_000, timeZone: 'Asia/Tokyo' });
+      expect(await s.settings.app('u1')).toMatchObject({ type: 'ALL', window: null, durationUntil: 0, timeZone: ZONE });
       expect(await s.settings.conversation('u5', 'chatgroup', '100000000000001')).toEqual({ type: 'NONE', durationUntil: T + 600_000 });
       expect(await s.settings.conversation('u15', 'chatgroup', '100000000000001')).toEqual({ durationUntil: T + 600_000 });
       expect((await s.settings.appMany(Array.from({ length: USERS }, (_, i) => `u${i}`))).size).toBe(USERS / 3);

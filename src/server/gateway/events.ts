@@ -2,7 +2,8 @@
  * Callbacks received from the upstream (SPEC 9.2), decided after they were stored: `chat_offline`
  * runs the push decision of SPEC 1.8 for its recipient with step 3 read as "offline" (the
  * upstream said so) and the user's bound browser devices as the targets; `chat` from a user
- * resets their offline count (they are active upstream), as a device coming online does.
+ * resets their offline count and pending summary (they are active upstream), as a device coming
+ * online does.
  */
 import { MESSAGE_TYPES, type MessageType } from '../../core/index.ts';
 import type { CallbackBody } from '../callbacks/body.ts';
@@ -46,7 +47,9 @@ export function eventHandler(ctx: Context): JobHandler {
     const b = JSON.parse(job.payload) as CallbackBody;
     if (b.eventType === 'chat') {
       if (!(await ctx.users.get(b.from))) return { outcome: 'chat: sender not signed in here' };
+      // As a device coming online (SPEC 1.6, 1.7): the badge restarts and no summary is owed.
       await ctx.users.resetOffline(b.from);
+      await ctx.store.summaries.drop(b.from);
       return { outcome: 'chat: offline count reset' };
     }
     if (b.eventType !== 'chat_offline') return { outcome: `ignored: ${String(b.eventType).slice(0, 40)}` };

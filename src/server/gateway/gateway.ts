@@ -77,7 +77,8 @@ export class Gateway {
   async status(user: string): Promise<Record<string, unknown>> {
     const pending = await this.ctx.store.jobs.pending('mirror', `mirror:${user}:`);
     const raw = await this.ctx.meta.get(`mirror_error:${user}`);
-    const lastError = raw ? (JSON.parse(raw) as { at: number; error: string; what: string }) : undefined;
+    const stored = raw ? (JSON.parse(raw) as { at: number; error: string; what: string; key?: string }) : undefined;
+    const lastError = stored ? { at: stored.at, what: stored.what, error: stored.error } : undefined;
     return { upstream: this.cfg.appKey, mirror: { enabled: this.cfg.mirrorSettings, pending, ...(lastError ? { lastError } : {}) } };
   }
 }

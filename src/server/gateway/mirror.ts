@@ -53,8 +53,13 @@ async function request(ctx: Context, upstream: Upstream, user: string, t: Mirror
 }
 
 export function mirrorHandler(ctx: Context, upstream: Upstream, log?: FastifyBaseLogger): JobHandler {
-  const noteError = (user: string, what: string, error: string | undefined) =>
-    ctx.meta.set(`mirror_error:${user}`, error === undefined ? '' : JSON.stringify({ at: ctx.config.now(), what, error }));
+  // One last error per user (what the status shows); a success clears it only when it was about the same target.
+  const noteError = (user: string, key: string, what: string, error: string) =>
+    ctx.meta.set(`mirror_error:${user}`, JSON.stringify({ at: ctx.config.now(), what, key, error }));
+  const clearError = async (user: string, key: string) => {
+    const raw = await ctx.meta.get(`mirror_error:${user}`);
+    if (raw && (JSON.parse(raw) as { key?: string }).key === key) await ctx.meta.set(`mirror_error:${user}`, '');
+  };
   return async (job) => {
     const { user, target } = JSON.parse(job.payload) as MirrorPayload;
     const { path, body } = await request(ctx, upstream, user, target);
@@ -62,19 +67,19 @@ export function mirrorHandler(ctx: Context, upstream: Upstream, log?: FastifyBas
     try {
       const a = await upstream.withAppToken('PUT', path, body);
       if (a.status >= 200 && a.status < 300) {
-        if (await ctx.meta.get(`mirror_error:${user}`)) await noteError(user, target.what, undefined);
+        await clearError(user, keyOf(user, target));
         return { outcome: 'mirrored' };
       }
       error = `the upstream refused the ${target.what} settings (${upstreamReason(a)})`;
       if (a.status >= 400 && a.status < 500 && a.status !== 429 && a.status !== 408) {
         log?.warn({ user, what: target.what, status: a.status }, 'upstream refused a mirrored settings write');
-        await noteError(user, target.what, error);
+        await noteError(user, keyOf(user, target), target.what, error);
         return { outcome: 'refused', error };
       }
     } catch (e) {
       error = e instanceof UpstreamRefused ? `the upstream refused the gateway's client credentials (${e.message})` : `the upstream did not answer (${(e as Error).message})`;
     }
-    await noteError(user, target.what, error);
+    await noteError(user, keyOf(user, target), target.what, error);
     return { retryAt: ctx.config.now() + mirrorBackoffMs(job.attempts), error };
   };
 }
