@@ -11,8 +11,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callbackSignature } from '../../src/server/callbacks/body.ts';
 import { startPushService } from '../fakes/push-service.ts';
-import { killAllProcs, procSpec, startProc, stopProc } from '../gateway/procs.ts';
-import { call, tempDir } from '../server/helpers.ts';
+import { killAllProcs, procSpec, startProc, stopProc, tempDir } from '../gateway/procs.ts';
+
+/** One JSON request (test/server/helpers.ts registers vitest hooks, so the bench has its own). */
+async function call<T = Record<string, unknown>>(base: string, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<{ status: number; json: T }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : {}) as T };
+}
 
 const SECRET = 'bench-callback-secret';
 const SECONDS = 5;

@@ -6,9 +6,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
-import { tempDir } from '../server/helpers.ts';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DATABASE_URL, dropIsolation, REDIS_URL } from '../support/services.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -32,6 +33,11 @@ export interface ProcSpec {
 }
 
 const started: ChildProcess[] = [];
+
+/** A fresh temporary folder (not test/server/helpers.ts: it registers vitest hooks, and the bench runs outside vitest). */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
 
 /** A port free right now (for a process that must be known before it starts, or restart on the same one). */
 export function freePort(): Promise<number> {
