@@ -47,7 +47,7 @@ describe('gateway flows (SPEC 9)', () => {
       expect((await call(a.base, 'POST', '/messages/users', { token: bob, body: { to: ['alice'], type: 'txt', body: { msg: text }, ...(ext ? { ext } : {}) } })).status).toBe(200);
     await sendAt('first');
     expect((await svc.waitFor((p) => p.payload?.body === 'first', 10_000)).payload).toMatchObject({ t: 'alice', f: 'bob', badge: 1 });
-    expect((await call(b.base, 'PUT', '/users/alice/notification/user/alice', { token: aliceB, body: { ignoreDuration: 600_000 } })).status).toBe(200);
+    expect((await call(b.base, 'PUT', '/users/alice/notification/user/alice', { token: aliceB, body: { ignoreDuration: 600_000, summary: true } })).status).toBe(200);
     await sendAt('held');
     await sendAt('forced', { em_force_notification: 'YES' });
     // Callbacks are posted and decided concurrently (two nodes in cluster runs): 'held' may be decided after 'forced'.
@@ -57,6 +57,15 @@ describe('gateway flows (SPEC 9)', () => {
     expect(trace.json.data.map((e) => e.reason)).toEqual(['PUSH', 'DND_APP_DURATION']);
   });
 
+  it('a chat from alice upstream resets her offline count and drops her pending summary at B', async () => {
+    await eventually(async () => ((await b.server.ctx.store.summaries.get('alice')) ? true : undefined), 5000, 'a summary pending for the held message');
+    const aliceA = await signIn(a, 'alice');
+    expect((await call(a.base, 'POST', '/messages/users', { token: aliceA, body: { to: ['bob'], type: 'txt', body: { msg: 'I am here' } } })).status).toBe(200);
+    await eventually(async () => ((await b.server.ctx.store.summaries.get('alice')) ? undefined : true), 5000, 'the summary dropped');
+    const count = await call<{ data: Record<string, number> }>(b.base, 'GET', '/users/alice/offline_msg_count', { token: aliceB });
+    expect(count.json.data.alice).toBe(0);
+  });
+
   it('mirrors the change to A and counts callbacks on both sides', async () => {
     const aliceA = await signIn(a, 'alice');
     await eventually(async () => {
@@ -64,12 +73,12 @@ describe('gateway flows (SPEC 9)', () => {
       return r.json.data.ignoreDuration > Date.now() ? true : undefined;
     }, 10_000, 'the duration mirrored at A');
     const sent = await call<{ data: { sent: Record<string, number> } }>(a.base, 'GET', '/callbacks/status', { token: a.appToken });
-    expect(sent.json.data.sent).toMatchObject({ sent: 6, pending: 0 });
+    expect(sent.json.data.sent).toMatchObject({ sent: 8, pending: 0 });
     const got = await eventually(async () => {
       const r = await call<{ data: { received: Record<string, number> } }>(b.base, 'GET', '/callbacks/status', { token: b.appToken });
       return r.json.data.received.pending === 0 ? r.json.data.received : undefined;
     }, 5000, 'B done deciding');
-    expect(got).toEqual({ pending: 0, 'chat: sender not signed in here': 3, 'chat_offline: pushed': 2, 'chat_offline: held': 1 });
+    expect(got).toEqual({ pending: 0, 'chat: sender not signed in here': 3, 'chat: offline count reset': 1, 'chat_offline: recipient not signed in here': 1, 'chat_offline: pushed': 2, 'chat_offline: held': 1 });
   });
 
   it('a write the upstream refuses is given up and shown in the user\'s gateway status; the next accepted one of the same settings clears it', async () => {
