@@ -34,6 +34,10 @@ function joinPath(prefix: string, path: readonly PropertyKey[]): string {
 
 /** Runs a schema and turns zod's issues into FieldErrors. `prefix` names the root ("options"). */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): Result<z.output<S>> {
+  // No id, name or text anywhere takes a NUL character: refused here, for every entry point, so it
+  // never reaches a store (PostgreSQL cannot hold one in text).
+  const nul = nulPath(input, [], 0);
+  if (nul) return { ok: false, errors: [fieldError(joinPath(prefix, nul), valueAt(input, nul), 'text without NUL characters (U+0000)')] };
   const r = schema.safeParse(input);
   if (r.success) return { ok: true, value: r.data };
   const errors: FieldError[] = [];
@@ -48,6 +52,25 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix
     }
   }
   return { ok: false, errors };
+}
+
+/** The path of the first string (or key) holding U+0000, or undefined. Depth is bounded by the callers' 64-level JSON limit; past 100 it stops looking. */
+function nulPath(v: unknown, path: (string | number)[], depth: number): (string | number)[] | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
+  if (v === null || typeof v !== 'object' || depth > 100) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = nulPath(v[i], [...path, i], depth + 1);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k.includes('\u0000')) return [...path, k];
+    const p = nulPath(x, [...path, k], depth + 1);
+    if (p) return p;
+  }
+  return undefined;
 }
 
 /** Turns a core Result check into a zod refinement, keeping core's wording. */

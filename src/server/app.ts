@@ -210,7 +210,12 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
         .header('Access-Control-Max-Age', '86400')
         .code(204)
         .send();
+      return;
     }
+    // No id, name or query value holds a NUL character (bodies are checked by core's parseWith):
+    // refused before any route reads the URL, since no store can keep one in text.
+    if (/%00|\u0000/i.test(req.url))
+      return reply.code(400).send(errorEnvelope('illegal_argument', 'the URL holds a NUL character (%00); ids, names and query values take text without it', config.now()));
   });
 
   installRateLimit(app, ctx);

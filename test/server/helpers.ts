@@ -243,6 +243,27 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
 }
 
+/** Every table's rows (sorted JSON), of either engine: for "nothing changed" checks. */
+export async function dumpStore(s: TestServer): Promise<Record<string, string[]>> {
+  const cfg = s.server.ctx.config;
+  if (cfg.postgres) {
+    const client = new pg.Client({ connectionString: cfg.postgres });
+    await client.connect();
+    try {
+      const schema = cfg.postgresSchema ?? 'public';
+      const tables = (await client.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])).rows.map((r) => r.t);
+      const out: Record<string, string[]> = {};
+      for (const t of tables) out[t] = (await client.query(`SELECT * FROM "${schema}"."${t}"`)).rows.map((r) => JSON.stringify(r)).sort();
+      return out;
+    } finally {
+      await client.end();
+    }
+  }
+  const db = (s.server.ctx.store as unknown as { db: import('better-sqlite3').Database }).db;
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+  return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort()]));
+}
+
 /**
  * Groups with fixed ids (tests that name "G1", "g1"...) and these members, written straight to
  * the store of either engine (the REST API makes its own ids).

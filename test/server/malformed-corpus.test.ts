@@ -6,8 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type Database from 'better-sqlite3';
-import { createGroup, register, signIn, startTestServer, type TestServer, WsClient } from './helpers.ts';
+import { createGroup, dumpStore, register, signIn, startTestServer, type TestServer, WsClient } from './helpers.ts';
 
 let s: TestServer;
 let ann: string;
@@ -25,11 +24,6 @@ afterAll(async () => {
 });
 
 /** Every row of every table, sorted: what "nothing changed" is checked against. */
-function dump(): Record<string, string[]> {
-  const db = (s.server.ctx.store as unknown as { db: Database.Database }).db;
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort()]));
-}
 
 // ---- generators ---------------------------------------------------------------------------------
 
@@ -122,7 +116,7 @@ it('answers 2,000+ malformed requests and frames with 4xx envelopes and error fr
   stream.send({ op: 'auth', token: ann, device_id: 'ext-1' });
   await stream.next((f) => f.op === 'ready');
   sockets.push(stream);
-  const before = dump();
+  const before = await dumpStore(s);
 
   const reqs = fc.sample(fc.oneof(withBody, badPaths, wrongMethods), { numRuns: 1600, seed: 20261130 });
   const bad: string[] = [];
@@ -177,7 +171,7 @@ it('answers 2,000+ malformed requests and frames with 4xx envelopes and error fr
   }
   for (const c of sockets) expect(c.socket.readyState).toBe(c.socket.OPEN);
 
-  const after = dump();
+  const after = await dumpStore(s);
   console.log(`${reqs.length} requests (${[...statuses].sort().map(([k, v]) => `${k}×${v}`).join(', ')}), ${frames.length} frames (${errorFrames} error frames) in ${Date.now() - t0} ms`);
   expect(bad.slice(0, 20)).toEqual([]);
   expect(reqs.length + frames.length).toBeGreaterThanOrEqual(2000);

@@ -40,7 +40,13 @@ export function flush(ctx: Ctx, afterChange: (ctx: Ctx) => Promise<void>): Promi
       for (let round = 0; round < 10; round++) {
         const r = await flushOnce(ctx);
         changed ||= r.changed;
-        if (!r.drained || (await ctx.db.outboxAll()).length === 0) break;
+        if (!r.drained) break;
+        if ((await ctx.db.outboxAll()).length > 0) continue;
+        // Re-read the server; a write queued meanwhile shares this flush (it is still in flight),
+        // so look once more after the re-read, or that write would wait for the next trigger.
+        if (changed) await afterChange(ctx);
+        changed = false;
+        if ((await ctx.db.outboxAll()).length === 0) break;
       }
       if (changed) await afterChange(ctx);
     } finally {

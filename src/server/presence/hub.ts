@@ -49,6 +49,38 @@ export function release(socket: WebSocket, skip: (frame: unknown) => boolean = (
   for (const f of queue) if (!skip(f)) sendFrame(socket, f);
 }
 
+/**
+ * A socket's start: `register` runs with live frames held, then `ready` goes out, then the backlog
+ * oldest first, then the live frames that came meanwhile and are not in the backlog (`idOf`
+ * names a frame's message). A live frame never overtakes the backlog; none is lost or doubled.
+ */
+export async function startWithBacklog(socket: WebSocket, opts: {
+  register: () => Promise<void>;
+  ready: unknown;
+  backlog: () => Promise<readonly unknown[]>;
+  idOf: (frame: unknown) => string | undefined;
+}): Promise<void> {
+  hold(socket);
+  try {
+    await opts.register();
+    sendDirect(socket, opts.ready);
+    const sent = new Set<string>();
+    for (const frame of await opts.backlog()) {
+      const id = opts.idOf(frame);
+      if (id !== undefined) sent.add(id);
+      sendDirect(socket, frame);
+    }
+    release(socket, (f) => {
+      const id = opts.idOf(f);
+      return id !== undefined && sent.has(id);
+    });
+  } catch (e) {
+    // Never leave the socket holding frames (an error frame must reach the client).
+    release(socket);
+    throw e;
+  }
+}
+
 const NO_CONNECTIONS: ReadonlyMap<string, WebSocket> = new Map();
 
 export class ConnectionHub {

@@ -44,6 +44,7 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
   let closed = false;
+  let authStarted = false;
   let stopExpiry = () => {};
   const guard = guardSocket(socket);
   const stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
@@ -53,6 +54,8 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   authTimer.unref();
 
   const signIn = async (frame: AuthFrame<F>): Promise<void> => {
+    // Frames that arrive while the store checks the token are not "before auth" (a cluster's store answers over the network).
+    authStarted = true;
     if (session !== undefined)
       return void sendFrame(socket, { op: 'error', error: 'illegal_argument', error_description: `frame.op "auth": ${spec.what} is already signed in` });
     let caller;
@@ -91,7 +94,7 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   };
 
   socket.on('message', (raw) => {
-    if (closed || !guard.admit(session !== undefined)) return;
+    if (closed || !guard.admit(session !== undefined || authStarted)) return;
     if (++pending > MAX_PENDING_FRAMES) {
       pending = 0;
       return closeForAbuse(socket, 'too many frames waiting for an answer');
