@@ -109,4 +109,14 @@ describe('gateway flows (SPEC 9)', () => {
     expect((await call<{ data: { language: string } }>(a.base, 'GET', '/users/alice/notification/language', { token: aliceA })).json.data.language).toBe('fr');
     expect((await call<{ data: { type?: string } }>(a.base, 'GET', `/users/alice/notification/chatgroup/${group}`, { token: aliceA })).json.data.type).toBe('AT');
   });
+
+  it('a write whose process died before it asked for the mirror is still mirrored, by the copy queued before the write', async () => {
+    // As the language route does, but stopping after the local write (the process "died" there).
+    await b.server.ctx.gateway!.mirror('alice', { what: 'language' }, 'before');
+    await b.server.ctx.users.setLanguage('alice', 'de');
+    const aliceA = await signIn(a, 'alice');
+    const read = async () => (await call<{ data: { language: string } }>(a.base, 'GET', '/users/alice/notification/language', { token: aliceA })).json.data.language;
+    expect(await read()).not.toBe('de');
+    await eventually(async () => ((await read()) === 'de' ? true : undefined), 10_000, 'the safety copy mirrored');
+  }, 20_000);
 });

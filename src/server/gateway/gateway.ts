@@ -13,6 +13,9 @@ import { userEntity } from '../routes/accounts.ts';
 import { mirrorJob, type MirrorTarget } from './mirror.ts';
 import { Upstream, UpstreamRefused, UpstreamUnreachable, upstreamReason } from './upstream.ts';
 
+/** How far ahead the safety copy of a mirror job is queued before the local write (see `mirror`). */
+const MIRROR_SAFETY_MS = 5_000;
+
 /** A start-up problem, said as a sentence that names the flag to fix. */
 export class GatewayStartError extends Error {}
 
@@ -66,11 +69,17 @@ export class Gateway {
     return { access_token: t.token, expires_in: ttl, user: userEntity(local) };
   }
 
-  /** Queues a settings write to be mirrored upstream (no-op without --mirror-settings). */
-  async mirror(user: string, target: MirrorTarget): Promise<void> {
+  /**
+   * Queues a settings write to be mirrored upstream (no-op without --mirror-settings). Called
+   * twice around the local write: `before` queues it a few seconds ahead, so a process that dies
+   * between the write and the second call still mirrors it; the second call (the same keyed job)
+   * makes it due now. A job sends the state of when it runs, so an extra run is harmless.
+   */
+  async mirror(user: string, target: MirrorTarget, when: 'before' | 'after' = 'after'): Promise<void> {
     if (!this.cfg.mirrorSettings) return;
-    await this.ctx.store.jobs.add(mirrorJob(user, target, this.ctx.config.now()), this.ctx.config.now());
-    this.ctx.wakeJobs?.();
+    const now = this.ctx.config.now();
+    await this.ctx.store.jobs.add(mirrorJob(user, target, when === 'before' ? now + MIRROR_SAFETY_MS : now), now);
+    if (when === 'after') this.ctx.wakeJobs?.();
   }
 
   /** What the extension shows: which upstream, and how mirroring is doing for this user. */

@@ -56,10 +56,12 @@ export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
     const now = ctx.config.now();
     if (scope === 'user' && id === user) {
       const patch = must(parseAppSettingsBody(req.body, now));
+      const mirrored = REFERENCE_APP_FIELDS.some((f) => f in (req.body as object));
+      if (mirrored) await ctx.gateway?.mirror(user, { what: 'app' }, 'before');
       const next = await ctx.settings.patchApp(user, patch, now);
       const data = appSettingsToWire(next, now);
       await ctx.router.invalidate({ user });
-      if (REFERENCE_APP_FIELDS.some((f) => f in (req.body as object))) await ctx.gateway?.mirror(user, { what: 'app' });
+      if (mirrored) await ctx.gateway?.mirror(user, { what: 'app' });
       // A pending summary moves with the quiet time it waits for (SPEC 1.7).
       if (await ctx.store.summaries.get(user)) {
         await ctx.store.summaries.reschedule(user, summaryDueAt(next, now));
@@ -70,6 +72,7 @@ export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
     }
     const patch = must(parseConversationSettingsBody(req.body));
     await checkConversationSettings(ctx, user, scope, id);
+    await ctx.gateway?.mirror(user, { what: 'conversation', scope, id }, 'before');
     const data = conversationSettingsToWire(await ctx.settings.patchConversation(user, scope, id, patch, now), now);
     await ctx.router.invalidate({ conversation: { scope, id } });
     await ctx.gateway?.mirror(user, { what: 'conversation', scope, id });
@@ -112,6 +115,7 @@ export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
   app.put<{ Params: { me: string } }>('/users/:me/notification/language', async (req, reply) => {
     const { user } = await actFor(ctx, req, req.params.me);
     const body = must(parseWith(languageBodySchema, req.body));
+    await ctx.gateway?.mirror(user, { what: 'language' }, 'before');
     await ctx.users.setLanguage(user, body.translationLanguage);
     await ctx.gateway?.mirror(user, { what: 'language' });
     return ok(ctx, req, reply, 'put', { language: body.translationLanguage });
