@@ -41,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'cluster',
           // Services down outside CI: one file that says so and counts its tests as skipped.
-          include: cluster ? ['test/server/**/*.test.ts', 'test/cluster/**/*.test.ts'] : ['test/support/cluster-skipped.test.ts'],
+          include: cluster ? ['test/server/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/gateway/**/*.test.ts'] : ['test/support/cluster-skipped.test.ts'],
           exclude: cluster ? EMBEDDED_ONLY.filter((f) => !f.startsWith('test/cluster')) : [],
           env: { IMPC_TEST_ENGINE: 'cluster' },
           fileParallelism: false,

@@ -51,9 +51,12 @@ export function removeDir(dir: string): void {
 }
 
 // Registered on the importing test file: its temporary folders go when its tests are done.
-afterAll(() => {
-  for (const dir of [...madeDirs]) removeDir(dir);
-});
+// (Benchmarks import these helpers outside vitest, where there is no file to hook.)
+if (process.env.VITEST) {
+  afterAll(() => {
+    for (const dir of [...madeDirs]) removeDir(dir);
+  });
+}
 
 /** Builds and starts a server; `overrides.push` is merged into the delivery defaults. */
 export async function startTestServer(options: Partial<ServerConfig> & { reuse?: { schema?: string | undefined; prefix?: string | undefined } } = {}): Promise<TestServer> {
