@@ -56,7 +56,7 @@ export function status(o: StatusOverrides = {}): StatusView {
     session: { signedIn: true, serverUrl: 'http://127.0.0.1:8080', appKey: 'demo#im', username: 'alice', expired: false, ...session },
     app: app === null ? null : { type: 'ALL', window: null, durationUntil: 0, timeZone: 'Europe/Paris', ...app },
     language: '',
-    quiet: { quiet: false, reason: null, quietUntil: null, nextChange: null, ...quiet },
+    quiet: { quiet: false, reason: null, rule: null, quietUntil: null, nextChange: null, ...quiet },
     badge: { text: '', title: '' },
     lastAccount: null,
     pending: 0,
