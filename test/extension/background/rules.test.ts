@@ -95,7 +95,7 @@ describe('setPushRules', () => {
   });
 
   it('the status names the schedule entry in force, and "not tonight" skips it', async () => {
-    const every = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+    const every = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
     const s = await api.setPushRules(ctx, { quietSchedule: [{ days: every, interval: '0:0-23:59' }] });
     expect(s.quiet).toMatchObject({ quiet: true, reason: 'DND_APP_WINDOW', rule: { kind: 'schedule', entryIndex: 0 } });
     expect(await (await import('@webext-core/fake-browser')).fakeBrowser.action.getTitle({})).toMatch(/^Quiet until .+ — every day .+–.+ \(/);
