@@ -30,6 +30,7 @@ export function KeywordsSection(props: { status: StatusView; onStatus: (s: Statu
       <WordList
         field="keywords"
         items={items}
+        listLabel={t('optionsKeywordsHeading')}
         label={t('optionsKeywordsLabel')}
         addText={t('optionsKeywordsAdd')}
         emptyText={t('optionsKeywordsEmpty')}

@@ -35,6 +35,7 @@ export function PeopleSection(props: { status: StatusView; onStatus: (s: StatusV
       <WordList
         field="prioritySenders"
         items={items}
+        listLabel={t('optionsPeopleHeading')}
         label={t('optionsPeopleLabel')}
         addText={t('optionsPeopleAdd')}
         emptyText={t('optionsPeopleEmpty')}

@@ -48,7 +48,8 @@ const keyOf = (entries: readonly ScheduleEntry[] | undefined) => JSON.stringify(
 export function ScheduleSection(props: { status: StatusView; onStatus: (s: StatusView) => void }) {
   const stored = props.status.app?.quietSchedule ?? [];
   const fields = Array.from({ length: MAX_SCHEDULE_ENTRIES }, (_, i) => `quietSchedule[${i}]`);
-  const action = useAction(['quietSchedule', ...fields]);
+  // Entry fields first: an error naming quietSchedule[1] belongs next to that entry.
+  const action = useAction([...fields, 'quietSchedule']);
   const [drafts, setDrafts] = useState<Draft[]>(() => stored.map(toDraft));
   const [editing, setEditing] = useState<number | undefined>(undefined);
 
@@ -105,11 +106,11 @@ export function ScheduleSection(props: { status: StatusView; onStatus: (s: Statu
                 </fieldset>
                 <div class="row times">
                   <div class="field">
-                    <label for={`${id}-from`}>{t('optionsQuietFrom')}</label>
+                    <label for={`${id}-from`}>{t('optionsScheduleFrom')}</label>
                     <input id={`${id}-from`} type="time" value={d.from} onInput={(ev) => update(i, { from: (ev.currentTarget as HTMLInputElement).value })} {...describedBy(id, error)} />
                   </div>
                   <div class="field">
-                    <label for={`${id}-to`}>{t('optionsQuietTo')}</label>
+                    <label for={`${id}-to`}>{t('optionsScheduleTo')}</label>
                     <input id={`${id}-to`} type="time" value={d.to} onInput={(ev) => update(i, { to: (ev.currentTarget as HTMLInputElement).value })} {...describedBy(id, error)} />
                   </div>
                   <button type="button" class="link" onClick={() => setDrafts(drafts.filter((_, k) => k !== i))}>

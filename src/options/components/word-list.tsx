@@ -12,6 +12,8 @@ export interface WordListProps {
   readonly field: string;
   readonly items: readonly string[];
   readonly label: string;
+  /** Names the list itself (the section's heading). */
+  readonly listLabel: string;
   readonly addText: string;
   readonly emptyText: string;
   readonly action: Action;
@@ -41,7 +43,7 @@ export function WordList(p: WordListProps) {
   return (
     <div class="word-list">
       {p.items.length ? (
-        <ul class="chips" aria-label={p.label}>
+        <ul class="chips" aria-label={p.listLabel}>
           {p.items.map((item) => (
             <li class="chip" key={item}>
               <span>{item}</span>
