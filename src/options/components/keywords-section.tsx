@@ -1,4 +1,5 @@
 /** Keywords (SPEC 1.7): words or phrases that count as a mention; and the summary switch. */
+import { useEffect, useState } from 'preact/hooks';
 import { MAX_KEYWORD_CHARS, MAX_KEYWORDS } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import { sendMessage, type StatusView } from '../../shared/protocol.ts';
@@ -45,10 +46,15 @@ export function KeywordsSection(props: { status: StatusView; onStatus: (s: Statu
 /** "Summary when quiet ends": saved as soon as it is switched. */
 export function SummarySection(props: { status: StatusView; onStatus: (s: StatusView) => void }) {
   const action = useAction(['summary']);
-  const on = props.status.app?.summary === true;
+  const stored = props.status.app?.summary === true;
+  // The switch moves when clicked (the background answers with the new status a moment later).
+  const [on, setOn] = useState(stored);
+  useEffect(() => setOn(stored), [stored]);
   const toggle = async (value: boolean) => {
+    setOn(value);
     const s = await action.run(() => sendMessage('setPushRules', { summary: value }), t('optionsSaved'));
     if (s) props.onStatus(s);
+    else setOn(stored);
   };
   return (
     <section class="card" aria-labelledby="summary-heading" id="summary">

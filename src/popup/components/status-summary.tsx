@@ -42,6 +42,22 @@ function reasonLine(status: StatusView): string {
   return '';
 }
 
+/**
+ * When quiet goes on under another rule after the one in force ends (daily hours that run into
+ * "weeknights"), say so: the headline's end time comes from that rule.
+ */
+function thenLine(status: StatusView, now: number): string {
+  const { rule, quietUntil } = status.quiet;
+  const app = status.app;
+  if (!app || !rule || quietUntil === null || rule.kind === 'conversation') return '';
+  const alone = rule.kind === 'window' ? { ...app, quietSchedule: [] } : rule.kind === 'schedule' ? { ...app, window: null, quietSchedule: [app.quietSchedule![rule.entryIndex]!], durationUntil: 0 } : { ...app, window: null, quietSchedule: [] };
+  const ends = quietStatus(alone, undefined, now).quietUntil;
+  if (ends === null || ends >= quietUntil) return '';
+  const next = quietStatus({ ...app, windowSkipUntil: 0 }, undefined, ends).rule;
+  const name = next ? ruleText(app, next) : '';
+  return name ? t('popupReasonThen', [name, momentText(quietUntil, now)]) : '';
+}
+
 /** "Quiet hours 22:00–07:00 start in 3 h", or that they are skipped tonight. */
 function upcomingLine(status: StatusView, now: number): string {
   const app = status.app;
@@ -61,7 +77,7 @@ export function StatusSummary({ status, now, onStatus }: { status: StatusView; n
   const head = status.session.expired ? { text: t('popupExpiredTitle'), tone: 'alert' as Tone } : headline(status, now);
   const q = status.quiet;
   const countdownTo = q.quiet && q.quietUntil !== null ? (q.reason === 'DND_APP_DURATION' && status.app ? status.app.durationUntil : q.quietUntil) : null;
-  const reason = q.quiet ? reasonLine(status) : '';
+  const reason = q.quiet ? [reasonLine(status), thenLine(status, now)].filter(Boolean).join(' ') : '';
   const upcoming = upcomingLine(status, now);
   const skip = skipTarget(status, now);
   const skipping = status.windowSkipUntil !== null && status.windowSkipUntil > now;

@@ -191,6 +191,21 @@ describe('popup: the rule in force', () => {
   });
 });
 
+describe('popup: quiet that goes on under another rule', () => {
+  it('says which rule takes over when daily hours run into a schedule entry', async () => {
+    // NOW is Saturday 22:00 in Paris: daily 22:00–23:00, then every day 23:00–07:00.
+    const every = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, interval: { start: 23 * 60, end: 7 * 60 } };
+    const until = Date.UTC(2026, 10, 29, 6, 0);
+    reply('getStatus', () => status({
+      app: { window: { start: 22 * 60, end: 23 * 60 }, quietSchedule: [every] as never },
+      quiet: { quiet: true, reason: 'DND_APP_WINDOW', rule: { kind: 'window' }, quietUntil: until, nextChange: until },
+    }));
+    render(<PopupApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    await screen.findByTestId('status-title');
+    expect(screen.getByText(/^Daily quiet hours 10:00 PM–11:00 PM \(Europe\/Paris\) Then every day 11:00 PM–7:00 AM until tomorrow \d{1,2}:00 AM\.$/)).toBeTruthy();
+  });
+});
+
 describe('activity in words', () => {
   const items = [
     { push: false, reason: 'DND_APP_WINDOW' as const },
