@@ -53,7 +53,11 @@ export function activitySentence(item: Pick<ActivityItem, 'push' | 'reason' | 'v
     if (item.via) return tr('optionsActivityPushedThrough', why);
     return why ? tr('optionsActivityPushedWhy', why) : tr('optionsActivityPushed');
   }
-  return tr(DELIVERY_BLOCKED.has(item.reason) ? 'optionsActivityNotPushed' : 'optionsActivityHeld', why);
+  if (DELIVERY_BLOCKED.has(item.reason)) return tr('optionsActivityNotPushed', why);
+  // A held message that mentions you is worth knowing about (it waits in the summary, if on).
+  return item.mention && item.reason !== 'REMIND_AT_NOT_MENTIONED'
+    ? tr('optionsActivityHeldMention', [why, tr(MENTION[item.mention])])
+    : tr('optionsActivityHeld', why);
 }
 
 /** "Yes — through quiet hours: priority person" / "No — quiet hours". */

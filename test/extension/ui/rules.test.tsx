@@ -215,6 +215,7 @@ describe('activity in words', () => {
     { push: false, reason: 'REMIND_AT_NOT_MENTIONED' as const },
     { push: false, reason: 'ONLINE' as const },
     { push: true, reason: 'SUMMARY' as const, summary: { count: 12, mentions: 0, conversations: 3 } },
+    { push: false, reason: 'DND_APP_DURATION' as const, mention: 'AT' as const },
   ];
 
   it('in English', () => {
@@ -226,6 +227,7 @@ describe('activity in words', () => {
       'Held: mentions only, and it does not mention you',
       'Not pushed: you were online',
       'Summary: 12 messages in 3 chats',
+      'Held: paused (mentions you)',
     ]);
     expect(checkSentence({ push: false, reason: 'DND_APP_WINDOW', quietUntil: 1 })).toBe('No: quiet hours.');
     expect(checkSentence({ push: true, reason: 'PUSH', via: 'PRIORITY_SENDER' })).toBe('Yes, even through quiet hours: priority person.');
@@ -240,6 +242,7 @@ describe('activity in words', () => {
       '已拦截：仅@我，但消息没有提到你',
       '未推送：你当时在线',
       '摘要：3 个聊天中有 12 条消息',
+      '已拦截：已暂停（提到了你）',
     ]);
   });
 
