@@ -1,5 +1,6 @@
 /** The options page: account, push mode, quiet hours, pause, conversations, language, push, patterns. */
 import { Fragment } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
 import { SyncState } from '../ui/sync-state.tsx';
 import { AppMode } from '../ui/app-mode.tsx';
@@ -12,6 +13,22 @@ import { DndSection } from './components/dnd-section.tsx';
 import { LanguageSection } from './components/language-section.tsx';
 import { PushStatusSection } from './components/push-status-section.tsx';
 import { QuietHoursSection } from './components/quiet-hours-section.tsx';
+import { ActivityView } from './components/activity-view.tsx';
+import { KeywordsSection, SummarySection } from './components/keywords-section.tsx';
+import { PeopleSection } from './components/people-section.tsx';
+import { ScheduleSection } from './components/schedule-section.tsx';
+
+/** "#activity" shows the recent-activity view (a summary notification's click opens it). */
+function useHashView(): 'activity' | 'settings' {
+  const read = (): 'activity' | 'settings' => (typeof location !== 'undefined' && location.hash === '#activity' ? 'activity' : 'settings');
+  const [view, setView] = useState(read);
+  useEffect(() => {
+    const on = () => setView(read());
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return view;
+}
 
 export interface OptionsProps {
   clock?: Clock;
@@ -24,6 +41,7 @@ export interface OptionsProps {
 export function OptionsApp({ clock = Date.now, pollMs = 10_000, tickMs = 30_000 }: OptionsProps) {
   const { status, loadError, apply } = useStatus(pollMs, false);
   const now = useNow(clock, tickMs);
+  const view = useHashView();
 
   if (!status) {
     return (
@@ -35,6 +53,14 @@ export function OptionsApp({ clock = Date.now, pollMs = 10_000, tickMs = 30_000 
   }
   const signedIn = status.session.signedIn && !status.session.expired;
   const account = signedIn ? `${status.session.username}@${status.session.serverUrl}` : 'signed-out';
+  if (view === 'activity') {
+    return (
+      <main class="options">
+        <h1>{t('optionsActivityTitle')}</h1>
+        {signedIn ? <ActivityView now={now} /> : <p class="notice" role="status">{t('commonErrorSignedOut')}</p>}
+      </main>
+    );
+  }
   return (
     <main class="options">
       <h1>{t('optionsTitle')}</h1>
@@ -50,7 +76,12 @@ export function OptionsApp({ clock = Date.now, pollMs = 10_000, tickMs = 30_000 
             <AppMode status={status} onStatus={apply} name="options-mode" legend={t('optionsModeHeading')} hideLegend />
           </section>
           <QuietHoursSection status={status} onStatus={apply} />
+          <ScheduleSection status={status} onStatus={apply} />
           <DndSection status={status} now={now} onStatus={apply} />
+          <PeopleSection status={status} onStatus={apply} />
+          <KeywordsSection status={status} onStatus={apply} />
+          <SummarySection status={status} onStatus={apply} />
+          <p><a href="#activity" class="link" data-testid="activity-link">{t('optionsActivityLink')}</a></p>
           <ConversationsSection now={now} signedIn={signedIn} />
           <LanguageSection signedIn={signedIn} />
           <PushStatusSection initial={status.push} signedIn={signedIn} />

@@ -4,7 +4,7 @@
  */
 import en from '../../assets/_locales/en/messages.json' with { type: 'json' };
 
-type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+export type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
 
 interface I18nApi {
   getMessage(key: string, substitutions?: string | string[]): string;
@@ -40,6 +40,33 @@ export function t(key: string, substitutions?: string | string[]): string {
   }
   const entry = (en as Messages)[key];
   return entry ? substitute(entry, subs) : key;
+}
+
+/** A lookup over one catalogue, like `t` (tests word things in zh_CN with it). */
+export type Translate = (key: string, substitutions?: string | string[]) => string;
+
+/** `t` over the given messages.json contents instead of the browser's. */
+export function catalogue(messages: Messages): Translate {
+  return (key, substitutions) => {
+    const subs = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
+    const entry = messages[key];
+    return entry ? substitute(entry, subs) : key;
+  };
+}
+
+/**
+ * The message `key` in the plural form for `n` ("bgSummaryMessages_one" / "_other"), chosen by
+ * Intl.PluralRules in `locale`; `_other` when the language has no key for its category.
+ */
+export function plural(key: string, n: number, locale: string = uiLanguage(), tr: Translate = t): string {
+  let category = 'other';
+  try {
+    category = new Intl.PluralRules(locale).select(n);
+  } catch {
+    // An unknown locale: "other" is every language's fallback form.
+  }
+  const text = tr(`${key}_${category}`, String(n));
+  return text === `${key}_${category}` ? tr(`${key}_other`, String(n)) : text;
 }
 
 /** The UI language ("en", "zh-CN", ...), for number and date formatting. */

@@ -6,7 +6,7 @@
  */
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type {
-  AppSettings, ClockTime, ConversationRef, ConversationSettings, PushLanguage, QuietReason, RemindType,
+  AppSettings, ClockTime, ConversationRef, ConversationSettings, Day, Mention, PushLanguage, QuietReason, QuietRule, ReasonCode, RemindType, Via,
 } from '../core/index.ts';
 
 export interface SessionView {
@@ -28,6 +28,8 @@ export interface LastAccount {
 export interface QuietView {
   readonly quiet: boolean;
   readonly reason: QuietReason | null;
+  /** The rule in force (the schedule entry, the window, the pause), so the UI can name it. */
+  readonly rule: QuietRule | null;
   readonly quietUntil: number | null;
   readonly nextChange: number | null;
 }
@@ -60,7 +62,7 @@ export interface ConversationsView {
 
 /** A setting change waiting in the outbox, as the UI names it. */
 export type PendingChange =
-  | { readonly kind: 'mode' | 'pause' | 'resume' | 'window' | 'skip' | 'language' }
+  | { readonly kind: 'mode' | 'pause' | 'resume' | 'window' | 'skip' | 'language' | 'rules' }
   | { readonly kind: 'conversation'; readonly conversation: ConversationRef };
 
 /** A change made from a menu, the keyboard or a notification, undoable from the popup. */
@@ -118,6 +120,52 @@ export interface SetConversationArgs {
   readonly durationMs?: number;
 }
 
+/** SPEC 1.7 rules as `setPushRules` takes them; each field given replaces the stored one. */
+export interface PushRulesArgs {
+  readonly quietSchedule?: readonly { readonly days: readonly Day[]; readonly interval: string }[];
+  readonly prioritySenders?: readonly string[];
+  readonly keywords?: readonly string[];
+  readonly summary?: boolean;
+}
+
+/** Someone who pushed to this user lately (a priority-people suggestion). */
+export interface RecentSenderView {
+  readonly username: string;
+  readonly name?: string;
+}
+
+/** One push decision from the server's trace (SPEC 3.8), with names the extension knows. */
+export interface ActivityItem {
+  readonly id: string;
+  readonly ts: number;
+  readonly push: boolean;
+  readonly reason: ReasonCode;
+  readonly via?: Via;
+  readonly mention?: Mention;
+  readonly conversation?: ConversationRef;
+  /** The group's name or the person's nickname, when known. */
+  readonly chatName?: string;
+  readonly from?: string;
+  /** A summary push: what it counted. */
+  readonly summary?: { readonly count: number; readonly mentions: number; readonly conversations: number };
+}
+
+/** "Would this notify me?" (SPEC 3.8 check). */
+export interface CheckArgs {
+  readonly conversation: ConversationRef;
+  readonly from?: string;
+  readonly text?: string;
+  readonly mentioned?: boolean;
+}
+
+export interface CheckView {
+  readonly push: boolean;
+  readonly reason: ReasonCode;
+  readonly via?: Via;
+  readonly mention?: Mention;
+  readonly quietUntil?: number;
+}
+
 export interface ProtocolMap {
   /** Renders from the cache at once; a refresh runs in the background. */
   getStatus(data: { tabUrl?: string }): StatusView;
@@ -144,6 +192,14 @@ export interface ProtocolMap {
   getPushStatus(): PushStatusView;
   /** Asks the server to push a test notification to this browser. */
   sendTestPush(): { sent: boolean; reason: string };
+  /** Weekly schedule, priority people, keywords, summary (SPEC 1.7), through the outbox. */
+  setPushRules(data: PushRulesArgs): StatusView;
+  /** People who pushed to this user lately, latest first (suggestions for priority people). */
+  getRecentSenders(): { senders: RecentSenderView[] };
+  /** The last push decisions from the server's trace (throws when unreachable). */
+  getActivity(data: { limit?: number }): { items: ActivityItem[] };
+  /** Would such a message notify me now, and why (asks the server). */
+  checkPush(data: CheckArgs): CheckView;
   getChatPatterns(): { patterns: string[] };
   setChatPatterns(data: { patterns: string[] }): { patterns: string[] };
 }

@@ -1,13 +1,13 @@
 /**
- * Quiet status as the extension shows it: core's `quietStatus`, plus what core does not model
- * yet — "not tonight" (`windowSkipUntil`, SPEC 1.7) switches the daily window off until then —
- * and a next change that also falls when a pause ends inside quiet hours, so the badge's cause
- * is recomputed the moment it changes.
+ * Quiet status as the extension shows it: core's `quietStatus` with "not tonight"
+ * (`windowSkipUntil`, SPEC 1.7: the window and the schedule are off until then) as the server
+ * last said or as the user just asked, and a next change that also falls when a pause ends
+ * inside quiet hours, so the badge's cause is recomputed the moment it changes.
  */
 import { type AppSettings, quietStatus, type QuietStatus } from '../core/index.ts';
 
 export interface EffectiveQuiet {
-  /** The settings as they act now (window removed while skipped). */
+  /** The settings as they act now (with the skip in force). */
   readonly app: AppSettings;
   readonly status: QuietStatus;
   /** When the shown state may change next; null = not by itself. */
@@ -21,21 +21,30 @@ const earliest = (...xs: (number | null)[]): number | null => {
 
 /** The quiet status at `now` with a skipped window and the pause end taken into account. */
 export function effectiveQuiet(stored: AppSettings, windowSkipUntil: number, now: number): EffectiveQuiet {
-  const skipping = windowSkipUntil > now && stored.window !== null;
-  const app = skipping ? { ...stored, window: null } : stored;
+  const skipping = windowSkipUntil > now && hasWallRules(stored);
+  const app: AppSettings = { ...stored, windowSkipUntil: windowSkipUntil > now ? windowSkipUntil : 0 };
   const status = quietStatus(app, undefined, now);
   const pauseEnd = app.durationUntil > now ? app.durationUntil : null;
   return { app, status, nextChange: earliest(status.nextChange, pauseEnd, skipping ? windowSkipUntil : null) };
 }
 
+/** Does the user have quiet hours on the clock (a daily window or a schedule)? */
+export function hasWallRules(app: AppSettings): boolean {
+  return (app.window !== null && app.window.start !== app.window.end) || (app.quietSchedule?.length ?? 0) > 0;
+}
+
+/** The settings with only the clock rules (window, schedule) in force: no pause, no skip. */
+export function wallOnly(app: AppSettings): AppSettings {
+  return { ...app, durationUntil: 0, windowSkipUntil: 0 };
+}
+
 /**
- * When the daily window next starts, if it is not in force now: the first minute boundary
- * within 24 h at which the window alone makes the user quiet. Null when there is no window.
+ * When quiet hours (daily window or schedule) next start, if they are not in force now: within
+ * 25 h. Null when there are none.
  */
 export function nextWindowStart(app: AppSettings, now: number): number | null {
-  if (!app.window || app.window.start === app.window.end) return null;
-  const windowOnly = { ...app, durationUntil: 0 };
-  if (quietStatus(windowOnly, undefined, now).quiet) return null;
-  const next = quietStatus(windowOnly, undefined, now).nextChange;
-  return next !== null && next - now <= 25 * 3_600_000 ? next : null;
+  if (!hasWallRules(app)) return null;
+  const s = quietStatus(wallOnly(app), undefined, now);
+  if (s.quiet) return null;
+  return s.nextChange !== null && s.nextChange - now <= 25 * 3_600_000 ? s.nextChange : null;
 }

@@ -14,6 +14,7 @@ const PENDING_KEYS: Record<PendingChange['kind'], string> = {
   window: 'popupPendingWindow',
   skip: 'popupPendingSkip',
   language: 'popupPendingLanguage',
+  rules: 'popupPendingRules',
   conversation: 'popupPendingChat',
 };
 

@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: the built extension in real Chromium against the real demo server,
- * photographed in English and Chinese — popup (notifications on, quiet, signed out) and the
- * options page — into assets/screenshots/. Uses the same harness as the e2e suite.
+ * photographed in English and Chinese — popup (notifications on, quiet, signed out), the
+ * options page with its SPEC 1.7 sections (weekly schedule, priority people, keywords, summary)
+ * and the recent-activity view — into assets/screenshots/. Uses the same harness as the e2e suite.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { CHROMIUM, hasChromium } from './support/chromium.ts';
 import { openPopup, signInFromOptions } from './support/fixture.ts';
 import { workerStatus } from './support/hooks.ts';
 import { msg } from './support/messages.ts';
-import { CLIENT_ID, CLIENT_SECRET, userClient } from './support/rest.ts';
+import { CLIENT_ID, CLIENT_SECRET, sendText, traceOf, userClient } from './support/rest.ts';
 import { ROOT, ServerProcess } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 import type { WorkerScope } from './support/worker-chrome.ts';
@@ -54,6 +55,12 @@ async function photograph(server: ServerProcess, run: Run): Promise<void> {
   await alice.setSilentModeForAll({ options: { paramType: 1, duration: 0 } });
   await alice.setSilentModeForAll({ options: { paramType: 2, startTime: { hours: 0, minutes: 0 }, endTime: { hours: 0, minutes: 0 } } });
   await alice.setSilentModeForAll({ options: { paramType: 0, remindType: 'ALL' } });
+  await alice.setPushRules({ quietSchedule: [], prioritySenders: [], keywords: [], summary: false });
+  const bob = await userClient(server.url, 'bob');
+  const carol = await userClient(server.url, 'carol');
+  const groups = await alice.request<Array<{ groupid: string; groupname: string }>>({ method: 'GET', path: '/users/alice/joined_chatgroups', idempotent: true });
+  const group = { id: groups.data.find((g) => g.groupname === 'Demo group')?.groupid ?? '', type: 'groupChat' as const };
+  const decided = (id: string) => waitFor(`the decision on ${id}`, () => traceOf(alice, id));
 
   const browser = await ExtensionBrowser.launch({ lang: run.lang, timeZone: ZONE, viewport: { width: 900, height: 900 } });
   try {
@@ -73,6 +80,9 @@ async function photograph(server: ServerProcess, run: Run): Promise<void> {
       (await popup.getByTestId('status-title').textContent()) === msg('popupStatusOn', [], run.locale));
     await shootPopup(popup, `popup-${run.suffix}.png`);
     await popup.close();
+    // A push from bob, so the options page suggests him as a priority person.
+    await waitFor('push delivery to be registered', async () => (await workerStatus(browser)).push.bound, { timeoutMs: 20_000 });
+    await decided(await sendText(bob, { id: 'alice', type: 'singleChat' }, 'Lunch at 12?'));
 
     // Daily quiet hours set on the options page, as a user would; then the popup is quiet.
     const page = await browser.openPage('options.html');
@@ -88,9 +98,31 @@ async function photograph(server: ServerProcess, run: Run): Promise<void> {
     await waitFor('push delivery to be registered', async () => (await workerStatus(browser)).push.bound, { timeoutMs: 20_000 });
     await page.reload();
     await page.getByTestId('signed-in-as').waitFor();
+    await setRules(page, run.locale);
+    await page.reload();
+    await page.getByTestId('signed-in-as').waitFor();
+    await page.locator('#schedule .week-span').first().waitFor();
     await page.screenshot({ path: join(OUT, `options-${run.suffix}.png`), fullPage: true, animations: 'disabled' });
     console.log(`  wrote assets/screenshots/options-${run.suffix}.png`);
+    await page.locator('#schedule').screenshot({ path: join(OUT, `options-schedule-${run.suffix}.png`), animations: 'disabled' });
+    console.log(`  wrote assets/screenshots/options-schedule-${run.suffix}.png`);
+    await shootRange(page, '#people', '#summary', `options-people-keywords-${run.suffix}.png`);
     await page.close();
+
+    // Some decisions to read: held by quiet hours, and through them from a priority person.
+    await decided(await sendText(carol, { id: 'alice', type: 'singleChat' }, 'Meeting moved to 3pm'));
+    await decided(await sendText(bob, group, 'Deploy finished'));
+    await decided(await sendText(carol, group, 'Can you review?', { ext: { em_at_list: ['alice'] } }));
+    const activity = await browser.openPage('options.html', '#activity');
+    await waitFor('the activity list', async () => (await activity.getByTestId('activity-sentence').count()) >= 3);
+    await waitFor('the chats to choose from', async () => (await activity.locator('#check-chat option').count()) > 0);
+    await activity.locator('#check-chat').selectOption(`groupChat/${group.id}`);
+    await activity.locator('#check-from').fill('carol');
+    await activity.getByRole('button', { name: msg('optionsCheckSubmit', [], run.locale), exact: true }).click();
+    await activity.getByTestId('check-answer').waitFor();
+    await activity.screenshot({ path: join(OUT, `activity-${run.suffix}.png`), fullPage: true, animations: 'disabled' });
+    console.log(`  wrote assets/screenshots/activity-${run.suffix}.png`);
+    await activity.close();
 
     const quiet = await openPopup({ browser });
     await quiet.getByTestId('countdown').waitFor();
@@ -99,6 +131,42 @@ async function photograph(server: ServerProcess, run: Run): Promise<void> {
   } finally {
     await browser.close();
   }
+}
+
+/** The SPEC 1.7 sections filled in on the options page, as a user would. */
+async function setRules(page: Page, locale: string): Promise<void> {
+  const saved = msg('optionsSaved', [], locale);
+  const schedule = page.locator('#schedule');
+  await schedule.getByRole('button', { name: msg('optionsSchedulePresetWeeknights', [], locale), exact: true }).click();
+  await schedule.getByRole('button', { name: msg('optionsSchedulePresetWeekends', [], locale), exact: true }).click();
+  await schedule.getByRole('button', { name: msg('optionsSave', [], locale), exact: true }).click();
+  await schedule.getByText(saved, { exact: true }).waitFor();
+  const people = page.locator('#people');
+  await people.getByRole('button', { name: /bob/ }).first().click();
+  await people.getByRole('button', { name: msg('optionsListRemove', ['bob'], locale), exact: true }).waitFor();
+  const keywords = page.locator('#keywords');
+  for (const word of ['deploy', 'release', '发布']) {
+    await keywords.getByLabel(msg('optionsKeywordsLabel', [], locale), { exact: true }).fill(word);
+    await keywords.getByRole('button', { name: msg('optionsKeywordsAdd', [], locale), exact: true }).click();
+    await keywords.getByRole('button', { name: msg('optionsListRemove', [word], locale), exact: true }).waitFor();
+  }
+  await page.locator('#summary-enabled').check();
+  await page.locator('#summary').getByText(saved, { exact: true }).waitFor();
+}
+
+/** One picture from the top of `first` to the bottom of `last` (sections that belong together). */
+async function shootRange(page: Page, first: string, last: string, file: string): Promise<void> {
+  // Page coordinates (a full-page clip is relative to the page, not to the scrolled viewport).
+  const box = (sel: string) => page.evaluate((s) => {
+    const r = document.querySelector(s)?.getBoundingClientRect();
+    return r ? { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height } : null;
+  }, sel);
+  const a = await box(first);
+  const b = await box(last);
+  if (!a || !b) throw new Error(`${first} or ${last} is not on the page`);
+  const x = Math.min(a.x, b.x);
+  await page.screenshot({ path: join(OUT, file), fullPage: true, animations: 'disabled', clip: { x, y: a.y, width: Math.max(a.width, b.width), height: b.y + b.height - a.y } });
+  console.log(`  wrote assets/screenshots/${file}`);
 }
 
 /** What the Chinese pictures need beyond Chromium itself, as install hints ([] = all there). */

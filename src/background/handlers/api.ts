@@ -9,11 +9,12 @@ import { installMenus } from './menus.ts';
 import { chatPatterns, setChatPatterns } from './patterns.ts';
 import { registerPush, sendTestPush, unbindPush } from './push.ts';
 import { forgetSession, signIn } from './session.ts';
-import { checkAppOptions, languageOp, quietHoursOptions } from './settings-ops.ts';
+import { checkAppOptions, languageOp, quietHoursOptions, rulesOp } from './settings-ops.ts';
+import { checkPush, getActivity, recentSenders } from './activity.ts';
 import { listConversations } from './conversations.ts';
 import { undoQuick } from './quick.ts';
 import {
-  getConversation, getLanguage, refresh, revalidate, writeApp, writeConversation, writeLanguage, writeSkip,
+  getConversation, getLanguage, refresh, revalidate, writeApp, writeConversation, writeLanguage, writeRules, writeSkip,
 } from './settings.ts';
 import { buildStatus, pushStatus } from './status.ts';
 
@@ -94,6 +95,15 @@ export const api: Api = {
   },
   getPushStatus: (ctx) => pushStatus(ctx),
   sendTestPush: (ctx) => sendTestPush(ctx),
+  async setPushRules(ctx, data) {
+    await writeRules(ctx, rulesOp(data));
+    return buildStatus(ctx);
+  },
+  async getRecentSenders(ctx) {
+    return { senders: await recentSenders(ctx) };
+  },
+  getActivity: (ctx, data) => getActivity(ctx, data),
+  checkPush: (ctx, data) => checkPush(ctx, data),
   async getChatPatterns(ctx) {
     return { patterns: await chatPatterns(ctx) };
   },

@@ -8,6 +8,7 @@
 import type { AppSettings } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import { effectiveQuiet } from '../../shared/quiet-view.ts';
+import { ruleText } from '../../shared/rule-text.ts';
 import { formatClock, formatClockRange, formatMoment } from '../../shared/time-format.ts';
 import type { Ctx } from './context.ts';
 import type { StoredSession } from './deps.ts';
@@ -54,6 +55,12 @@ export function computeBadge(input: BadgeInput, now: number): Badge {
       return { text: 'zZ', title, color: COLOR.quiet, nextChange };
     }
     const zone = app.timeZone;
+    // A schedule entry in force is named ("weeknights", "Sat, Sun all day"), as the popup does.
+    if (q.rule?.kind === 'schedule') {
+      const what = `${ruleText(app, q.rule)} (${zone})`;
+      const title = q.quietUntil === null ? t('bgBadgeQuietAllDay', [what]) : t('bgBadgeQuietRuleUntil', [formatMoment(q.quietUntil, now, zone), what]);
+      return { text: 'zZ', title, color: COLOR.quiet, nextChange };
+    }
     const w = app.window;
     const title = q.quietUntil === null
       ? t('bgBadgeQuietAllDay', [w ? t('bgBadgeDailyWindow', [formatClock(w.start), formatClock(w.end), zone]) : zone])

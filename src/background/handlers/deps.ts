@@ -32,7 +32,25 @@ export type OutboxOp =
   | { readonly kind: 'conversation'; readonly conversation: ConversationRef; readonly remindType?: 'ALL' | 'AT' | 'NONE' | 'DEFAULT'; readonly durationMs?: number }
   | { readonly kind: 'language'; readonly language: string }
   /** "Not tonight" (SPEC 1.7 `windowSkipUntil`): an instant, not a length, so sent as is. */
-  | { readonly kind: 'skip'; readonly until: number };
+  | { readonly kind: 'skip'; readonly until: number }
+  /** SPEC 1.7 rules (`setPushRules`), already in wire form: each field given replaces the server's. */
+  | { readonly kind: 'rules'; readonly rules: Readonly<PushRulesWire> };
+
+/** The body of `setPushRules`: each given rule replaces the stored one. */
+export interface PushRulesWire {
+  quietSchedule?: { days: string[]; interval: string }[];
+  prioritySenders?: string[];
+  keywords?: string[];
+  summary?: boolean;
+}
+
+/** Someone who sent this user a push lately: priority-people suggestions come from here. */
+export interface RecentSender {
+  readonly username: string;
+  /** Their nickname, from the push's title, when it was a direct chat. */
+  readonly name?: string;
+  readonly at: number;
+}
 
 export interface OutboxEntry {
   readonly id: number;
@@ -66,7 +84,9 @@ export interface ShownNotification {
   readonly id: string;
   readonly title: string;
   readonly body: string;
-  readonly conversation: ConversationRef;
+  /** Absent for a summary (it spans several chats). */
+  readonly conversation?: ConversationRef;
+  readonly kind?: 'summary';
   readonly shownAt: number;
 }
 
@@ -86,6 +106,8 @@ export interface KvValues {
   lastQuickAction: QuickAction;
   /** When the user's groups were last read from the server. */
   groupsSyncedAt: number;
+  /** Latest first, at most MAX_RECENT_SENDERS. */
+  recentSenders: RecentSender[];
 }
 
 /** The extension's IndexedDB, behind the operations the handlers use. */
@@ -117,8 +139,8 @@ export interface NotificationRequest {
   readonly tag: string;
   readonly title: string;
   readonly body: string;
-  /** Carried back on click (absent for confirmations). */
-  readonly data?: { readonly m: string; readonly conversation: ConversationRef };
+  /** Carried back on click (absent for confirmations); a summary carries no conversation. */
+  readonly data?: { readonly m: string; readonly conversation: ConversationRef } | { readonly m: string; readonly kind: 'summary' };
   /** Title of the "Mute 1 h" button; absent = no button. */
   readonly muteActionTitle?: string;
 }
@@ -151,6 +173,8 @@ export interface BrowserPort {
   setBadge(text: string, title: string, color: string): Promise<void>;
   showNotification(n: NotificationRequest): Promise<void>;
   openTab(url: string): Promise<void>;
+  /** The absolute URL of an extension page ("options.html#activity"); absent = the path as is. */
+  extensionUrl?(path: string): string;
   /** Open tabs (id, window, URL when readable). */
   listTabs(): Promise<Array<{ readonly id: number; readonly windowId: number; readonly url?: string }>>;
   /** Brings a tab and its window to the front. */

@@ -4,6 +4,8 @@
  */
 import { CONVERSATION_TYPES, type ConversationRef, type PushPayload } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
+import { readSummary, summaryNotification, type SummaryPush } from '../../shared/summary-text.ts';
+import { rememberSender } from './activity.ts';
 import { updateBadge } from './badge.ts';
 import { rememberConversation } from './conversations.ts';
 import type { Ctx } from './context.ts';
@@ -33,6 +35,8 @@ export function notificationBody(p: PushPayload, groupName?: string): string {
 
 /** Handles one push; true when a notification was shown (false for duplicates and junk). */
 export async function handlePushPayload(ctx: Ctx, raw: unknown): Promise<boolean> {
+  const summary = readSummary(raw);
+  if (summary) return handleSummary(ctx, summary);
   const p = readPayload(raw);
   if (!p) return false;
   const now = ctx.now();
@@ -43,12 +47,33 @@ export async function handlePushPayload(ctx: Ctx, raw: unknown): Promise<boolean
   // group is only remembered as a recent chat (its name comes from the group list).
   const direct = p.conversation.type === 'singleChat' && p.f === p.conversation.id;
   await rememberConversation(ctx, p.conversation, direct ? p.title : undefined);
+  if (typeof p.f === 'string' && p.f !== '') await rememberSender(ctx, p.f, direct ? p.title : undefined);
   const body = notificationBody(p, (await ctx.db.getConversation(p.conversation))?.name);
   await ctx.browser.showNotification({ tag: p.m, title, body, data: { m: p.m, conversation: p.conversation }, muteActionTitle: t('bgNotificationMute1h') });
   await ctx.db.recordShown({ id: p.m, title, body, conversation: p.conversation, shownAt: now });
-  await ctx.db.set('offlineCount', p.badge);
+  await afterShown(ctx, p.badge, now);
+  return true;
+}
+
+/**
+ * A summary when quiet ends (SPEC 1.7, 4): worded in the browser's language, shown once per
+ * id; a click opens the recent-activity view.
+ */
+async function handleSummary(ctx: Ctx, s: SummaryPush): Promise<boolean> {
+  const now = ctx.now();
+  if (!(await ctx.db.markSeen(s.m, now))) return false;
+  const names = new Map((await ctx.db.allConversations()).flatMap((c) => (c.name ? [[`${c.conversation.type}/${c.conversation.id}`, c.name] as const] : [])));
+  const { title, body } = summaryNotification(s, (c) => names.get(`${c.type}/${c.id}`));
+  await ctx.browser.showNotification({ tag: s.m, title, body, data: { m: s.m, kind: 'summary' } });
+  await ctx.db.recordShown({ id: s.m, title, body, kind: 'summary', shownAt: now });
+  await afterShown(ctx, s.badge, now);
+  return true;
+}
+
+/** The offline count and last-push time a shown push leaves behind. */
+async function afterShown(ctx: Ctx, badge: number, now: number): Promise<void> {
+  await ctx.db.set('offlineCount', badge);
   const push = await ctx.db.get('push');
   await ctx.db.set('push', { channel: push?.channel ?? 'none', notifierName: push?.notifierName ?? '', bound: push?.bound ?? false, lastError: push?.lastError ?? '', lastPushAt: now });
   await updateBadge(ctx);
-  return true;
 }

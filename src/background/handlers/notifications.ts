@@ -28,8 +28,24 @@ export async function focusChatTab(ctx: Ctx, conversation: ConversationRef): Pro
   return false;
 }
 
+/** Where a summary's click leads: the recent-activity view of the options page. */
+export const ACTIVITY_PAGE = 'options.html#activity';
+
+/** Opens the recent-activity view (a tab already showing it is focused instead). */
+export async function openActivity(ctx: Ctx): Promise<void> {
+  const url = ctx.browser.extensionUrl ? ctx.browser.extensionUrl(ACTIVITY_PAGE) : ACTIVITY_PAGE;
+  try {
+    const open = (await ctx.browser.listTabs()).find((tab) => tab.url === url);
+    if (open) return await ctx.browser.focusTab(open.id, open.windowId);
+  } catch {
+    // Tabs unreadable: open a new one below.
+  }
+  await ctx.browser.openTab(url);
+}
+
 /** Handles a click on a notification or one of its actions. */
 export async function handleNotificationClick(ctx: Ctx, action: string, data: unknown): Promise<void> {
+  if ((data as { kind?: unknown } | null)?.kind === 'summary') return openActivity(ctx);
   let conversation: ConversationRef;
   try {
     conversation = checkConversation((data as { conversation?: unknown } | null)?.conversation);

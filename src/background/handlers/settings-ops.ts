@@ -5,10 +5,11 @@
 import type { PushClient } from '../../client/index.ts';
 import {
   type AppSettings, checkClockTime, type ConversationRef, type ConversationSettings, conversationTypeSchema,
-  durationSchema, optionsToBody, parseLanguage, parseTimeZone, parseWith, remindTypeSchema, windowFromClock,
+  durationSchema, optionsToBody, parseLanguage, parseTimeZone, parseWith, pushRulesToBody, quietScheduleSchema, remindTypeSchema,
+  windowFromClock,
 } from '../../core/index.ts';
 import { ProtocolError } from '../../shared/protocol.ts';
-import type { OutboxEntry, OutboxOp } from './deps.ts';
+import type { OutboxEntry, OutboxOp, PushRulesWire } from './deps.ts';
 import { invalid } from './errors.ts';
 
 /** Checks an app-level SDK `options` object with core; throws invalid_argument. */
@@ -72,6 +73,29 @@ export function quietHoursOptions(window: unknown, timeZone: string): Record<str
   return { paramType: 2, startTime: start.value, endTime: end.value, timeZone: tz };
 }
 
+/**
+ * Checks SPEC 1.7 rules from the options page with core (the client's own `setPushRules`
+ * validation), so errors name the field the page shows them next to ("keywords[2]").
+ */
+export function rulesOp(data: unknown): Extract<OutboxOp, { kind: 'rules' }> {
+  const body = pushRulesToBody(data);
+  if (!body.ok) throw invalid(body.errors);
+  return { kind: 'rules', rules: body.value as PushRulesWire };
+}
+
+/** A rules op applied to cached settings (the schedule read back into core's model). */
+export function applyRulesOp(app: AppSettings, rules: Readonly<PushRulesWire>): AppSettings {
+  let out = app;
+  if (rules.quietSchedule !== undefined) {
+    const s = parseWith(quietScheduleSchema, rules.quietSchedule);
+    if (s.ok) out = { ...out, quietSchedule: s.value };
+  }
+  if (rules.prioritySenders !== undefined) out = { ...out, prioritySenders: rules.prioritySenders };
+  if (rules.keywords !== undefined) out = { ...out, keywords: rules.keywords };
+  if (rules.summary !== undefined) out = { ...out, summary: rules.summary };
+  return out;
+}
+
 /** An app op applied to cached settings, as if made at `at`. */
 export function applyAppOp(app: AppSettings, options: Readonly<Record<string, unknown>>, at: number): AppSettings {
   switch (options.paramType) {
@@ -103,7 +127,12 @@ export function applyConversationOp(s: ConversationSettings, op: Extract<OutboxO
 
 /** Re-applies pending ops on top of fresh server data. */
 export function withPendingApp(app: AppSettings, pending: readonly OutboxEntry[]): AppSettings {
-  return pending.reduce((acc, e) => (e.op.kind === 'app' ? applyAppOp(acc, e.op.options, e.createdAt) : acc), app);
+  return pending.reduce((acc, e) => {
+    if (e.op.kind === 'app') return applyAppOp(acc, e.op.options, e.createdAt);
+    if (e.op.kind === 'rules') return applyRulesOp(acc, e.op.rules);
+    if (e.op.kind === 'skip') return { ...acc, windowSkipUntil: e.op.until };
+    return acc;
+  }, app);
 }
 
 export function withPendingConversation(ref: ConversationRef, s: ConversationSettings, pending: readonly OutboxEntry[]): ConversationSettings {
@@ -123,6 +152,8 @@ export async function sendOp(client: PushClient, entry: OutboxEntry, now: number
   if (op.kind === 'app') {
     const options = op.options.paramType === 1 ? { ...op.options, duration: remaining(op.options.duration as number) } : op.options;
     await client.setSilentModeForAll({ options });
+  } else if (op.kind === 'rules') {
+    await client.setPushRules(op.rules);
   } else if (op.kind === 'language') {
     await client.setPushPerformLanguage({ language: op.language });
   } else if (op.kind === 'skip') {

@@ -15,7 +15,7 @@ import { describe, isAuthFailure, isRetryable, toProtocolError } from './errors.
 import { enqueue, flush } from './outbox.ts';
 import { getSession, markExpired, requireClient } from './session.ts';
 import {
-  applyAppOp, applyConversationOp, checkConversation, conversationOps, withPendingApp, withPendingConversation,
+  applyAppOp, applyConversationOp, applyRulesOp, checkConversation, conversationOps, withPendingApp, withPendingConversation,
 } from './settings-ops.ts';
 
 export const REFRESH_ALARM = 'refresh';
@@ -105,6 +105,16 @@ export async function writeApp(ctx: Ctx, op: Extract<OutboxOp, { kind: 'app' }>)
   await requireSignedIn(ctx);
   const app = (await ctx.db.get('app')) ?? { ...DEFAULT_APP_SETTINGS };
   await ctx.db.set('app', applyAppOp(app, op.options, ctx.now()));
+  await enqueue(ctx, op);
+  await updateBadge(ctx);
+  await sendPending(ctx);
+}
+
+/** Applies SPEC 1.7 rules to the cache, queues them, and tries to send. */
+export async function writeRules(ctx: Ctx, op: Extract<OutboxOp, { kind: 'rules' }>): Promise<void> {
+  await requireSignedIn(ctx);
+  const app = (await ctx.db.get('app')) ?? { ...DEFAULT_APP_SETTINGS };
+  await ctx.db.set('app', applyRulesOp(app, op.rules));
   await enqueue(ctx, op);
   await updateBadge(ctx);
   await sendPending(ctx);

@@ -14,7 +14,7 @@ import { lastAccount, sessionView } from './session.ts';
 export function pendingChange(e: OutboxEntry): PendingChange {
   const op = e.op;
   if (op.kind === 'conversation') return { kind: 'conversation', conversation: op.conversation };
-  if (op.kind === 'language' || op.kind === 'skip') return { kind: op.kind };
+  if (op.kind === 'language' || op.kind === 'skip' || op.kind === 'rules') return { kind: op.kind };
   if (op.options.paramType === 0) return { kind: 'mode' };
   if (op.options.paramType === 2) return { kind: 'window' };
   return { kind: op.options.duration === 0 ? 'resume' : 'pause' };
@@ -71,7 +71,9 @@ export async function buildStatus(ctx: Ctx, tabUrl?: string): Promise<StatusView
     lastAccount: last,
     app: input.app,
     language: language ?? '',
-    quiet: q ? { quiet: q.quiet, reason: q.reason, quietUntil: q.quietUntil, nextChange: q.nextChange } : { quiet: false, reason: null, quietUntil: null, nextChange: null },
+    quiet: q
+      ? { quiet: q.quiet, reason: q.reason, rule: q.rule, quietUntil: q.quietUntil, nextChange: q.nextChange }
+      : { quiet: false, reason: null, rule: null, quietUntil: null, nextChange: null },
     badge: { text: badge.text, title: badge.title },
     pending: pending.length,
     pendingChanges: pending.map(pendingChange),

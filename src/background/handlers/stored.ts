@@ -4,9 +4,11 @@
  * settings), so one bad field never takes the whole cache, or the worker, down.
  */
 import {
-  type AppSettings, CONVERSATION_TYPES, type ConversationRef, type ConversationSettings, DEFAULT_APP_SETTINGS, REMIND_TYPES,
+  type AppSettings, CONVERSATION_TYPES, type ConversationRef, type ConversationSettings, DEFAULT_APP_SETTINGS, formatEntryInterval, keywordsSchema,
+  prioritySendersSchema, pushRulesToBody, quietScheduleSchema, REMIND_TYPES, summarySchema, usernameSchema,
 } from '../../core/index.ts';
-import type { CachedConversation, KvValues, OutboxEntry, OutboxOp, PushState, QuickAction } from './deps.ts';
+import type { CachedConversation, KvValues, OutboxEntry, OutboxOp, PushRulesWire, PushState, QuickAction, RecentSender } from './deps.ts';
+import type { z } from 'zod';
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,7 +38,39 @@ export function repairApp(v: unknown): AppSettings {
     window: start !== undefined && end !== undefined ? { start, end } : null,
     durationUntil: num(r.durationUntil),
     timeZone: zoneOk(r.timeZone) ? r.timeZone : DEFAULT_APP_SETTINGS.timeZone,
+    // SPEC 1.7 fields, checked with core's own schemas (the stored form is core's model).
+    quietSchedule: valid(quietScheduleSchema, (r.quietSchedule as unknown[] | undefined)?.map(scheduleEntryToWire), []),
+    windowSkipUntil: num(r.windowSkipUntil),
+    prioritySenders: valid(prioritySendersSchema, r.prioritySenders, []),
+    keywords: valid(keywordsSchema, r.keywords, []),
+    summary: valid(summarySchema, r.summary, false),
   };
+}
+
+/** A value through a core schema, or the default when absent or invalid. */
+function valid<T>(schema: z.ZodType<T>, v: unknown, fallback: T): T {
+  if (v === undefined) return fallback;
+  const r = schema.safeParse(v);
+  return r.success ? r.data : fallback;
+}
+
+/** A stored schedule entry ({days, interval: {start, end}}) back in wire form, for core's schema. */
+function scheduleEntryToWire(e: unknown): unknown {
+  if (!isRec(e) || !isRec(e.interval)) return e;
+  const { start, end } = e.interval;
+  if (minute(start) === undefined || minute(end) === undefined) return e;
+  return { days: e.days, interval: formatEntryInterval({ start: start as number, end: end as number }) };
+}
+
+const MAX_RECENT_SENDERS = 50;
+
+function repairSenders(v: unknown): RecentSender[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((s): RecentSender[] => {
+    if (!isRec(s) || !usernameSchema.safeParse(s.username).success) return [];
+    const name = typeof s.name === 'string' && s.name.trim() ? s.name.slice(0, 128) : undefined;
+    return [{ username: s.username as string, at: num(s.at), ...(name ? { name } : {}) }];
+  }).slice(0, MAX_RECENT_SENDERS);
 }
 
 function repairPush(v: unknown): PushState {
@@ -75,6 +109,7 @@ export function repairKv<K extends keyof KvValues>(key: K, v: unknown): KvValues
     nextRetryAt: () => num(v),
     lastQuickAction: () => repairQuick(v),
     groupsSyncedAt: () => num(v),
+    recentSenders: () => repairSenders(v),
   };
   return out[key]() as KvValues[K] | undefined;
 }
@@ -96,6 +131,11 @@ function repairOp(v: unknown): OutboxOp | undefined {
   if (v.kind === 'app' && isRec(v.options)) return { kind: 'app', options: v.options };
   if (v.kind === 'language' && typeof v.language === 'string') return { kind: 'language', language: v.language };
   if (v.kind === 'skip') return { kind: 'skip', until: num(v.until) };
+  if (v.kind === 'rules') {
+    // Re-checked with core: a damaged rules write is dropped rather than sent wrong.
+    const body = pushRulesToBody(v.rules);
+    return body.ok ? { kind: 'rules', rules: body.value as PushRulesWire } : undefined;
+  }
   const conversation = repairRef(v.conversation);
   if (v.kind !== 'conversation' || !conversation) return undefined;
   const rt = v.remindType === 'DEFAULT' ? 'DEFAULT' : remind(v.remindType);

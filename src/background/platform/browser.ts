@@ -62,6 +62,9 @@ export function createBrowserPort(): BrowserPort {
     async openTab(url) {
       await browser.tabs.create({ url });
     },
+    extensionUrl(path) {
+      return browser.runtime.getURL(path);
+    },
     async listTabs() {
       const tabs = await browser.tabs.query({});
       return tabs.flatMap((tab) => (tab.id === undefined ? [] : [{ id: tab.id, windowId: tab.windowId ?? -1, ...(tab.url ? { url: tab.url } : {}) }]));

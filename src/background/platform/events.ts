@@ -57,7 +57,7 @@ export function registerListeners(ready: Promise<Ctx>): void {
     void ready
       .then(async (ctx) => {
         const shown = (await ctx.db.shown()).find((n) => n.id === tag);
-        if (shown) await handleNotificationClick(ctx, '', { conversation: shown.conversation });
+        if (shown) await handleNotificationClick(ctx, '', shown.kind === 'summary' ? { m: shown.id, kind: 'summary' } : { conversation: shown.conversation });
       })
       .catch(logError('notification click'));
   });

@@ -18,6 +18,9 @@ export function AccountBar({ session }: { session: SessionView }) {
       <p class="account" data-testid="account" title={session.serverUrl}>
         {t('popupAccount', [session.username, serverHost(session.serverUrl)])}
       </p>
+      <a class="link" href="options.html#activity" target="_blank" rel="noopener" data-testid="activity-link">
+        {t('popupActivityLink')}
+      </a>
       <button type="button" class="link" onClick={openOptionsPage}>
         {t('popupOptionsLink')}
       </button>

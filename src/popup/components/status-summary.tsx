@@ -4,7 +4,9 @@
  */
 import { t } from '../../shared/i18n.ts';
 import { sendMessage, type StatusView } from '../../shared/protocol.ts';
-import { nextWindowStart } from '../../shared/quiet-view.ts';
+import { quietStatus } from '../../core/index.ts';
+import { nextWindowStart, wallOnly } from '../../shared/quiet-view.ts';
+import { ruleText } from '../../shared/rule-text.ts';
 import { durationText, momentText, windowText } from '../../ui/format.ts';
 import { NoticeLine } from '../../ui/field.tsx';
 import { skipTarget } from '../../ui/skip-window.ts';
@@ -16,8 +18,11 @@ function headline(status: StatusView, now: number): { text: string; tone: Tone }
   const q = status.quiet;
   if (q.quiet) {
     const paused = q.reason === 'DND_APP_DURATION';
-    if (q.quietUntil === null) return { text: t('popupStatusQuietAllDay'), tone: 'quiet' };
+    // A schedule entry in force is named: "Quiet until Mon 07:00 — weeknights".
+    const rule = q.rule?.kind === 'schedule' && status.app ? ruleText(status.app, q.rule) : '';
+    if (q.quietUntil === null) return { text: rule ? t('popupStatusQuietAllDayRule', rule) : t('popupStatusQuietAllDay'), tone: 'quiet' };
     const until = paused && status.app ? status.app.durationUntil : q.quietUntil;
+    if (rule && !paused) return { text: t('popupStatusQuietUntilRule', [momentText(until, now), rule]), tone: 'quiet' };
     return { text: t(paused ? 'popupStatusPausedUntil' : 'popupStatusQuietUntil', momentText(until, now)), tone: 'quiet' };
   }
   // No settings cached yet (first sync still running): claim nothing.
@@ -29,20 +34,40 @@ function headline(status: StatusView, now: number): { text: string; tone: Tone }
 }
 
 function reasonLine(status: StatusView): string {
-  const { reason } = status.quiet;
+  const { reason, rule } = status.quiet;
   if (reason === 'DND_APP_DURATION') return t('popupReasonDuration');
+  if (rule?.kind === 'schedule' && status.app) return t('popupReasonSchedule', [ruleText(status.app, rule), status.app.timeZone]);
   if (reason === 'DND_APP_WINDOW' && status.app?.window) return t('popupReasonWindow', [windowText(status.app.window), status.app.timeZone]);
   if (reason === 'DND_APP_WINDOW') return t('popupReasonWindowShort');
   return '';
 }
 
+/**
+ * When quiet goes on under another rule after the one in force ends (daily hours that run into
+ * "weeknights"), say so: the headline's end time comes from that rule.
+ */
+function thenLine(status: StatusView, now: number): string {
+  const { rule, quietUntil } = status.quiet;
+  const app = status.app;
+  if (!app || !rule || quietUntil === null || rule.kind === 'conversation') return '';
+  const alone = rule.kind === 'window' ? { ...app, quietSchedule: [] } : rule.kind === 'schedule' ? { ...app, window: null, quietSchedule: [app.quietSchedule![rule.entryIndex]!], durationUntil: 0 } : { ...app, window: null, quietSchedule: [] };
+  const ends = quietStatus(alone, undefined, now).quietUntil;
+  if (ends === null || ends >= quietUntil) return '';
+  const next = quietStatus({ ...app, windowSkipUntil: 0 }, undefined, ends).rule;
+  const name = next ? ruleText(app, next) : '';
+  return name ? t('popupReasonThen', [name, momentText(quietUntil, now)]) : '';
+}
+
 /** "Quiet hours 22:00–07:00 start in 3 h", or that they are skipped tonight. */
 function upcomingLine(status: StatusView, now: number): string {
   const app = status.app;
-  if (!app?.window || status.quiet.quiet) return '';
-  if (status.windowSkipUntil !== null && status.windowSkipUntil > now) return t('popupWindowSkipped', momentText(status.windowSkipUntil, now));
+  if (!app || status.quiet.quiet) return '';
   const start = nextWindowStart(app, now);
-  return start === null ? '' : t('popupWindowStartsIn', [windowText(app.window), durationText(start - now)]);
+  if (status.windowSkipUntil !== null && status.windowSkipUntil > now) return t('popupWindowSkipped', momentText(status.windowSkipUntil, now));
+  if (start === null) return '';
+  const next = quietStatus(wallOnly(app), undefined, start).rule;
+  if (next?.kind === 'schedule') return t('popupScheduleStartsIn', [ruleText(app, next), durationText(start - now)]);
+  return app.window ? t('popupWindowStartsIn', [windowText(app.window), durationText(start - now)]) : '';
 }
 
 /** Headline, countdown, why, what is next, and "Not tonight" where the server supports it. */
@@ -52,7 +77,7 @@ export function StatusSummary({ status, now, onStatus }: { status: StatusView; n
   const head = status.session.expired ? { text: t('popupExpiredTitle'), tone: 'alert' as Tone } : headline(status, now);
   const q = status.quiet;
   const countdownTo = q.quiet && q.quietUntil !== null ? (q.reason === 'DND_APP_DURATION' && status.app ? status.app.durationUntil : q.quietUntil) : null;
-  const reason = q.quiet ? reasonLine(status) : '';
+  const reason = q.quiet ? [reasonLine(status), thenLine(status, now)].filter(Boolean).join(' ') : '';
   const upcoming = upcomingLine(status, now);
   const skip = skipTarget(status, now);
   const skipping = status.windowSkipUntil !== null && status.windowSkipUntil > now;

@@ -8,7 +8,9 @@ export interface Shown {
   readonly id: string;
   readonly title: string;
   readonly body: string;
-  readonly conversation: ConversationRef;
+  /** Absent for a summary. */
+  readonly conversation?: ConversationRef;
+  readonly kind?: 'summary';
 }
 
 interface Hooks {
@@ -16,6 +18,7 @@ interface Hooks {
   shownNotifications(): Promise<Shown[]>;
   status(): Promise<StatusView>;
   handlePushPayload(payload: unknown): Promise<boolean>;
+  clickNotification(id: string): Promise<void>;
 }
 
 type Scope = { __impcTest?: Hooks };
@@ -58,4 +61,9 @@ export function dispatchMenuClickHook(b: ExtensionBrowser, menuItemId: string, p
     async ({ menuItemId, pageUrl }) => (self as unknown as Scope).__impcTest!.dispatchMenuClick({ menuItemId, pageUrl }, { url: pageUrl }),
     { menuItemId, pageUrl },
   );
+}
+
+/** Does what a click on shown notification `id` does (a summary opens recent activity). */
+export function clickNotification(b: ExtensionBrowser, id: string): Promise<void> {
+  return b.evaluate(async (id) => (self as unknown as Scope).__impcTest!.clickNotification(id), id);
 }

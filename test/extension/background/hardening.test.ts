@@ -42,11 +42,27 @@ describe('damaged IndexedDB records', () => {
     await raw.put('conversations', { key: 'junk', conversation: { id: '', type: 'fax' } });
     raw.close();
     const again = await openExtensionDb();
-    expect(await again.get('app')).toEqual({ type: 'ALL', window: null, durationUntil: 123, timeZone: 'UTC' });
+    expect(await again.get('app')).toEqual({
+      type: 'ALL', window: null, durationUntil: 123, timeZone: 'UTC', quietSchedule: [], windowSkipUntil: 0, prioritySenders: [], keywords: [], summary: false,
+    });
     expect(await again.get('push')).toEqual({ channel: 'none', notifierName: '', bound: false, lastPushAt: 0, lastError: '' });
     expect(await again.get('offlineCount')).toBe(0);
     expect(await again.getConversation({ id: 'g1', type: 'groupChat' })).toEqual({ conversation: { id: 'g1', type: 'groupChat' }, settings: { durationUntil: 0 }, seenAt: 5 });
     expect((await again.allConversations()).map((c) => c.conversation.id)).toEqual(['g1']);
+    again.close();
+  });
+
+  it('keeps valid SPEC 1.7 rules in the cached settings and repairs a damaged one to its default', async () => {
+    const db = await openExtensionDb();
+    db.close();
+    const raw = await openDB(DB_NAME);
+    const schedule = [{ days: ['mon', 'tue'], interval: { start: 1320, end: 420 } }];
+    await raw.put('kv', { type: 'AT', window: null, durationUntil: 0, timeZone: 'UTC', quietSchedule: schedule, prioritySenders: ['bob'], keywords: 'ship', summary: 'yes' }, 'app');
+    await raw.put('kv', [{ username: 'bob', at: 5, name: 'Bob' }, { username: 'no spaces allowed', at: 1 }], 'recentSenders');
+    raw.close();
+    const again = await openExtensionDb();
+    expect(await again.get('app')).toMatchObject({ quietSchedule: schedule, prioritySenders: ['bob'], keywords: [], summary: false });
+    expect(await again.get('recentSenders')).toEqual([{ username: 'bob', at: 5, name: 'Bob' }]);
     again.close();
   });
 
@@ -58,6 +74,7 @@ describe('damaged IndexedDB records', () => {
     await raw.add('outbox', { op: null, createdAt: 2, attempts: 0 });
     await raw.add('outbox', { op: { kind: 'conversation', conversation: { id: 'g1', type: 'groupChat' }, remindType: 'LOUD' }, createdAt: 3, attempts: 0 });
     await raw.add('outbox', { op: { kind: 'app', options: { paramType: 0, remindType: 'AT' } }, createdAt: 'x', attempts: -1 });
+    await raw.add('outbox', { op: { kind: 'rules', rules: { keywords: ['x'.repeat(41)] } }, createdAt: 4, attempts: 0 });
     raw.close();
     const again = await openExtensionDb();
     expect((await again.outboxAll()).map((e) => [e.op.kind, e.createdAt, e.attempts])).toEqual([['language', 1, 0], ['app', 0, 0]]);

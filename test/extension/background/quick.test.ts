@@ -103,10 +103,37 @@ describe('notification click', () => {
 });
 
 describe('"not tonight"', () => {
-  it('is offered by this server (it returns windowSkipUntil), and its range is checked before any request', async () => {
+  it('is refused while the server does not return windowSkipUntil (an older server), and checks its range', async () => {
+    // An older server: GET without the field (played in front of the real one, which has it).
+    const older = (real: typeof fetch): typeof fetch => async (input, init) => {
+      const res = await real(input, init);
+      if (!new URL(String(input)).pathname.endsWith('/notification/user/alice') || init?.method === 'PUT') return res;
+      const json = (await res.json()) as { data: Record<string, unknown> };
+      const { windowSkipUntil: _dropped, ...data } = json.data;
+      return new Response(JSON.stringify({ ...json, data }), { status: res.status });
+    };
+    const oldCtx = await makeCtx({ now: () => now, wrapFetch: older, browser: { showNotification: async () => undefined } });
+    await api.signIn(oldCtx, { serverUrl: srv.url, appKey: 'demo#im', username: 'alice', password: 'alice' });
+    await api.refresh(oldCtx);
+    expect((await api.getStatus(oldCtx, { tabUrl: '' })).windowSkipUntil).toBeNull();
+    await expect(api.skipWindow(oldCtx, { until: now + HOUR })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(api.skipWindow(oldCtx, { until: now + 25 * HOUR })).rejects.toMatchObject({ code: 'invalid_argument', field: 'until' });
+    await expect(api.skipWindow(oldCtx, { until: now - 1 })).rejects.toMatchObject({ field: 'until' });
+    stopCtx(oldCtx);
+  });
+
+  it('works against the real server: GET returns windowSkipUntil, the skip is stored and read back', async () => {
+    await api.setQuietHours(ctx, { window: { start: { hours: 0, minutes: 0 }, end: { hours: 23, minutes: 59 } } });
+    await api.refresh(ctx);
     expect((await api.getStatus(ctx, { tabUrl: '' })).windowSkipUntil).toBe(0);
-    await expect(api.skipWindow(ctx, { until: now + 25 * HOUR })).rejects.toMatchObject({ code: 'invalid_argument', field: 'until' });
-    await expect(api.skipWindow(ctx, { until: now - 1 })).rejects.toMatchObject({ field: 'until' });
+    const until = now + HOUR;
+    const s = await api.skipWindow(ctx, { until });
+    expect(s.windowSkipUntil).toBe(until);
+    expect(s.quiet.quiet).toBe(false);
+    await api.refresh(ctx);
+    expect((await api.getStatus(ctx, { tabUrl: '' })).windowSkipUntil).toBe(until);
+    const phone = await otherDevice(srv.url, 'alice');
+    expect(((await phone.getSilentModeForAll()).data as { windowSkipUntil: number }).windowSkipUntil).toBe(until);
   });
 
   it('once the server returns the field, it is applied at once and sent as a PUT of windowSkipUntil', async () => {

@@ -28,7 +28,7 @@ export function resetFake(): void {
 
 /** Calls other than the status reads the pages make by themselves. */
 export function actions(): Call[] {
-  return calls.filter((c) => !['getStatus', 'refresh', 'getPushStatus', 'getLanguage', 'getChatPatterns', 'listConversations'].includes(c.name));
+  return calls.filter((c) => !['getStatus', 'refresh', 'getPushStatus', 'getLanguage', 'getChatPatterns', 'listConversations', 'getRecentSenders', 'getActivity'].includes(c.name));
 }
 
 /** Drop-in for protocol.ts `sendMessage`. */
@@ -56,7 +56,7 @@ export function status(o: StatusOverrides = {}): StatusView {
     session: { signedIn: true, serverUrl: 'http://127.0.0.1:8080', appKey: 'demo#im', username: 'alice', expired: false, ...session },
     app: app === null ? null : { type: 'ALL', window: null, durationUntil: 0, timeZone: 'Europe/Paris', ...app },
     language: '',
-    quiet: { quiet: false, reason: null, quietUntil: null, nextChange: null, ...quiet },
+    quiet: { quiet: false, reason: null, rule: null, quietUntil: null, nextChange: null, ...quiet },
     badge: { text: '', title: '' },
     lastAccount: null,
     pending: 0,

@@ -21,6 +21,7 @@ function defaults(view: StatusView): void {
   reply('getLanguage', () => ({ language: '', languages: [] }));
   reply('getPushStatus', () => PUSH);
   reply('listConversations', () => ({ items: [], stale: false }));
+  reply('getRecentSenders', () => ({ senders: [] }));
 }
 
 async function show(view: StatusView = status()) {
