@@ -1,0 +1,44 @@
+/** RFC 8291 encryption on worker threads (web-push's byte layout), and retries decided from a typed outcome. */
+import * as nodeCrypto from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
+import webpush from 'web-push';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EncryptPool, encryptAes128gcm } from '../../src/server/push/aes128gcm.ts';
+import { isRetryable } from '../../src/server/push/worker.ts';
+import { decryptAes128gcm } from '../fakes/push-service.ts';
+
+const ecdh = createECDH('prime256v1');
+const publicKey = ecdh.generateKeys();
+const auth = randomBytes(16);
+const secrets = { ecdh, publicKey, auth };
+const pool = new EncryptPool(2);
+afterAll(() => pool.close());
+
+describe('aes128gcm', () => {
+  it('decrypts to the payload, with the same header and length as web-push', () => {
+    const text = Buffer.from('{"m":"héllo","n":1}');
+    const mine = encryptAes128gcm(nodeCrypto, publicKey, auth, text);
+    const theirs = webpush.encrypt(publicKey.toString('base64url'), auth.toString('base64url'), text.toString(), 'aes128gcm').cipherText;
+    expect(decryptAes128gcm(mine, secrets).toString()).toBe(text.toString());
+    expect(mine.length).toBe(theirs.length);
+    expect(mine.subarray(16, 21)).toEqual(theirs.subarray(16, 21));
+  });
+
+  it('on the worker threads: every body decrypts, bad keys are refused', async () => {
+    const bodies = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.encrypt(publicKey, auth, Buffer.from(`push ${i}`))));
+    expect(bodies.map((b) => decryptAes128gcm(b, secrets).toString())).toEqual(Array.from({ length: 50 }, (_, i) => `push ${i}`));
+    await expect(pool.encrypt(Buffer.alloc(10), auth, Buffer.from('x'))).rejects.toThrow(/P-256/);
+  });
+});
+
+describe('retries come from the outcome type, not its text', () => {
+  it('busy, failing or silent services are retried; what can never succeed is not', () => {
+    expect(isRetryable({ status: 429 })).toBe(true);
+    expect(isRetryable({ status: 503 })).toBe(true);
+    expect(isRetryable({ status: 0, error: 'socket hang up', unanswered: true })).toBe(true);
+    expect(isRetryable({ status: 0, error: 'cannot encrypt for this subscription: bad key' })).toBe(false);
+    expect(isRetryable({ status: 0, error: 'retry me, I am a transient-sounding text' })).toBe(false);
+    expect(isRetryable({ status: 400 })).toBe(false);
+    expect(isRetryable({ status: 413 })).toBe(false);
+  });
+});
