@@ -70,9 +70,9 @@ export const DEFAULT_PUSH: PushDeliveryConfig = {
   backoffBaseMs: 2_000,
   backoffMaxMs: 300_000,
   retryAfterMaxMs: 3_600_000,
-  // Measured (test/bench/webpush-throughput.bench.ts): 64 requests in flight over keep-alive
-  // sockets, with encryption on one thread per core, keep both cores busy.
-  concurrency: 64,
+  // Measured (test/bench/webpush-throughput.bench.ts, 2 cores): 32 requests in flight over
+  // keep-alive sockets, with encryption on one thread per core, did best (16 and 64 both slower).
+  concurrency: 32,
   claimBatch: 256,
   encryptThreads: Math.min(4, availableParallelism()),
   pollMs: 500,

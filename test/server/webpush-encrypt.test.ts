@@ -25,9 +25,9 @@ describe('aes128gcm', () => {
   });
 
   it('on the worker threads: every body decrypts, bad keys are refused', async () => {
-    const bodies = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.encrypt(publicKey, auth, Buffer.from(`push ${i}`))));
+    const bodies = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.encrypt(publicKey.toString('base64url'), auth.toString('base64url'), `push ${i}`)));
     expect(bodies.map((b) => decryptAes128gcm(b, secrets).toString())).toEqual(Array.from({ length: 50 }, (_, i) => `push ${i}`));
-    await expect(pool.encrypt(Buffer.alloc(10), auth, Buffer.from('x'))).rejects.toThrow(/P-256/);
+    await expect(pool.encrypt('AAAA', auth.toString('base64url'), 'x')).rejects.toThrow(/P-256/);
   });
 });
 

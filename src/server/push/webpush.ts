@@ -6,8 +6,7 @@
 import { Agent, request } from 'node:https';
 import webpush from 'web-push';
 import type { WebPushSubscription } from '../../core/index.ts';
-import * as nodeCrypto from 'node:crypto';
-import { EncryptPool, encryptAes128gcm, subscriptionKeys } from './aes128gcm.ts';
+import { EncryptPool, encryptFor } from './aes128gcm.ts';
 import { guardedLookup, PrivateAddressError } from './ssrf.ts';
 
 export interface VapidKeys {
@@ -55,9 +54,7 @@ export class WebPushSender {
 
   /** The aes128gcm body for a subscription (RFC 8291), on a thread when the pool has one. */
   private encrypt(sub: WebPushSubscription, payload: string): Promise<Buffer> | Buffer {
-    const { uaPublic, auth } = subscriptionKeys(sub.keys.p256dh, sub.keys.auth);
-    const plain = Buffer.from(payload);
-    return this.pool ? this.pool.encrypt(uaPublic, auth, plain) : encryptAes128gcm(nodeCrypto, uaPublic, auth, plain);
+    return this.pool ? this.pool.encrypt(sub.keys.p256dh, sub.keys.auth, payload) : encryptFor(sub.keys.p256dh, sub.keys.auth, payload);
   }
 
   /** The Authorization header for an origin, signed once and reused until near expiry. */
