@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { table } from './table.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const QUICK = ['group-fanout', 'webpush-throughput', 'group-push-e2e', 'settings-rest'];
+const QUICK = ['group-fanout', 'webpush-throughput', 'group-push-e2e', 'settings-rest', 'load-mixed'];
 
 describe('benchmarks', () => {
   it('every *.bench.ts has a default export', async () => {
