@@ -30,7 +30,7 @@ async function req(url: string, method: string, body: unknown, token: string): P
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(opts: Options = {}): Promise<void> {
-  const seconds = opts.quick ? 2 : Number(process.env.BENCH_B9_SECONDS ?? 20);
+  const seconds = opts.quick ? 1 : Number(process.env.BENCH_B9_SECONDS ?? 20);
   const MEMBERS = opts.quick ? 100 : 1000;
   const USERS = opts.quick ? 20 : 200;
   const RATE = opts.quick ? 10 : 50;

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { table } from './table.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const QUICK = ['group-fanout', 'webpush-throughput', 'group-push-e2e', 'settings-rest', 'load-mixed'];
+// The server-starting ones are in smoke-servers.test.ts: two files run in parallel (~10 s each).
+const QUICK = ['group-fanout', 'webpush-throughput', 'group-push-e2e', 'idle-connections'];
 
 describe('benchmarks', () => {
   it('every *.bench.ts has a default export', async () => {
