@@ -2,7 +2,7 @@
 import { describe, it } from 'vitest';
 
 describe('benchmarks that start servers', () => {
-  for (const name of ['settings-rest', 'load-mixed']) {
+  for (const name of ['settings-rest', 'load-mixed', 'bundle-size']) {
     it(`${name} runs in quick mode`, async () => {
       const mod = (await import(`./${name}.bench.ts`)) as { run: (o: { quick: boolean }) => Promise<void> };
       await mod.run({ quick: true });
