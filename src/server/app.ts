@@ -10,7 +10,9 @@ import type { ServerConfig } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { seedDemo } from './demo/seed.ts';
 import { demoRoutes } from './demo/static.ts';
-import { ApiError, type ErrorCode } from './errors.ts';
+import { ApiError, type ErrorCode, LimitedError } from './errors.ts';
+import { installRateLimit } from './limits/index.ts';
+import { SummaryScheduler } from './push/summary.ts';
 import { DeliveryWorker } from './push/worker.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -37,7 +39,7 @@ export interface ServerApp {
    * Graceful stop (SIGTERM): /ready answers 503, sockets are closed with 1012 so clients
    * reconnect to another node, claimed deliveries are finished or released, then `close`.
    */
-  drain(): Promise<void>;
+  drain(graceMs?: number): Promise<void>;
 }
 
 /** What never reaches the logs: credentials, tokens and device tokens (message text is never logged at all). */
@@ -118,7 +120,15 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       ...(typeof config.logger === 'object' && config.logger.stream ? { stream: config.logger.stream } : {}),
     },
     bodyLimit: 2 * 1024 * 1024,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Slow clients (SPEC 7): headers and body must arrive within requestTimeoutMs, checked every
+    // second at most (Node's default check runs every 30 s, which would double the limit).
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
+    requestTimeout: config.requestTimeoutMs,
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) socket.end(clientErrorResponse(err, config.now()));
@@ -154,6 +164,8 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   });
   const worker = new DeliveryWorker(ctx, app.log);
   ctx.wake = () => worker.kick();
+  const summaries = new SummaryScheduler(ctx, app.log);
+  ctx.wakeSummaries = () => summaries.kick();
   // Rows queued by another node wake this one's worker too (PostgreSQL NOTIFY).
   await ctx.store.onDeliveriesQueued?.(() => worker.kick());
   let draining = false;
@@ -169,11 +181,19 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
         .header('Access-Control-Max-Age', '86400')
         .code(204)
         .send();
+      return;
     }
+    // No id, name or query value holds a NUL character (bodies are checked by core's parseWith):
+    // refused before any route reads the URL, since no store can keep one in text.
+    if (/%00|\u0000/i.test(req.url))
+      return reply.code(400).send(errorEnvelope('illegal_argument', 'the URL holds a NUL character (%00); ids, names and query values take text without it', config.now()));
   });
+
+  installRateLimit(app, ctx);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const now = config.now();
+    if (err instanceof LimitedError) reply.header('Retry-After', String(err.retryAfterS));
     if (err instanceof ApiError) return reply.code(err.status).send(errorEnvelope(err.code, err.message, now));
     const mapped = mapFastifyError(err);
     if (mapped.code === 'internal_error') req.log.error({ err }, 'request failed');
@@ -241,17 +261,19 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     if (closed) return;
     closed = true;
     clearInterval(tidyTimer);
-    await worker.stop();
+    await Promise.all([worker.stop(), summaries.stop()]);
     for (const s of ctx.router.localSockets()) s.terminate();
     await app.close();
     await ctx.router.close();
     await ctx.store.close();
   };
-  const drain = async () => {
-    if (closed) return;
+  const drain = async (graceMs = config.drainGraceMs) => {
+    if (closed || draining) return;
     draining = true;
     // 1012 "service restart": clients reconnect, and the load balancer sends them to another node.
     for (const s of ctx.router.localSockets()) s.close(1012, 'this node is restarting');
+    // /ready answers 503 meanwhile, so a load balancer stops sending here before the port closes.
+    if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
     await close();
   };
 
@@ -263,6 +285,7 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       worker.start();
+      summaries.start();
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -74,3 +74,19 @@ describe('DELETE with Content-Type: application/json and no body', () => {
     expect(r.json.error_description).toBe('(body) is missing: a JSON object');
   });
 });
+
+describe('NUL characters (no store can keep one in text)', () => {
+  it('a %00 anywhere in the URL, or U+0000 in a JSON string or key, is a 400 naming it, and nothing is stored', async () => {
+    for (const path of ['/users/bob/notification?user=%00&group=x', '/users/bob/notification/chatgroup/a%00b', '/users/bob%00/notification/user/bob']) {
+      const r = await call(s.base, 'GET', path, { token: s.appToken });
+      expect(r.status, path).toBe(400);
+      expect(r.json.error_description).toContain('NUL');
+    }
+    const reg = await call(s.base, 'POST', '/users', { token: s.appToken, body: { username: 'nul', password: 'password1', nickname: 'a\u0000b' } });
+    expect(reg.status).toBe(400);
+    expect(reg.json.error_description).toMatch(/nickname .*NUL/);
+    const key = await call(s.base, 'PUT', '/users/bob/notification/user/bob', { token: s.appToken, raw: '{"type":"ALL","x\\u0000":1}' });
+    expect(key.status).toBe(400);
+    expect((await call(s.base, 'GET', '/users/nul', { token: s.appToken })).status).toBe(404);
+  });
+});

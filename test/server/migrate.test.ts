@@ -140,10 +140,10 @@ const run = await requirePostgres('migrate test on PostgreSQL');
   it('the PostgreSQL store reads what SQLite held, and new messages continue after the old seqs', async () => {
     const s = await openPostgresStore({ url: PG_URL, schema, defaultTimeZone: ZONE, webpushCert: 'webpush' });
     try {
-      expect(await s.settings.app('u6')).toEqual({ type: 'ALL', window: { start: 1320, end: 420 }, durationUntil: 0, timeZone: 'Asia/Tokyo' });
-      expect(await s.settings.app('u9')).toEqual({ type: 'AT', window: null, durationUntil: 0, timeZone: ZONE });
-      expect(await s.settings.app('u12')).toEqual({ type: 'ALL', window: { start: 1320, end: 420 }, durationUntil: T + 3_600_000, timeZone: 'Asia/Tokyo' });
-      expect(await s.settings.app('u1')).toEqual({ type: 'ALL', window: null, durationUntil: 0, timeZone: ZONE });
+      expect(await s.settings.app('u6')).toMatchObject({ type: 'ALL', window: { start: 1320, end: 420 }, durationUntil: 0, timeZone: 'Asia/Tokyo' });
+      expect(await s.settings.app('u9')).toMatchObject({ type: 'AT', window: null, durationUntil: 0, timeZone: ZONE });
+      expect(await s.settings.app('u12')).toMatchObject({ type: 'ALL', window: { start: 1320, end: 420 }, durationUntil: T + 3_600_000, timeZone: 'Asia/Tokyo' });
+      expect(await s.settings.app('u1')).toMatchObject({ type: 'ALL', window: null, durationUntil: 0, timeZone: ZONE });
       expect(await s.settings.conversation('u5', 'chatgroup', '100000000000001')).toEqual({ type: 'NONE', durationUntil: T + 600_000 });
       expect(await s.settings.conversation('u15', 'chatgroup', '100000000000001')).toEqual({ durationUntil: T + 600_000 });
       expect((await s.settings.appMany(Array.from({ length: USERS }, (_, i) => `u${i}`))).size).toBe(USERS / 3);
@@ -196,6 +196,58 @@ const run = await requirePostgres('migrate test on PostgreSQL');
       expect(r.stdout).toContain('done: every table has as many rows in PostgreSQL as in SQLite');
     } finally {
       await dropSchema(fresh);
+    }
+  });
+});
+
+(run ? describe : describe.skip)('a deployment grown from one process into a cluster', () => {
+  it('the settings endpoints answer the same on the migrated cluster, and keep working there', async () => {
+    const { startTestServer, register, signIn, call, groupsWithIds } = await import('./helpers.ts');
+    const { DATABASE_URL, REDIS_URL, dropIsolation, isolation } = await import('../support/services.ts');
+    const { buildApp } = await import('../../src/server/app.ts');
+    const { makeConfig } = await import('../../src/server/config.ts');
+    // 1. An embedded server, used through REST (the way a deployment fills its store).
+    const dataDir = tempDir('impc-grow-');
+    // (This file runs in the embedded project only: the server here is SQLite in `dataDir`.)
+    const one = await startTestServer({ dataDir });
+    expect(one.server.ctx.store.engine).toBe('sqlite');
+    await register(one, 'ann', 'bob');
+    await groupsWithIds(one, ['G1'], ['ann', 'bob']);
+    const ann = await signIn(one, 'ann');
+    const writes: [string, string, unknown][] = [
+      ['PUT', '/users/ann/notification/user/ann', { type: 'AT', ignoreInterval: '22:0-7:0', timeZone: 'Europe/Paris', quietSchedule: [{ days: ['sat', 'sun'], interval: '0:0-0:0' }], keywords: ['deploy'], prioritySenders: ['bob'], summary: true }],
+      ['PUT', '/users/ann/notification/chatgroup/G1', { type: 'NONE', ignoreDuration: 3_600_000 }],
+      ['PUT', '/users/ann/notification/user/bob', { type: 'ALL' }],
+      ['PUT', '/users/ann/notification/language', { translationLanguage: 'zh-Hans' }],
+    ];
+    for (const [method, path, body] of writes) expect((await call(one.base, method, path, { token: ann, body })).status, path).toBe(200);
+    const reads = ['/users/ann/notification/user/ann', '/users/ann/notification/chatgroup/G1', '/users/ann/notification/user/bob', '/users/ann/notification/language',
+      '/users/ann/notification?user=bob&group=G1', '/users/ann/notification/mute/type?limit=10'];
+    const data = async (base: string, token: string) => Promise.all(reads.map(async (p) => (await call<{ data: unknown }>(base, 'GET', p, { token })).json.data));
+    const before = await data(one.base, ann);
+    await one.close();
+
+    // 2. Migrated into PostgreSQL, then served by two nodes on it and Redis.
+    const iso = isolation();
+    try {
+      const report = await migrateSqliteToPostgres({ dataDir, url: DATABASE_URL, schema: iso.schema, log: () => {} });
+      expect(report.ok).toBe(true);
+      const cfg = (nodeId: string) => makeConfig({ dataDir, port: 0, postgres: DATABASE_URL, postgresSchema: iso.schema, redis: REDIS_URL, redisPrefix: iso.prefix, nodeId });
+      const nodes = [await buildApp(cfg('a')), await buildApp(cfg('b'))];
+      try {
+        const bases = (await Promise.all(nodes.map((n) => n.listen()))).map((u) => `${u}/demo/im`);
+        // The password and the token survived too: ann signs in on node b with her old password.
+        const token = (await call<{ access_token: string }>(bases[1]!, 'POST', '/token', { body: { grant_type: 'password', username: 'ann', password: 'ann' } })).json.access_token;
+        for (const base of bases) expect(await data(base, token)).toEqual(before);
+        // And the endpoints keep working on the cluster: a write on one node reads back on the other.
+        expect((await call(bases[0]!, 'PUT', '/users/ann/notification/user/ann', { token, body: { type: 'ALL', keywords: [] } })).status).toBe(200);
+        expect((await call<{ data: { type: string; keywords: string[]; summary: boolean } }>(bases[1]!, 'GET', '/users/ann/notification/user/ann', { token })).json.data)
+          .toMatchObject({ type: 'ALL', keywords: [], summary: true });
+      } finally {
+        for (const n of nodes) await n.close();
+      }
+    } finally {
+      await dropIsolation(iso.schema, iso.prefix);
     }
   });
 });

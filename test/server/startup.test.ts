@@ -30,10 +30,29 @@ describe('command line (SPEC 6)', () => {
     [['--client-id', 'abc'], 'both'],
     [['--colour'], 'Unknown argument'],
     [['--demo=maybe'], 'true or false'],
+    [['--postgres', 'mysql://x'], 'postgres://'],
+    [['--redis', 'redis://127.0.0.1:6379'], '--redis needs --postgres'],
+    [['--postgres', 'postgres://127.0.0.1/x', '--redis', 'http://x'], 'redis://'],
+    [['--node-id', 'a b'], '--node-id'],
   ])('refuses %j with a sentence naming %s', (argv, text) => {
     const r = parseCommandLine(argv, {});
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.join(' ')).toContain(text);
+  });
+
+  it('cluster flags and their environment variables', () => {
+    const r = parseCommandLine(['--postgres', 'postgres://u:secret@127.0.0.1/impc', '--redis', 'redis://127.0.0.1:6379', '--node-id', 'n1'], { DATABASE_SCHEMA: 'impc', REDIS_PREFIX: 'x:', DELIVERY_LEASE_MS: '5000', PRESENCE_TTL_MS: '3000' });
+    expect(r.ok && r.config).toMatchObject({ postgres: 'postgres://u:secret@127.0.0.1/impc', redis: 'redis://127.0.0.1:6379', nodeId: 'n1', postgresSchema: 'impc', redisPrefix: 'x:', presenceTtlMs: 3000, push: { leaseMs: 5000 } });
+    const bad = parseCommandLine(['--postgres', 'mysql://u:secret@h/db'], {});
+    // The password never appears in the sentence.
+    expect(!bad.ok && bad.errors.join(' ')).not.toContain('secret');
+  });
+
+  it('main names PostgreSQL when it cannot be reached, and exits 1', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', '0', '--postgres', 'postgres://postgres:pw@127.0.0.1:1/test'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test: connection refused/);
   });
 
   it('main prints what to fix and exits 2 on a bad flag', () => {

@@ -7,12 +7,16 @@
  */
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ReasonCode } from '../../src/core/index.ts';
+import type { AppSettings, ReasonCode } from '../../src/core/index.ts';
 import type { ImMessage, MessageCommit, NewDelivery, NewTrace, Store } from '../../src/server/store/ports.ts';
 import { openPostgresStore, PG_SCHEMA_VERSION, type PostgresStore } from '../../src/server/store/postgres/index.ts';
 import { openSqliteStore } from '../../src/server/store/sqlite.ts';
 import { tempDir } from './helpers.ts';
 import { dropSchema, freshSchema, PG_URL, requirePostgres, truncateSchema } from './pg.ts';
+
+/** AppSettings as stored: the reference's fields, and SPEC 1.7's at their defaults. */
+const appDefaults = (s: Pick<AppSettings, 'type' | 'window' | 'durationUntil' | 'timeZone'>): AppSettings =>
+  ({ ...s, quietSchedule: [], windowSkipUntil: 0, prioritySenders: [], keywords: [], summary: false });
 
 type Kind = 'sqlite' | 'postgres';
 
@@ -200,25 +204,41 @@ for (const { kind, harness } of engines) {
     describe('settings', () => {
       it('defaults, with the server time zone for users who never chose one', async () => {
         const s = await h.fresh();
-        expect(await s.settings.app('ann')).toEqual({ type: 'ALL', window: null, durationUntil: 0, timeZone: ZONE });
+        expect(await s.settings.app('ann')).toEqual(appDefaults({ type: 'ALL', window: null, durationUntil: 0, timeZone: ZONE }));
         expect(await s.settings.conversation('ann', 'user', 'bob')).toEqual({ durationUntil: 0 });
         expect(await s.settings.appMany(['ann'])).toEqual(new Map());
       });
 
       it('applies app patches field by field', async () => {
         const s = await h.fresh();
-        expect(await s.settings.patchApp('ann', { type: 'AT' }, T)).toEqual({ type: 'AT', window: null, durationUntil: 0, timeZone: ZONE });
-        expect(await s.settings.patchApp('ann', { window: { start: 1320, end: 420 } }, T)).toEqual({ type: 'AT', window: { start: 1320, end: 420 }, durationUntil: 0, timeZone: ZONE });
+        expect(await s.settings.patchApp('ann', { type: 'AT' }, T)).toEqual(appDefaults({ type: 'AT', window: null, durationUntil: 0, timeZone: ZONE }));
+        expect(await s.settings.patchApp('ann', { window: { start: 1320, end: 420 } }, T)).toEqual(appDefaults({ type: 'AT', window: { start: 1320, end: 420 }, durationUntil: 0, timeZone: ZONE }));
         expect(await s.settings.patchApp('ann', { durationMs: 3_600_000 }, T)).toMatchObject({ type: 'AT', durationUntil: T + 3_600_000 });
-        expect(await s.settings.patchApp('ann', { timeZone: 'Asia/Tokyo' }, T)).toEqual({ type: 'AT', window: { start: 1320, end: 420 }, durationUntil: T + 3_600_000, timeZone: 'Asia/Tokyo' });
-        expect(await s.settings.patchApp('ann', { durationMs: 0, window: null }, T + 5)).toEqual({ type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' });
-        expect(await s.settings.app('ann')).toEqual({ type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' });
+        expect(await s.settings.patchApp('ann', { timeZone: 'Asia/Tokyo' }, T)).toEqual(appDefaults({ type: 'AT', window: { start: 1320, end: 420 }, durationUntil: T + 3_600_000, timeZone: 'Asia/Tokyo' }));
+        expect(await s.settings.patchApp('ann', { durationMs: 0, window: null }, T + 5)).toEqual(appDefaults({ type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' }));
+        expect(await s.settings.app('ann')).toEqual(appDefaults({ type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' }));
         // A patch that does not touch the zone keeps '' (the server default), it does not freeze today's default.
-        expect(await s.settings.patchApp('bob', { type: 'NONE' }, T)).toEqual({ type: 'NONE', window: null, durationUntil: 0, timeZone: ZONE });
+        expect(await s.settings.patchApp('bob', { type: 'NONE' }, T)).toEqual(appDefaults({ type: 'NONE', window: null, durationUntil: 0, timeZone: ZONE }));
         expect(await s.settings.appMany(['ann', 'bob', 'cat'])).toEqual(new Map([
-          ['ann', { type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' }],
-          ['bob', { type: 'NONE', window: null, durationUntil: 0, timeZone: ZONE }],
+          ['ann', appDefaults({ type: 'AT', window: null, durationUntil: 0, timeZone: 'Asia/Tokyo' })],
+          ['bob', appDefaults({ type: 'NONE', window: null, durationUntil: 0, timeZone: ZONE })],
         ]));
+      });
+
+      it('stores the SPEC 1.7 settings and reads them back whole, on their own and in batches', async () => {
+        const s = await h.fresh();
+        const rules = {
+          quietSchedule: [{ days: ['mon', 'fri'] as const, interval: { start: 1320, end: 420 } }],
+          windowSkipUntil: T + 3_600_000, prioritySenders: ['boss', 'mum'], keywords: ['release', '发布'], summary: true,
+        };
+        const next = await s.settings.patchApp('ann', { ...rules, quietSchedule: [{ days: ['mon', 'fri'], interval: { start: 1320, end: 420 } }] }, T);
+        expect(next).toMatchObject({ ...rules, type: 'ALL' });
+        expect(await s.settings.app('ann')).toEqual(next);
+        expect((await s.settings.appMany(['ann'])).get('ann')).toEqual(next);
+        // A later patch of another field keeps them; [] / 0 / false clear them.
+        expect(await s.settings.patchApp('ann', { type: 'AT' }, T)).toMatchObject({ ...rules, type: 'AT' });
+        const cleared = await s.settings.patchApp('ann', { quietSchedule: [], windowSkipUntil: 0, prioritySenders: [], keywords: [], summary: false }, T);
+        expect(cleared).toEqual(appDefaults({ type: 'AT', window: null, durationUntil: 0, timeZone: ZONE }));
       });
 
       it('concurrent app patches from two nodes keep every field', async () => {
@@ -232,7 +252,7 @@ for (const { kind, harness } of engines) {
             a.settings.patchApp(u, { durationMs: 60_000 }, T),
             b.settings.patchApp(u, { window: { start: 60, end: 120 } }, T),
           ]);
-          expect(await a.settings.app(u)).toEqual({ type: 'NONE', window: { start: 60, end: 120 }, durationUntil: T + 60_000, timeZone: 'Asia/Tokyo' });
+          expect(await a.settings.app(u)).toEqual(appDefaults({ type: 'NONE', window: { start: 60, end: 120 }, durationUntil: T + 60_000, timeZone: 'Asia/Tokyo' }));
         }
       });
 
@@ -415,6 +435,55 @@ for (const { kind, harness } of engines) {
         return { m, res, seen };
       }
 
+      it('keeps via and mention per decision, held ones grouped by them, and the sender', async () => {
+        const s = await h.fresh();
+        const m = msg('v1', 'sam', T);
+        await s.commitMessage({
+          message: m, inbox: ['ann', 'bob', 'cat', 'dan'], bumpOffline: [], pushed: [], now: T,
+          traces: [
+            ['ann', false, 'REMIND_NONE', [], 'PRIORITY_SENDER', 'KEYWORD'],
+            ['bob', false, 'REMIND_NONE', [], undefined, 'AT'],
+            ['cat', false, 'DND_APP_WINDOW', [], undefined, 'ALL'],
+            ['dan', true, 'PUSH', [], 'FORCED', 'DIRECT'],
+          ],
+        });
+        const one = async (u: string) => (await s.trace.last(u, 1))[0];
+        expect(await one('ann')).toMatchObject({ messageId: 'v1', from: 'sam', reason: 'REMIND_NONE', via: 'PRIORITY_SENDER', mention: 'KEYWORD', push: false });
+        expect(await one('bob')).toMatchObject({ reason: 'REMIND_NONE', mention: 'AT' });
+        expect((await one('bob'))!.via).toBeUndefined();
+        expect(await one('cat')).toMatchObject({ reason: 'DND_APP_WINDOW', mention: 'ALL' });
+        expect(await one('dan')).toMatchObject({ reason: 'PUSH', via: 'FORCED', mention: 'DIRECT', push: true });
+      });
+
+      it('counts held messages for summaries in the message transaction, claims due ones once, moves and drops them', async () => {
+        const s = await h.fresh();
+        const counts = (n: number) => ({ count: n, mentions: 0, since: T, conversations: [] });
+        for (const [i, id] of ['s1', 's2'].entries()) {
+          await s.commitMessage({
+            message: msg(id, 'sam', T + i), inbox: ['ann', 'bob'], bumpOffline: [], pushed: [], now: T + i,
+            traces: [held('ann', 'DND_APP_WINDOW'), held('bob', 'DND_APP_DURATION')],
+            summaryUsers: ['ann', 'bob'],
+            summarize: (cur) => new Map(['ann', 'bob'].map((u) => [u, { counts: counts((cur.get(u)?.count ?? 0) + 1), due: u === 'ann' ? T + 1000 : null }])),
+          });
+        }
+        expect(await s.summaries.get('ann')).toEqual({ username: 'ann', counts: counts(2), due: T + 1000 });
+        expect((await s.summaries.get('bob'))?.due).toBeNull();
+        expect(await s.summaries.nextDue(T)).toBe(T + 1000);
+        expect(await s.summaries.claimDue('node-a', T + 999, 10, 5000)).toEqual([]);
+        // Due: one node gets it; the other not while the lease runs, and again once it has run out.
+        expect((await s.summaries.claimDue('node-a', T + 1000, 10, 5000)).map((r) => r.username)).toEqual(['ann']);
+        expect(await s.summaries.claimDue('node-b', T + 2000, 10, 5000)).toEqual([]);
+        expect((await s.summaries.claimDue('node-b', T + 7000, 10, 5000)).map((r) => r.username)).toEqual(['ann']);
+        // Moved (settings changed): unclaimed, due later; a sent summary drops it in its own transaction.
+        await s.summaries.reschedule('ann', T + 9000);
+        expect(await s.summaries.nextDue(T + 7000)).toBe(T + 9000);
+        await s.commitMessage({ message: { ...msg('sum', 'ann', T + 9000), kind: 'summary' }, inbox: [], bumpOffline: [], pushed: [], now: T + 9000, traces: [['ann', true, 'SUMMARY', []]], summarySentTo: 'ann' });
+        expect(await s.summaries.get('ann')).toBeUndefined();
+        expect(await s.trace.last('ann', 1)).toEqual([expect.objectContaining({ messageId: 'sum', reason: 'SUMMARY', push: true })]);
+        await s.summaries.drop('bob');
+        expect(await s.summaries.get('bob')).toBeUndefined();
+      });
+
       it('stores the message, bumps counts before computing pushes, queues rows and records every decision', async () => {
         const s = await h.fresh();
         const { m, res, seen } = await fanOut(s);
@@ -435,7 +504,7 @@ for (const { kind, harness } of engines) {
         expect(await trace('sam')).toEqual([['m1', false, 'SENDER', []]]);
         expect(await trace('ann')).toEqual([['m1', true, 'PUSH', [{ device_id: 'ann-web', notifier: CERT, result: 'queued' }]]]);
         expect(await trace('cat')).toEqual([['m1', false, 'NO_BINDING', []]]);
-        expect((await s.trace.last('cat', 1))[0]).toEqual({ messageId: 'm1', ts: T, conversation: m.conversation, push: false, reason: 'NO_BINDING', devices: [] });
+        expect((await s.trace.last('cat', 1))[0]).toEqual({ messageId: 'm1', ts: T, conversation: m.conversation, from: m.from, push: false, reason: 'NO_BINDING', devices: [] });
         // A second message gets a larger seq and counts again.
         const m2 = msg('m2', 'sam', T + 1);
         const r2 = await s.commitMessage(commit(m2, { inbox: ['ann'], bumpOffline: ['ann'], traces: [held('ann', 'ONLINE')] }));

@@ -34,8 +34,21 @@ export interface FlushResult {
 export function flush(ctx: Ctx, afterChange: (ctx: Ctx) => Promise<void>): Promise<void> {
   ctx.runtime.flushing ??= (async () => {
     try {
-      const r = await flushOnce(ctx);
-      if (r.changed) await afterChange(ctx);
+      let changed = false;
+      // A write queued while this flush ran is not in the list it read: go round again, or it
+      // would wait for the next refresh (the retry alarm is cleared once the outbox drains).
+      for (let round = 0; round < 10; round++) {
+        const r = await flushOnce(ctx);
+        changed ||= r.changed;
+        if (!r.drained) break;
+        if ((await ctx.db.outboxAll()).length > 0) continue;
+        // Re-read the server; a write queued meanwhile shares this flush (it is still in flight),
+        // so look once more after the re-read, or that write would wait for the next trigger.
+        if (changed) await afterChange(ctx);
+        changed = false;
+        if ((await ctx.db.outboxAll()).length === 0) break;
+      }
+      if (changed) await afterChange(ctx);
     } finally {
       ctx.runtime.flushing = undefined;
     }
@@ -62,7 +75,9 @@ async function flushOnce(ctx: Ctx): Promise<FlushResult> {
       if (isRetryable(e)) {
         await ctx.db.outboxBumpAttempts(entry.id);
         await ctx.db.set('syncError', { message: describe(e), retryable: true });
-        await ctx.browser.setAlarm(OUTBOX_ALARM, ctx.now() + retryDelay(entry.attempts + 1));
+        const at = ctx.now() + retryDelay(entry.attempts + 1);
+        await ctx.browser.setAlarm(OUTBOX_ALARM, at);
+        await ctx.db.set('nextRetryAt', at);
         return { changed, drained: false };
       }
       // The server refused this write (4xx): it will never succeed, so drop it and say why.
@@ -72,5 +87,6 @@ async function flushOnce(ctx: Ctx): Promise<FlushResult> {
     }
   }
   await ctx.browser.setAlarm(OUTBOX_ALARM, null);
+  await ctx.db.set('nextRetryAt', 0);
   return { changed, drained: true };
 }

@@ -3,6 +3,7 @@
  * (they do not). One socket per (user, resource); a newer one replaces the older.
  */
 import type { WebSocket } from 'ws';
+import { closeForAbuse, MAX_UNREAD_BYTES } from '../limits/ws-guard.ts';
 
 /** Frames held back for a socket that is still being sent its backlog (see `hold`). */
 const held = new WeakMap<WebSocket, unknown[]>();
@@ -12,13 +13,24 @@ export function sendFrame(socket: WebSocket, frame: unknown): boolean {
   if (socket.readyState !== socket.OPEN) return false;
   const queue = held.get(socket);
   if (queue) queue.push(frame);
+  else if (unread(socket)) return false;
   else socket.send(JSON.stringify(frame));
+  return true;
+}
+
+/**
+ * A client that has not read this much of what was sent to it is closed (1008) rather than
+ * buffered without end; what it missed is in the store and comes again when it reconnects.
+ */
+function unread(socket: WebSocket): boolean {
+  if (socket.bufferedAmount <= MAX_UNREAD_BYTES) return false;
+  closeForAbuse(socket, 'frames are not being read');
   return true;
 }
 
 /** Sends a frame now, ahead of any held ones (the backlog of a socket being set up). */
 export function sendDirect(socket: WebSocket, frame: unknown): boolean {
-  if (socket.readyState !== socket.OPEN) return false;
+  if (socket.readyState !== socket.OPEN || unread(socket)) return false;
   socket.send(JSON.stringify(frame));
   return true;
 }
@@ -35,6 +47,38 @@ export function release(socket: WebSocket, skip: (frame: unknown) => boolean = (
   const queue = held.get(socket) ?? [];
   held.delete(socket);
   for (const f of queue) if (!skip(f)) sendFrame(socket, f);
+}
+
+/**
+ * A socket's start: `register` runs with live frames held, then `ready` goes out, then the backlog
+ * oldest first, then the live frames that came meanwhile and are not in the backlog (`idOf`
+ * names a frame's message). A live frame never overtakes the backlog; none is lost or doubled.
+ */
+export async function startWithBacklog(socket: WebSocket, opts: {
+  register: () => Promise<void>;
+  ready: unknown;
+  backlog: () => Promise<readonly unknown[]>;
+  idOf: (frame: unknown) => string | undefined;
+}): Promise<void> {
+  hold(socket);
+  try {
+    await opts.register();
+    sendDirect(socket, opts.ready);
+    const sent = new Set<string>();
+    for (const frame of await opts.backlog()) {
+      const id = opts.idOf(frame);
+      if (id !== undefined) sent.add(id);
+      sendDirect(socket, frame);
+    }
+    release(socket, (f) => {
+      const id = opts.idOf(f);
+      return id !== undefined && sent.has(id);
+    });
+  } catch (e) {
+    // Never leave the socket holding frames (an error frame must reach the client).
+    release(socket);
+    throw e;
+  }
 }
 
 const NO_CONNECTIONS: ReadonlyMap<string, WebSocket> = new Map();

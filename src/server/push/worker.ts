@@ -10,9 +10,10 @@
  * batch, `settleDeliveries`) rather than a transaction per push.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { buildPushPayload, parseWebPushSubscription } from '../../core/index.ts';
+import { parseWebPushSubscription } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import type { DeliveryRow, ImMessage, SettledDelivery } from '../store/ports.ts';
+import { payloadOf } from './payload.ts';
 import { topicFor } from './topic.ts';
 import { type SendOutcome, WebPushSender } from './webpush.ts';
 
@@ -215,9 +216,7 @@ export class DeliveryWorker {
     else {
       // The payload is built now from the stored message, with the badge and language decided at fan-out.
       const { message, nickname } = await this.messageOf(row);
-      const payload = buildPushPayload({
-        message, receiver: row.username, senderNickname: nickname, preferredLanguage: row.language, badge: row.badge,
-      });
+      const payload = payloadOf(message, row.username, nickname, row.language, row.badge);
       outcome = await this.sender.send(sub.value, JSON.stringify(payload), topicFor(message.conversation));
     }
     if (this.stopped && outcome.status === 0) return; // shutting down: the row stays for the next start

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { imClientFrameSchema } from '../../core/index.ts';
 import type { Context } from '../context.ts';
-import { hold, release, sendDirect, sendFrame } from '../presence/hub.ts';
+import { makeRoomForResource } from '../limits/per-user.ts';
+import { sendFrame, startWithBacklog } from '../presence/hub.ts';
 import { notUpgraded } from './ws-frames.ts';
 import { serveSocket } from './ws-session.ts';
 
@@ -22,25 +23,21 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
         const now = ctx.config.now();
         // Registered first, with live frames held: a message committed from here on reaches the
         // socket (after the backlog), one committed before is in the backlog read below.
-        hold(socket);
-        try {
-          await ctx.router.attach('im', user, resource, socket, { op: 'kicked', reason: 'another connection signed in with the same resource' });
-          if (!(await ctx.bindings.isKnown(user, resource))) await ctx.messages.adoptBacklog(user, resource);
-          await ctx.bindings.seen(user, resource, now);
-          await ctx.users.resetOffline(user);
-          sendDirect(socket, { op: 'ready', resource });
-          const sent = new Set<string>();
-          for (const msg of await ctx.messages.backlog(user, resource)) {
-            sent.add(msg.id);
-            sendDirect(socket, { op: 'msg', msg });
-          }
-          release(socket, (f) => (f as { op?: string }).op === 'msg' && sent.has((f as { msg: { id: string } }).msg.id));
-          return { user, resource };
-        } catch (e) {
-          // Never leave the socket holding frames (an error frame must reach the client).
-          release(socket);
-          throw e;
-        }
+        await startWithBacklog(socket, {
+          async register() {
+            await ctx.router.attach('im', user, resource, socket, { op: 'kicked', reason: 'another connection signed in with the same resource' });
+            await makeRoomForResource(ctx, user, resource);
+            if (!(await ctx.bindings.isKnown(user, resource))) await ctx.messages.adoptBacklog(user, resource);
+            await ctx.bindings.seen(user, resource, now);
+            await ctx.users.resetOffline(user);
+            // A device came online: what quiet time held is seen now, no summary follows (SPEC 1.7).
+            await ctx.store.summaries.drop(user);
+          },
+          ready: { op: 'ready', resource },
+          backlog: async () => (await ctx.messages.backlog(user, resource)).map((msg) => ({ op: 'msg', msg })),
+          idOf: (f) => ((f as { op?: string }).op === 'msg' ? (f as { msg: { id: string } }).msg.id : undefined),
+        });
+        return { user, resource };
       },
       async onFrame(session, frame) {
         if (!(await ctx.messages.ack(session.user, session.resource, frame.id)))

@@ -2,10 +2,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   appSettingsToWire, conversationSettingsMatter, conversationSettingsToWire, languageBodySchema, parseAppSettingsBody,
-  parseBatchQuery, parseConversationSettingsBody, parseLimit, parseWith, type WireScope,
+  parseBatchQuery, parseConversationSettingsBody, parseLimit, parseWith, summaryDueAt, type WireScope,
 } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { checkConversationSettings } from '../limits/per-user.ts';
 import { decodeCursor, encodeCursor } from '../store/settings.ts';
 import { actFor, must, ok, parseUser } from './http.ts';
 
@@ -51,13 +52,20 @@ export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
     await requireAdvanced(ctx);
     const now = ctx.config.now();
     if (scope === 'user' && id === user) {
-      const patch = must(parseAppSettingsBody(req.body));
-      const data = appSettingsToWire(await ctx.settings.patchApp(user, patch, now), now);
+      const patch = must(parseAppSettingsBody(req.body, now));
+      const next = await ctx.settings.patchApp(user, patch, now);
+      const data = appSettingsToWire(next, now);
       await ctx.router.invalidate({ user });
+      // A pending summary moves with the quiet time it waits for (SPEC 1.7).
+      if (await ctx.store.summaries.get(user)) {
+        await ctx.store.summaries.reschedule(user, summaryDueAt(next, now));
+        ctx.wakeSummaries();
+      }
       await announce(ctx, user, resource, data, { user });
       return ok(ctx, req, reply, 'put', data);
     }
     const patch = must(parseConversationSettingsBody(req.body));
+    await checkConversationSettings(ctx, user, scope, id);
     const data = conversationSettingsToWire(await ctx.settings.patchConversation(user, scope, id, patch, now), now);
     await ctx.router.invalidate({ conversation: { scope, id } });
     await announce(ctx, user, resource, data, scope === 'user' ? { user: id } : { group: id });

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { streamClientFrameSchema } from '../../core/index.ts';
 import type { Context } from '../context.ts';
-import { hold, release, sendDirect } from '../presence/hub.ts';
+import { startWithBacklog } from '../presence/hub.ts';
 import { pendingStreamPushes } from '../push/stream.ts';
 import { notUpgraded } from './ws-frames.ts';
 import { serveSocket } from './ws-session.ts';
@@ -20,22 +20,13 @@ export function streamSocketRoutes(app: FastifyInstance, ctx: Context): void {
       authHint: '{"op":"auth","token","device_id"}',
       async onAuth(user, frame) {
         const device = frame.device_id;
-        hold(socket);
-        try {
-          await ctx.router.attach('stream', user, device, socket);
-          sendDirect(socket, { op: 'ready', device_id: device });
-          const sent = new Set<string>();
-          for (const push of await pendingStreamPushes(ctx, user, device, ctx.config.now())) {
-            sent.add(push.m);
-            sendDirect(socket, { op: 'push', push });
-          }
-          release(socket, (f) => (f as { op?: string }).op === 'push' && sent.has((f as { push: { m: string } }).push.m));
-          return { user, device };
-        } catch (e) {
-          // Never leave the socket holding frames (an error frame must reach the client).
-          release(socket);
-          throw e;
-        }
+        await startWithBacklog(socket, {
+          register: () => ctx.router.attach('stream', user, device, socket),
+          ready: { op: 'ready', device_id: device },
+          backlog: async () => (await pendingStreamPushes(ctx, user, device, ctx.config.now())).map((push) => ({ op: 'push', push })),
+          idOf: (f) => ((f as { op?: string }).op === 'push' ? (f as { push: { m: string } }).push.m : undefined),
+        });
+        return { user, device };
       },
       async onFrame(session, frame) {
         const seq = await ctx.deliveries.streamAck(session.user, session.device, frame.m);

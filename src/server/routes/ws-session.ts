@@ -7,8 +7,11 @@ import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import type { Context } from '../context.ts';
 import type { ApiError } from '../errors.ts';
+import { closeAtExpiry } from '../limits/token-expiry.ts';
+import { closeForAbuse, guardSocket } from '../limits/ws-guard.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
+import { tokenOwner } from '../accounts.ts';
 import { callerOfToken } from './http.ts';
 import { AUTH_TIMEOUT_MS, readFrame } from './ws-frames.ts';
 
@@ -41,6 +44,9 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
   let closed = false;
+  let authStarted = false;
+  let stopExpiry = () => {};
+  const guard = guardSocket(socket);
   const stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
   const authTimer = setTimeout(() => {
     if (session === undefined) socket.close(4000, 'no auth frame');
@@ -48,6 +54,8 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   authTimer.unref();
 
   const signIn = async (frame: AuthFrame<F>): Promise<void> => {
+    // Frames that arrive while the store checks the token are not "before auth" (a cluster's store answers over the network).
+    authStarted = true;
     if (session !== undefined)
       return void sendFrame(socket, { op: 'error', error: 'illegal_argument', error_description: `frame.op "auth": ${spec.what} is already signed in` });
     let caller;
@@ -64,6 +72,8 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
     }
     clearTimeout(authTimer);
     if (closed) return;
+    const owner = await tokenOwner(ctx.store, frame.token);
+    if (owner) stopExpiry = closeAtExpiry(socket, owner.expires, ctx.config.now);
     session = await spec.onAuth(caller.username, frame, socket);
     // Closed while registering: the close handler ran before there was a session to clean up.
     if (closed) await spec.onClose(session, socket);
@@ -84,15 +94,17 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   };
 
   socket.on('message', (raw) => {
+    if (closed || !guard.admit(session !== undefined || authStarted)) return;
     if (++pending > MAX_PENDING_FRAMES) {
       pending = 0;
-      return socket.close(1008, 'too many frames waiting for an answer');
+      return closeForAbuse(socket, 'too many frames waiting for an answer');
     }
     chain = chain.then(() => handle(raw)).finally(() => void pending--);
   });
   socket.on('close', () => {
     closed = true;
     clearTimeout(authTimer);
+    stopExpiry();
     stopHeartbeat();
     const s = session;
     if (s !== undefined)

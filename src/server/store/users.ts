@@ -43,8 +43,8 @@ export class UsersRepo implements UsersPort {
     return (this.s.hash.get(username) as { password_hash: string } | undefined)?.password_hash;
   }
   insertToken(hash: string, username: string | null, expires: number): void {
+    // Expired tokens are removed by the hourly housekeeping.
     this.s.insertToken.run(hash, username, expires);
-    if (Math.random() < 0.05) this.s.purge.run(Date.now());
   }
   /** The owner of a token (by its hash), or undefined when unknown; expired tokens are returned for the caller to refuse. */
   tokenOwner(hash: string): TokenOwner | undefined {
