@@ -51,7 +51,7 @@ async function seed(ctx: Context): Promise<{ groupId: string; members: string[] 
     });
   })();
   // Every 10th member has a live IM connection (presence is in memory).
-  const fake = { readyState: 1, OPEN: 1, send() {} } as unknown as WebSocket;
+  const fake = { readyState: 1, OPEN: 1, bufferedAmount: 0, send() {}, close() {}, terminate() {}, on() {}, once() {} } as unknown as WebSocket;
   members.forEach((u, i) => i % 10 === 3 && (ctx.router as LocalRouter).hubs.im.add(u, `phone-${i}`, fake));
   return { groupId: group.id, members: ['sender', ...members] };
 }

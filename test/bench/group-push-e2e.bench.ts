@@ -104,7 +104,7 @@ async function startServer(engine: Engine, svc: PushServiceProcess, push: Partia
   const dir = mkdtempSync(join(tmpdir(), 'impc-b8-'));
   const schema = engine === 'postgres' ? `b_${randomBytes(5).toString('hex')}` : undefined;
   const app = await buildApp(makeConfig({
-    port: 0, dataDir: dir, allowPrivatePushEndpoints: true, push: { ca: svc.ca, ...push } as PushDeliveryConfig,
+    port: 0, dataDir: dir, rateLimit: 100_000_000, allowPrivatePushEndpoints: true, push: { ca: svc.ca, ...push } as PushDeliveryConfig,
     ...(schema ? { postgres: PG_URL, postgresSchema: schema } : {}),
   }));
   const url = await app.listen();

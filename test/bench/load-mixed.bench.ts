@@ -36,7 +36,8 @@ export async function run(opts: Options = {}): Promise<void> {
   const RATE = opts.quick ? 10 : 50;
   const dir = mkdtempSync(join(tmpdir(), 'impc-b9-'));
   const svc = await startPushServiceProcess();
-  const app = await buildApp(makeConfig({ port: 0, dataDir: dir, allowPrivatePushEndpoints: true, push: { ca: svc.ca } as PushDeliveryConfig }));
+  // The per-token limit (default 100 requests/s) stays on, raised so one token can carry the load.
+  const app = await buildApp(makeConfig({ port: 0, dataDir: dir, rateLimit: 100_000_000, allowPrivatePushEndpoints: true, push: { ca: svc.ca } as PushDeliveryConfig }));
   try {
     await svc.config({ vapidKey: app.ctx.vapid.publicKey, verifyEvery: opts.quick ? 1 : 20 });
     const base = `${await app.listen()}/demo/im`;
