@@ -42,3 +42,19 @@ describe('retries come from the outcome type, not its text', () => {
     expect(isRetryable({ status: 413 })).toBe(false);
   });
 });
+
+describe('a thread that dies', () => {
+  it('loses no job: what it held is encrypted inline', async () => {
+    const p = new EncryptPool(1);
+    try {
+      const jobs = Array.from({ length: 20 }, (_, i) => p.encrypt(publicKey.toString('base64url'), auth.toString('base64url'), `job ${i}`));
+      // The jobs are posted on the next turn of the event loop; kill the thread right after.
+      await new Promise((r) => setImmediate(r));
+      await (p as unknown as { workers: { w: { terminate(): Promise<number> } }[] }).workers[0]!.w.terminate();
+      const bodies = await Promise.all(jobs);
+      expect(bodies.map((b) => decryptAes128gcm(b, secrets).toString())).toEqual(Array.from({ length: 20 }, (_, i) => `job ${i}`));
+    } finally {
+      await p.close();
+    }
+  });
+});

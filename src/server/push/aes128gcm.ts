@@ -86,6 +86,12 @@ parentPort.on('message', (jobs) => {
 });
 `;
 
+/** A thread and the jobs it holds (kept until answered, so a thread that dies loses none). */
+interface Slot {
+  w: Worker;
+  jobs: Map<number, Job>;
+}
+
 interface Pending {
   resolve: (b: Buffer) => void;
   reject: (e: Error) => void;
@@ -97,7 +103,7 @@ interface Pending {
  * back as transferred buffers. Threads are unref'd: an idle pool never keeps the process alive.
  */
 export class EncryptPool {
-  private readonly workers: { w: Worker; busy: number }[] = [];
+  private readonly workers: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
   private queue: Job[] = [];
   private flushing = false;
@@ -110,11 +116,11 @@ export class EncryptPool {
 
   private spawn(): void {
     const w = new Worker(WORKER_SOURCE, { eval: true });
-    const slot = { w, busy: 0 };
+    const slot: Slot = { w, jobs: new Map() };
     w.unref();
     w.on('message', (results: { id: number; body?: Uint8Array; error?: string }[]) => {
-      slot.busy -= results.length;
       for (const r of results) {
+        slot.jobs.delete(r.id);
         const p = this.pending.get(r.id);
         if (!p) continue;
         this.pending.delete(r.id);
@@ -128,9 +134,25 @@ export class EncryptPool {
     this.workers.push(slot);
   }
 
-  private retire(slot: { w: Worker; busy: number }): void {
+  private retire(slot: Slot): void {
     const i = this.workers.indexOf(slot);
     if (i >= 0) this.workers.splice(i, 1);
+    const jobs = [...slot.jobs.values()];
+    slot.jobs.clear();
+    this.settleInline(jobs);
+  }
+
+  private settleInline(jobs: readonly Job[]): void {
+    for (const j of jobs) {
+      const p = this.pending.get(j.id);
+      if (!p) continue;
+      this.pending.delete(j.id);
+      try {
+        p.resolve(encryptInline(j));
+      } catch (e) {
+        p.reject(e as Error);
+      }
+    }
   }
 
   /** Encrypts `payload` for a subscription's keys (base64url) on a thread (inline when the pool is closed or has no thread left). */
@@ -161,24 +183,13 @@ export class EncryptPool {
     const jobs = this.queue;
     this.queue = [];
     if (jobs.length === 0) return;
-    if (this.workers.length === 0) {
-      for (const j of jobs) {
-        const p = this.pending.get(j.id)!;
-        this.pending.delete(j.id);
-        try {
-          p.resolve(encryptInline(j));
-        } catch (e) {
-          p.reject(e as Error);
-        }
-      }
-      return;
-    }
+    if (this.workers.length === 0) return this.settleInline(jobs);
     const n = this.workers.length;
-    const sorted = [...this.workers].sort((a, b) => a.busy - b.busy);
+    const sorted = [...this.workers].sort((a, b) => a.jobs.size - b.jobs.size);
     const per = Math.ceil(jobs.length / n);
     for (let i = 0; i < n && i * per < jobs.length; i++) {
       const part = jobs.slice(i * per, (i + 1) * per);
-      sorted[i]!.busy += part.length;
+      for (const j of part) sorted[i]!.jobs.set(j.id, j);
       sorted[i]!.w.postMessage(part);
     }
   }
@@ -187,6 +198,7 @@ export class EncryptPool {
   async close(): Promise<void> {
     this.closed = true;
     const ws = this.workers.splice(0);
+    for (const s of ws) s.jobs.clear();
     await Promise.all(ws.map((s) => s.w.terminate()));
     for (const [, p] of this.pending) p.reject(new Error('encryption pool closed'));
     this.pending.clear();
