@@ -5,7 +5,7 @@
  * (same decisions, same batched writes: only the loading differs). Since the cluster seam the
  * message itself (inbox rows for every member) is written in the same transaction, so it is
  * inside the timed part.
- * Target: batched < 100 ms on the 2-core machine.
+ * B2 target: batched ≤ 50 ms median and ≥ 4× the baseline.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,9 +17,10 @@ import type { LocalRouter } from '../../src/server/cluster/local-router.ts';
 import { fanOut, loadBatched, type RecipientData } from '../../src/server/push/pipeline.ts';
 import type { DeviceRow, ImMessage } from '../../src/server/store/ports.ts';
 import type { SqliteStore } from '../../src/server/store/sqlite.ts';
+import { report } from './lib/report.ts';
 
-const MEMBERS = 10_000;
-const RUNS = 9;
+let MEMBERS = 10_000;
+let RUNS = 9;
 
 async function seed(ctx: Context): Promise<{ groupId: string; members: string[] }> {
   const members = Array.from({ length: MEMBERS }, (_, i) => `member${i}`);
@@ -50,7 +51,7 @@ async function seed(ctx: Context): Promise<{ groupId: string; members: string[] 
     });
   })();
   // Every 10th member has a live IM connection (presence is in memory).
-  const fake = { readyState: 1, OPEN: 1, send() {} } as unknown as WebSocket;
+  const fake = { readyState: 1, OPEN: 1, bufferedAmount: 0, send() {}, close() {}, terminate() {}, on() {}, once() {} } as unknown as WebSocket;
   members.forEach((u, i) => i % 10 === 3 && (ctx.router as LocalRouter).hubs.im.add(u, `phone-${i}`, fake));
   return { groupId: group.id, members: ['sender', ...members] };
 }
@@ -85,7 +86,13 @@ async function loadPerMember(ctx: Context, m: ImMessage, recipients: readonly st
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-export default async function groupFanout(): Promise<void> {
+export default function groupFanout(): Promise<void> {
+  return run();
+}
+
+export async function run(opts: { quick?: boolean } = {}): Promise<void> {
+  MEMBERS = opts.quick ? 300 : 10_000;
+  RUNS = opts.quick ? 1 : 9;
   const dir = mkdtempSync(join(tmpdir(), 'impc-bench-'));
   try {
     const ctx = await createContext(makeConfig({ dataDir: dir }));
@@ -111,11 +118,18 @@ export default async function groupFanout(): Promise<void> {
     const mp = median(baseline);
     console.log(`decisions per message: ${result.decisions}, pushes: ${result.pushes}, Web Push rows queued: ${result.queued} (baseline queued ${queuedBase})`);
     const min = (xs: number[]) => Math.min(...xs).toFixed(1);
-    console.log(`batched (one query per concern):  median ${mb.toFixed(1)} ms, best ${min(batched)} ms over ${RUNS} runs  [${batched.map((x) => x.toFixed(0)).join(', ')}]  target < 100 ms: ${mb < 100 ? 'met' : 'MISSED'}`);
+    console.log(`batched (one query per concern):  median ${mb.toFixed(1)} ms, best ${min(batched)} ms over ${RUNS} runs  [${batched.map((x) => x.toFixed(0)).join(', ')}]`);
     console.log(`baseline (queries per member):    median ${mp.toFixed(1)} ms, best ${min(baseline)} ms over ${RUNS} runs  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`);
     console.log(`ratio baseline / batched: ${(mp / mb).toFixed(2)}x`);
     // The settings and bindings caches make later messages to a group cheaper; say what the first costs.
     console.log(`first message to the group (cold caches and JIT, not in the median): ${cold.toFixed(1)} ms`);
+    const met = mb <= 50 && mp / mb >= 4;
+    report({
+      id: 'B2', title: `Decide + queue one message to a ${MEMBERS.toLocaleString('en-US')}-member group (SQLite, warm, message insert included)`,
+      figure: mb, unit: 'ms', baseline: mp, baselineLabel: 'one query per member', ratio: mp / mb, target: '≤ 50 ms median and ≥ 4× baseline', met,
+      limits: met ? `median of ${RUNS}` : `the write: every member gets an inbox row and every known device a pending row (~22,000 B-tree inserts keyed by user, so scattered: thousands of dirty pages per commit), plus offline counts, trace, push info and deliveries; the loads are ~5 ms`,
+      details: { runs: batched, baselineRuns: baseline, best: Math.min(...batched), coldMs: cold, decisions: result.decisions, pushes: result.pushes, queued: result.queued },
+    }, opts);
     await ctx.store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

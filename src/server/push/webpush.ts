@@ -1,11 +1,12 @@
 /**
- * Sends one Web Push request: RFC 8291 aes128gcm via web-push's encrypt, RFC 8292 VAPID with one
+ * Sends one Web Push request: RFC 8291 aes128gcm (on worker threads, see aes128gcm.ts), RFC 8292 VAPID with one
  * JWT per push-service origin reused until near expiry (re-signing per message costs ~75 % of
  * the CPU), a keep-alive agent, a timeout, TTL 24 h and a Topic per conversation.
  */
 import { Agent, request } from 'node:https';
 import webpush from 'web-push';
 import type { WebPushSubscription } from '../../core/index.ts';
+import { EncryptPool, encryptFor } from './aes128gcm.ts';
 import { guardConnection, guardedLookup, literalHostProblem, PrivateAddressError } from './ssrf.ts';
 
 export interface VapidKeys {
@@ -14,7 +15,10 @@ export interface VapidKeys {
 }
 
 export interface SendOutcome {
-  /** HTTP status, or 0 when no answer came (network error, timeout, refused address). */
+  /**
+   * HTTP status, or 0 when no answer came. Status 0 without `unanswered`: the push could not be
+   * made at all (bad keys, refused address) and never will be: given up at once.
+   */
   status: number;
   retryAfter?: string;
   error?: string;
@@ -30,13 +34,27 @@ export const PUSH_TTL_SECONDS = 86_400;
 export class WebPushSender {
   private readonly jwt = new Map<string, { header: string; exp: number }>();
   private readonly agent: Agent;
+  /** Encryption threads, or undefined to encrypt on the event loop. */
+  private readonly pool: EncryptPool | undefined;
 
   constructor(
     private readonly vapid: VapidKeys,
     private readonly subject: string,
-    private readonly opts: { agent?: Agent; ca?: string | Buffer | (string | Buffer)[]; timeoutMs: number; allowPrivate: boolean; now: () => number },
+    private readonly opts: {
+      agent?: Agent; ca?: string | Buffer | (string | Buffer)[]; timeoutMs: number; allowPrivate: boolean; now: () => number;
+      /** Worker threads for encryption (0: on the event loop). */
+      encryptThreads?: number;
+      /** Sockets per push-service origin (keep-alive). */
+      maxSockets?: number;
+    },
   ) {
-    this.agent = opts.agent ?? new Agent({ keepAlive: true, maxSockets: 32, ...(opts.ca ? { ca: opts.ca } : {}) });
+    this.agent = opts.agent ?? new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32, ...(opts.ca ? { ca: opts.ca } : {}) });
+    this.pool = opts.encryptThreads ? new EncryptPool(opts.encryptThreads) : undefined;
+  }
+
+  /** The aes128gcm body for a subscription (RFC 8291), on a thread when the pool has one. */
+  private encrypt(sub: WebPushSubscription, payload: string): Promise<Buffer> | Buffer {
+    return this.pool ? this.pool.encrypt(sub.keys.p256dh, sub.keys.auth, payload) : encryptFor(sub.keys.p256dh, sub.keys.auth, payload);
   }
 
   /** The Authorization header for an origin, signed once and reused until near expiry. */
@@ -57,7 +75,7 @@ export class WebPushSender {
     let body: Buffer;
     try {
       url = new URL(sub.endpoint);
-      body = webpush.encrypt(sub.keys.p256dh, sub.keys.auth, payload, 'aes128gcm').cipherText;
+      body = await this.encrypt(sub, payload);
     } catch (e) {
       return { status: 0, error: `cannot encrypt for this subscription: ${(e as Error).message}` };
     }
@@ -95,5 +113,6 @@ export class WebPushSender {
 
   close(): void {
     if (!this.opts.agent) this.agent.destroy();
+    void this.pool?.close();
   }
 }

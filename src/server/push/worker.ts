@@ -3,11 +3,16 @@
  * share one queue and a dead node's rows are taken again when its lease runs out), sends them
  * with bounded concurrency, and records each outcome. Rows survive a restart; a row in flight
  * when the process dies is sent again (at least once — the extension shows a message id once).
+ *
+ * Throughput (a big group's thousands of rows): rows are claimed in batches and buffered, the
+ * encryption runs on worker threads (see aes128gcm.ts), the payload's message and sender
+ * nickname are read once per message, and outcomes are stored in batches (one transaction per
+ * batch, `settleDeliveries`) rather than a transaction per push.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { parseWebPushSubscription } from '../../core/index.ts';
 import type { Context } from '../context.ts';
-import type { DeliveryRow, ImMessage } from '../store/ports.ts';
+import type { DeliveryRow, ImMessage, SettledDelivery } from '../store/ports.ts';
 import { payloadOf } from './payload.ts';
 import { topicFor } from './topic.ts';
 import { type SendOutcome, WebPushSender } from './webpush.ts';
@@ -19,6 +24,16 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/** Whether an outcome can succeed later: the service was busy or failing, or did not answer (typed, never read from error text). */
+export function isRetryable(o: SendOutcome): boolean {
+  return o.status === 429 || o.status >= 500 || (o.status === 0 && o.unanswered === true);
+}
+
+/** Outcomes stored per transaction at most; a batch is also written when the worker goes idle. */
+const SETTLE_BATCH = 256;
+/** How long an outcome may wait for its batch. */
+const SETTLE_DELAY_MS = 10;
 
 /** The push service's origin from a stored subscription, for logs; '' when unreadable. */
 function originOf(token: string | null): string {
@@ -32,12 +47,21 @@ function originOf(token: string | null): string {
 export class DeliveryWorker {
   readonly sender: WebPushSender;
   private readonly inFlight = new Set<number>();
+  /** Claimed rows not started yet (ids also in `buffered`), with when they were claimed. */
+  private buffer: { row: DeliveryRow; claimedAt: number }[] = [];
+  private readonly buffered = new Set<number>();
   /**
    * Push services (origins) that just gave no answer at all, until when their other rows wait
    * (each wait counts as an attempt) instead of each holding a slot for the whole timeout:
    * one dead service must not stall every other service's pushes.
    */
   private readonly resting = new Map<string, number>();
+  /** Parsed message and sender nickname of the last few messages (a group's rows share one). */
+  private readonly messages = new Map<number, Promise<{ message: ImMessage; nickname: string }>>();
+  /** Outcomes waiting to be stored in one transaction. */
+  private settling: SettledDelivery[] = [];
+  private settleTimer: NodeJS.Timeout | undefined;
+  private settleChain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private pumping = false;
@@ -53,6 +77,8 @@ export class DeliveryWorker {
       timeoutMs: p.timeoutMs,
       allowPrivate: ctx.config.allowPrivatePushEndpoints,
       now: ctx.config.now,
+      encryptThreads: p.encryptThreads,
+      maxSockets: Math.max(32, p.concurrency),
     });
   }
 
@@ -70,8 +96,15 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.buffer = [];
+    this.buffered.clear();
     const until = Date.now() + 2000;
     while ((this.inFlight.size > 0 || this.pumping) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    try {
+      await this.flushSettled();
+    } catch (err) {
+      this.log?.warn({ err }, 'could not store delivery outcomes; those rows are sent again after their lease');
+    }
     try {
       await this.ctx.deliveries.release(this.ctx.config.nodeId);
     } catch (err) {
@@ -90,6 +123,36 @@ export class DeliveryWorker {
     this.timer.unref();
   }
 
+  private room(): number {
+    return this.ctx.config.push.concurrency - this.inFlight.size;
+  }
+
+  /**
+   * Starts buffered rows while there is room. Rows for a resting service wait without a request
+   * (see `resting`); rows buffered for half their lease are left to be claimed again.
+   */
+  private async startBuffered(now: number): Promise<void> {
+    const { leaseMs } = this.ctx.config.push;
+    while (this.buffer.length && this.room() > 0 && !this.stopped) {
+      const { row, claimedAt } = this.buffer.shift()!;
+      this.buffered.delete(row.id);
+      if (now - claimedAt > leaseMs / 2) continue;
+      const origin = originOf(row.token);
+      const until = this.resting.get(origin);
+      if (until !== undefined && until > now) {
+        await this.record(row, { status: 0, error: `${origin} is not answering`, unanswered: true }, until);
+        continue;
+      }
+      this.inFlight.add(row.id);
+      void this.deliver(row).finally(() => {
+        this.inFlight.delete(row.id);
+        // The next buffered row goes at once; the pump is needed only when the buffer is empty.
+        if (this.buffer.length && !this.pumping && !this.stopped) void this.startBuffered(this.ctx.config.now()).catch((err: unknown) => this.log?.error({ err }, 'delivery worker could not record a wait'));
+        else this.kick();
+      });
+    }
+  }
+
   private async pump(): Promise<void> {
     if (this.stopped) return;
     if (this.pumping) {
@@ -99,60 +162,61 @@ export class DeliveryWorker {
     this.pumping = true;
     this.again = false;
     try {
-      const { concurrency, pollMs, leaseMs } = this.ctx.config.push;
-      let room = concurrency - this.inFlight.size;
-      // Full: every finished request kicks the worker again, so no timer is needed.
-      if (room <= 0) return;
+      const { pollMs, leaseMs, claimBatch } = this.ctx.config.push;
       const now = this.ctx.config.now();
-      // Rows for a push service that just failed to answer wait without a request (see `resting`),
-      // so a few more batches are read to fill the room with everyone else's pushes.
-      let more = false;
-      for (let batch = 0; batch < 8 && room > 0; batch++) {
-        // After a batch with waiting rows, read wider: a dead service may have thousands queued.
-        const size = batch === 0 ? room : Math.max(room, 64);
-        if (this.stopped) return;
-        const rows = (await this.ctx.deliveries.claim(this.ctx.config.nodeId, now, size, leaseMs)).filter((r) => !this.inFlight.has(r.id));
-        let waited = 0;
+      await this.startBuffered(now);
+      // Full: every finished request starts the next buffered row or kicks the worker again.
+      if (this.room() <= 0) return;
+      // Claim ahead (a batch per read, not a read per slot), starting rows as they come; rows for
+      // a resting service turn into waits, so a few more batches may be read to fill the room.
+      for (let batch = 0; batch < 8 && this.room() > 0 && !this.stopped; batch++) {
+        const size = Math.max(this.room(), claimBatch);
+        const rows = await this.ctx.deliveries.claim(this.ctx.config.nodeId, now, size, leaseMs);
+        let fresh = 0;
         for (const row of rows) {
-          const origin = originOf(row.token);
-          const until = this.resting.get(origin);
-          if (until !== undefined && until > now) {
-            await this.record(row, { status: 0, error: `${origin} is not answering` }, until);
-            waited++;
-            continue;
-          }
-          room--;
-          this.inFlight.add(row.id);
-          void this.deliver(row).finally(() => {
-            this.inFlight.delete(row.id);
-            this.kick();
-          });
+          if (this.inFlight.has(row.id) || this.buffered.has(row.id)) continue;
+          this.buffer.push({ row, claimedAt: now });
+          this.buffered.add(row.id);
+          fresh++;
         }
-        more = waited > 0;
-        if (!more) break;
+        await this.startBuffered(now);
+        if (fresh < size) break;
       }
+      if (this.buffer.length || this.stopped) return;
       // Everything due now is in flight; wake for the next retry (or poll, as a safety net).
       const next = await this.ctx.deliveries.nextDueAfter(now);
-      // Stopped reading after 8 batches of waiting rows: come back at once for the rest.
-      this.schedule(more && room > 0 ? 0 : next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now)));
+      this.schedule(next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now)));
     } finally {
       this.pumping = false;
       if (this.again && !this.stopped) this.schedule(0);
     }
   }
 
+  /** The stored message and its sender's nickname, read once for all rows of one message. */
+  private messageOf(row: DeliveryRow): Promise<{ message: ImMessage; nickname: string }> {
+    let m = this.messages.get(row.message_seq);
+    if (!m) {
+      const message = JSON.parse(row.message) as ImMessage;
+      m = Promise.resolve(this.ctx.users.nickname(message.from)).then((nickname) => ({ message, nickname }));
+      if (this.messages.size >= 64) this.messages.delete(this.messages.keys().next().value!);
+      this.messages.set(row.message_seq, m);
+      // A failed read is not kept.
+      m.catch(() => this.messages.delete(row.message_seq));
+    }
+    return m;
+  }
+
   private async deliver(row: DeliveryRow): Promise<void> {
     if (row.token === null) {
-      await this.ctx.deliveries.done(row.id);
-      return this.ctx.trace.setResult(row.username, row.message_seq, row.device_id, 'skipped: the device was unbound', 'webpush');
+      return this.settle(row, 'skipped: the device was unbound');
     }
     const sub = parseWebPushSubscription(row.token, { allowPrivate: true });
     let outcome: SendOutcome;
     if (!sub.ok) outcome = { status: 0, error: 'stored token is not a valid subscription' };
     else {
       // The payload is built now from the stored message, with the badge and language decided at fan-out.
-      const message = JSON.parse(row.message) as ImMessage;
-      const payload = payloadOf(message, row.username, await this.ctx.users.nickname(message.from), row.language, row.badge);
+      const { message, nickname } = await this.messageOf(row);
+      const payload = payloadOf(message, row.username, nickname, row.language, row.badge);
       outcome = await this.sender.send(sub.value, JSON.stringify(payload), topicFor(message.conversation));
     }
     if (this.stopped && outcome.status === 0) return; // shutting down: the row stays for the next start
@@ -164,6 +228,27 @@ export class DeliveryWorker {
     }
   }
 
+  /** Queues an outcome for the next batch write (the row stays claimed until then). */
+  private settle(row: DeliveryRow, result: string, retry?: { attempts: number; due: number }): Promise<void> {
+    this.settling.push({ id: row.id, username: row.username, seq: row.message_seq, deviceId: row.device_id, notifier: 'webpush', result, ...(retry ? { retry } : {}) });
+    if (this.settling.length >= SETTLE_BATCH) return this.flushSettled();
+    if (!this.settleTimer) {
+      this.settleTimer = setTimeout(() => void this.flushSettled().catch((err: unknown) => this.log?.error({ err }, 'could not store delivery outcomes; those rows are sent again after their lease')), SETTLE_DELAY_MS);
+    }
+    return Promise.resolve();
+  }
+
+  /** Writes the waiting outcomes in one transaction (writes are chained: one at a time, in order). */
+  flushSettled(): Promise<void> {
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    const rows = this.settling;
+    this.settling = [];
+    if (rows.length === 0) return this.settleChain;
+    this.settleChain = this.settleChain.catch(() => undefined).then(() => this.ctx.store.settleDeliveries(rows));
+    return this.settleChain;
+  }
+
   /**
    * Applies SPEC 4's rules to one answer: done, binding removed, retried later, or given up.
    * `restingUntil`: no request was made because the service is resting until then.
@@ -172,41 +257,32 @@ export class DeliveryWorker {
     const { ctx } = this;
     const p = ctx.config.push;
     const now = ctx.config.now();
-    const set = async (result: string) => {
-      await ctx.trace.setResult(row.username, row.message_seq, row.device_id, result, 'webpush');
+    const origin = originOf(row.token);
+    const set = (result: string, retry?: { attempts: number; due: number }) => {
       // Only the service's origin: an endpoint's path is the device's capability, like its keys.
-      if (!result.startsWith('sent') && restingUntil === undefined) this.log?.warn({ user: row.username, device: row.device_id, seq: row.message_seq, service: originOf(row.token), result }, 'web push not delivered');
+      if (!result.startsWith('sent') && restingUntil === undefined) this.log?.warn({ user: row.username, device: row.device_id, seq: row.message_seq, service: origin, result }, 'web push not delivered');
+      return this.settle(row, result, retry);
     };
     const notifier = ctx.certificates.find((c) => c.type === 'webpush')?.name ?? 'webpush';
-    const origin = originOf(row.token);
     if (o.status >= 200 && o.status < 300) {
       this.resting.delete(origin);
-      await ctx.deliveries.done(row.id);
       return set(`sent (HTTP ${o.status})`);
     }
     if (o.status === 404 || o.status === 410) {
-      await ctx.deliveries.done(row.id);
       await ctx.bindings.removeIfToken(row.username, row.device_id, notifier, row.token ?? '');
       await ctx.router.invalidate({ bindingsOf: row.username });
       return set(`gone (HTTP ${o.status}): binding removed`);
     }
-    const retryable = o.status === 429 || o.status >= 500 || (o.status === 0 && !/non-public|valid subscription/.test(o.error ?? ''));
     const what = o.status ? `HTTP ${o.status}` : o.error ?? 'no answer';
     const attempts = row.attempts + 1;
-    if (!retryable) {
-      await ctx.deliveries.done(row.id);
-      return set(`failed (${what})`);
-    }
+    // A failure that can never succeed (bad keys, a refused address, another 4xx) is given up at once.
+    if (!isRetryable(o)) return set(`failed (${what})`);
     const backoff = Math.min(p.backoffMaxMs, p.backoffBaseMs * 2 ** (attempts - 1));
     const asked = retryAfterMs(o.retryAfter, now);
     const delay = restingUntil !== undefined ? restingUntil - now : asked !== undefined ? Math.min(p.retryAfterMaxMs, Math.max(asked, 0)) : backoff;
     // No answer at all (timeout, refused, reset): the service rests as long as this row waits.
     if (o.unanswered && origin !== '') this.resting.set(origin, Math.max(this.resting.get(origin) ?? 0, now + delay));
-    if (attempts >= p.maxAttempts) {
-      await ctx.deliveries.done(row.id);
-      return set(`failed (${what}) after ${attempts} attempts`);
-    }
-    await ctx.deliveries.retry(row.id, attempts, now + delay);
-    set(`retrying (${what}, attempt ${attempts} of ${p.maxAttempts}, next in ${delay} ms)`);
+    if (attempts >= p.maxAttempts) return set(`failed (${what}) after ${attempts} attempts`);
+    return set(`retrying (${what}, attempt ${attempts} of ${p.maxAttempts}, next in ${delay} ms)`, { attempts, due: now + delay });
   }
 }

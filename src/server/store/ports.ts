@@ -130,6 +130,20 @@ export interface DeliveryRow {
   token: string | null;
 }
 
+/**
+ * One Web Push delivery's outcome, stored with many others in one unit of work: the trace result
+ * of the device's decision, and the queue row removed (no `retry`) or rescheduled.
+ */
+export interface SettledDelivery {
+  id: number;
+  username: string;
+  seq: number;
+  deviceId: string;
+  notifier: string;
+  result: string;
+  retry?: { attempts: number; due: number };
+}
+
 export interface StreamPushRow {
   message_id: string;
   message_seq: number;
@@ -401,6 +415,11 @@ export interface Store {
   readonly jobs: JobsPort;
   /** Stores a message, its inbox and device rows, offline counts, trace and deliveries atomically. */
   commitMessage(c: MessageCommit): Awaitable<CommitResult>;
+  /**
+   * Records many delivery outcomes at once (one transaction): a big group's thousands of pushes
+   * cost a few statements per batch instead of a transaction per push.
+   */
+  settleDeliveries(rows: readonly SettledDelivery[]): Awaitable<void>;
   /** Periodic clean-up in one transaction; rows removed per table. */
   housekeep(now: number): Awaitable<Record<string, number>>;
   /** A cheap round trip, for /ready. */

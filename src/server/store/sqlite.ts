@@ -10,7 +10,7 @@ import { JobsRepo } from './jobs.ts';
 import { housekeep } from './housekeeping.ts';
 import { MessagesRepo } from './messages.ts';
 import { MetaRepo } from './meta.ts';
-import type { CommitResult, MessageCommit, Store } from './ports.ts';
+import type { CommitResult, MessageCommit, SettledDelivery, Store } from './ports.ts';
 import { SettingsRepo } from './settings.ts';
 import { SummariesRepo } from './summaries.ts';
 import { TraceRepo } from './trace.ts';
@@ -35,6 +35,7 @@ export class SqliteStore implements Store {
   readonly summaries: SummariesRepo;
   readonly jobs: JobsRepo;
   private readonly commitTx;
+  private readonly settleTx;
 
   constructor(readonly db: Db, opts: SqliteStoreOptions) {
     this.meta = new MetaRepo(db);
@@ -60,6 +61,18 @@ export class SqliteStore implements Store {
       this.deliveries.streamPutMany(c.message.id, seq, stream, c.now);
       return { seq, queued: webpush.length, stream };
     });
+    // Inside one transaction each statement is a B-tree edit, not a WAL commit of its own.
+    this.settleTx = db.transaction((rows: readonly SettledDelivery[]) => {
+      for (const r of rows) {
+        if (r.retry) this.deliveries.retry(r.id, r.retry.attempts, r.retry.due);
+        else this.deliveries.done(r.id);
+        this.trace.setResult(r.username, r.seq, r.deviceId, r.result, r.notifier);
+      }
+    });
+  }
+
+  settleDeliveries(rows: readonly SettledDelivery[]): void {
+    if (rows.length) this.settleTx(rows);
   }
 
   commitMessage(c: MessageCommit): CommitResult {

@@ -4,7 +4,7 @@
  * statement per member), ending with a NOTIFY that PostgreSQL delivers only if it commits.
  */
 import type pg from 'pg';
-import type { CommitResult, MessageCommit, NewDelivery } from '../ports.ts';
+import type { CommitResult, MessageCommit, NewDelivery, SettledDelivery, TraceDevice } from '../ports.ts';
 import { addJobs } from './jobs.ts';
 import { tx } from './pool.ts';
 import { putSummariesOn, summaryCountsOn } from './summaries.ts';
@@ -87,5 +87,50 @@ export function commitMessage(pool: pg.Pool, channel: string, c: MessageCommit):
     // 5. Wake the delivery workers of every node; PostgreSQL sends it at COMMIT, never after a rollback.
     if (webpush.length) await q.query('SELECT pg_notify($1, $2)', [channel, String(seq)]);
     return { seq, queued: webpush.length, stream };
+  });
+}
+
+/**
+ * Many delivery outcomes in one transaction of four statements whatever their number: rows done
+ * are deleted, retried ones rescheduled, and the trace rows read under a lock, edited here and
+ * written back (two nodes settling outcomes of one decision keep both).
+ */
+export function settleDeliveries(pool: pg.Pool, rows: readonly SettledDelivery[]): Promise<void> {
+  if (rows.length === 0) return Promise.resolve();
+  return tx(pool, async (q) => {
+    const done = rows.filter((r) => !r.retry).map((r) => r.id);
+    const retried = rows.filter((r) => r.retry);
+    if (done.length) await q.query('DELETE FROM deliveries WHERE id IN (SELECT unnest($1::bigint[]))', [done]);
+    if (retried.length) {
+      await q.query(
+        `UPDATE deliveries d SET attempts = x.a, due = x.due, claimed_by = NULL, claimed_until = NULL
+         FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS x(id, a, due) WHERE d.id = x.id`,
+        [retried.map((r) => r.id), retried.map((r) => r.retry!.attempts), retried.map((r) => r.retry!.due)],
+      );
+    }
+    const keys = new Map<string, { seq: number; username: string }>();
+    for (const r of rows) keys.set(`${r.seq}\u001f${r.username}`, { seq: r.seq, username: r.username });
+    const ks = [...keys.values()];
+    const cur = await q.query<{ seq: number; username: string; devices: string }>(
+      `SELECT t.seq, t.username, t.devices FROM trace t JOIN unnest($1::bigint[], $2::text[]) AS x(seq, u) ON t.seq = x.seq AND t.username = x.u
+       ORDER BY t.seq, t.username FOR UPDATE OF t`,
+      [ks.map((k) => k.seq), ks.map((k) => k.username)],
+    );
+    const devicesOf = new Map(cur.rows.map((t) => [`${t.seq}\u001f${t.username}`, JSON.parse(t.devices) as TraceDevice[]]));
+    for (const r of rows) {
+      const devices = devicesOf.get(`${r.seq}\u001f${r.username}`);
+      if (!devices) continue;
+      const d = devices.find((x) => x.device_id === r.deviceId && x.notifier === r.notifier);
+      if (d) d.result = r.result;
+      else devices.push({ device_id: r.deviceId, notifier: r.notifier, result: r.result });
+    }
+    if (devicesOf.size) {
+      const entries = [...devicesOf.entries()];
+      await q.query(
+        `UPDATE trace t SET devices = x.d FROM unnest($1::bigint[], $2::text[], $3::text[]) AS x(seq, u, d)
+         WHERE t.seq = x.seq AND t.username = x.u`,
+        [entries.map(([k]) => Number(k.split('\u001f')[0])), entries.map(([k]) => k.slice(k.indexOf('\u001f') + 1)), entries.map(([, d]) => JSON.stringify(d))],
+      );
+    }
   });
 }

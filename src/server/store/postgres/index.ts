@@ -4,7 +4,7 @@
  */
 import type { Store } from '../ports.ts';
 import { PgBindings } from './bindings.ts';
-import { commitMessage } from './commit.ts';
+import { commitMessage, settleDeliveries } from './commit.ts';
 import { PgDeliveries } from './deliveries.ts';
 import { PgGroups } from './groups.ts';
 import { housekeep } from './housekeeping.ts';
@@ -73,6 +73,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     summaries: new PgSummaries(pool),
     jobs: new PgJobs(pool),
     commitMessage: (c) => commitMessage(pool, channel, c),
+    settleDeliveries: (rows) => settleDeliveries(pool, rows),
     housekeep: (now) => housekeep(pool, now),
     async ping() {
       await pool.query('SELECT 1');

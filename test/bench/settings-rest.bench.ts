@@ -1,0 +1,91 @@
+/**
+ * B4 — settings REST under autocannon (2 connections, in a worker thread): GET the app settings
+ * and PUT a conversation setting, against a Fastify route returning a constant from the same
+ * process (the ceiling of any JSON route here). The ceiling is measured before and after, and
+ * the mean is used. Target: each ≥ 50 % of the ceiling, p99 < 10 ms.
+ */
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../src/server/app.ts';
+import { makeConfig } from '../../src/server/config.ts';
+import { report } from './lib/report.ts';
+
+export interface Options {
+  quick?: boolean;
+}
+
+interface Load {
+  rps: number;
+  p99: number;
+  p50: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** `seconds` of load, or in quick mode (seconds 0) a few hundred requests. */
+async function cannon(url: string, seconds: number, opts: { method?: 'GET' | 'PUT'; body?: string; token?: string } = {}): Promise<Load> {
+  const r = await autocannon({
+    url, connections: 2, workers: 1, ...(seconds > 0 ? { duration: seconds } : { amount: 200 }),
+    method: opts.method ?? 'GET',
+    headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+    ...(opts.body ? { body: opts.body } : {}),
+  });
+  return { rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+async function post<T>(url: string, body: unknown, token?: string, method = 'POST'): Promise<T> {
+  const r = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${method} ${url}: HTTP ${r.status} ${await r.text()}`);
+  return (await r.json()) as T;
+}
+
+export async function run(opts: Options = {}): Promise<void> {
+  const seconds = opts.quick ? 0 : 5;
+  const dir = mkdtempSync(join(tmpdir(), 'impc-b4-'));
+  // The per-token limit (default 100 requests/s) stays on, raised so one token can carry the load.
+  const app = await buildApp(makeConfig({ port: 0, dataDir: dir, rateLimit: 100_000_000 }));
+  const ceiling = Fastify();
+  const constant = { action: 'get', data: { type: 'ALL', ignoreInterval: '', ignoreDuration: 0 }, timestamp: 0, duration: 0 };
+  ceiling.get('/const', async () => constant);
+  try {
+    const base = `${await app.listen()}/demo/im`;
+    const ceilingUrl = `${await ceiling.listen({ port: 0, host: '127.0.0.1' })}/const`;
+    const appToken = (await post<{ access_token: string }>(`${base}/token`, { grant_type: 'client_credentials', client_id: app.ctx.credentials.clientId, client_secret: app.ctx.credentials.clientSecret })).access_token;
+    await post(`${base}/push/features`, { advanced: true }, appToken, 'PUT');
+    for (const u of ['alice', 'bob']) await post(`${base}/users`, { username: u, password: `${u}-password` }, appToken);
+    const token = (await post<{ access_token: string }>(`${base}/token`, { grant_type: 'password', username: 'alice', password: 'alice-password' })).access_token;
+    const getUrl = `${base}/users/alice/notification/user/alice`;
+    const putUrl = `${base}/users/alice/notification/user/bob`;
+    if (!opts.quick) {
+      await cannon(ceilingUrl, 1); // warm-up (JIT, the worker thread)
+      await cannon(getUrl, 1, { token });
+    }
+    const c1 = await cannon(ceilingUrl, seconds);
+    const get = await cannon(getUrl, seconds, { token });
+    const put = await cannon(putUrl, seconds, { method: 'PUT', token, body: JSON.stringify({ type: 'AT' }) });
+    const c2 = opts.quick ? c1 : await cannon(ceilingUrl, seconds);
+    const ceil = (c1.rps + c2.rps) / 2;
+    for (const [what, l] of [['ceiling (before)', c1], ['GET app settings', get], ['PUT conversation setting', put], ['ceiling (after)', c2]] as const) {
+      console.log(`${what.padEnd(26)} ${l.rps.toFixed(0).padStart(7)} req/s  p50 ${l.p50} ms  p99 ${l.p99} ms  errors ${l.errors}  non-2xx ${l.non2xx}`);
+    }
+    if (get.non2xx || put.non2xx || get.errors || put.errors) throw new Error('settings requests failed under load');
+    for (const [id, title, l] of [['B4-get', 'Settings REST: GET app settings', get], ['B4-put', 'Settings REST: PUT a conversation setting', put]] as const) {
+      const met = l.rps >= ceil / 2 && l.p99 < 10;
+      report({
+        id, title: `${title} (autocannon, 2 connections)`, figure: l.rps, unit: 'req/s', baseline: ceil, baselineLabel: 'Fastify constant route, same process', ratio: l.rps / ceil,
+        target: '≥ 50 % of the ceiling, p99 < 10 ms', met,
+        limits: met ? `p99 ${l.p99} ms` : `p99 ${l.p99} ms; per request: token lookup (SQLite), zod validation, the store read/write${id === 'B4-put' ? ' (one SQLite transaction, WAL commit), the settings event to the user\u2019s sockets' : ''}, JSON envelope`,
+        details: { p50: l.p50, p99: l.p99, seconds, ceilingBefore: c1.rps, ceilingAfter: c2.rps },
+      }, opts);
+    }
+  } finally {
+    await ceiling.close();
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default () => run();

@@ -1,0 +1,60 @@
+/** RFC 8291 encryption on worker threads (web-push's byte layout), and retries decided from a typed outcome. */
+import * as nodeCrypto from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
+import webpush from 'web-push';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EncryptPool, encryptAes128gcm } from '../../src/server/push/aes128gcm.ts';
+import { isRetryable } from '../../src/server/push/worker.ts';
+import { decryptAes128gcm } from '../fakes/push-service.ts';
+
+const ecdh = createECDH('prime256v1');
+const publicKey = ecdh.generateKeys();
+const auth = randomBytes(16);
+const secrets = { ecdh, publicKey, auth };
+const pool = new EncryptPool(2);
+afterAll(() => pool.close());
+
+describe('aes128gcm', () => {
+  it('decrypts to the payload, with the same header and length as web-push', () => {
+    const text = Buffer.from('{"m":"héllo","n":1}');
+    const mine = encryptAes128gcm(nodeCrypto, publicKey, auth, text);
+    const theirs = webpush.encrypt(publicKey.toString('base64url'), auth.toString('base64url'), text.toString(), 'aes128gcm').cipherText;
+    expect(decryptAes128gcm(mine, secrets).toString()).toBe(text.toString());
+    expect(mine.length).toBe(theirs.length);
+    expect(mine.subarray(16, 21)).toEqual(theirs.subarray(16, 21));
+  });
+
+  it('on the worker threads: every body decrypts, bad keys are refused', async () => {
+    const bodies = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.encrypt(publicKey.toString('base64url'), auth.toString('base64url'), `push ${i}`)));
+    expect(bodies.map((b) => decryptAes128gcm(b, secrets).toString())).toEqual(Array.from({ length: 50 }, (_, i) => `push ${i}`));
+    await expect(pool.encrypt('AAAA', auth.toString('base64url'), 'x')).rejects.toThrow(/P-256/);
+  });
+});
+
+describe('retries come from the outcome type, not its text', () => {
+  it('busy, failing or silent services are retried; what can never succeed is not', () => {
+    expect(isRetryable({ status: 429 })).toBe(true);
+    expect(isRetryable({ status: 503 })).toBe(true);
+    expect(isRetryable({ status: 0, error: 'socket hang up', unanswered: true })).toBe(true);
+    expect(isRetryable({ status: 0, error: 'cannot encrypt for this subscription: bad key' })).toBe(false);
+    expect(isRetryable({ status: 0, error: 'retry me, I am a transient-sounding text' })).toBe(false);
+    expect(isRetryable({ status: 400 })).toBe(false);
+    expect(isRetryable({ status: 413 })).toBe(false);
+  });
+});
+
+describe('a thread that dies', () => {
+  it('loses no job: what it held is encrypted inline', async () => {
+    const p = new EncryptPool(1);
+    try {
+      const jobs = Array.from({ length: 20 }, (_, i) => p.encrypt(publicKey.toString('base64url'), auth.toString('base64url'), `job ${i}`));
+      // The jobs are posted on the next turn of the event loop; kill the thread right after.
+      await new Promise((r) => setImmediate(r));
+      await (p as unknown as { workers: { w: { terminate(): Promise<number> } }[] }).workers[0]!.w.terminate();
+      const bodies = await Promise.all(jobs);
+      expect(bodies.map((b) => decryptAes128gcm(b, secrets).toString())).toEqual(Array.from({ length: 20 }, (_, i) => `job ${i}`));
+    } finally {
+      await p.close();
+    }
+  });
+});
