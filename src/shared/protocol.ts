@@ -43,6 +43,25 @@ export interface PushStatusView {
   readonly lastError: string;
 }
 
+/** A settings copy the user's own app refused or that failed (SPEC 9.2 mirroring). */
+export interface MirrorErrorView {
+  readonly at: number;
+  /** Which settings: the app's push mode and quiet hours, the push language, or a chat's. */
+  readonly what: 'app' | 'language' | 'conversation';
+  /** The gateway's own sentence. */
+  readonly error: string;
+}
+
+/** Gateway mode (SPEC 9.2): the server signs in through the user's own app and may copy settings there. */
+export interface GatewayView {
+  /** False for a normal server, and for an older one without the endpoint (404). */
+  readonly gateway: boolean;
+  /** The app the gateway serves, "org#app" ("" when not a gateway). */
+  readonly upstreamAppKey: string;
+  /** This user's settings copies; null when not a gateway or the state could not be read. */
+  readonly mirror: { readonly enabled: boolean; readonly pending: number; readonly lastError?: MirrorErrorView } | null;
+}
+
 export interface ConversationView {
   readonly conversation: ConversationRef;
   readonly settings: ConversationSettings;
@@ -190,6 +209,8 @@ export interface ProtocolMap {
   getLanguage(): { language: string; languages: readonly PushLanguage[] };
   setLanguage(data: { language: string }): { language: string };
   getPushStatus(): PushStatusView;
+  /** Whether the server is a push gateway, and how copying settings to the user's app goes (asks the server). */
+  getGatewayStatus(): GatewayView;
   /** Asks the server to push a test notification to this browser. */
   sendTestPush(): { sent: boolean; reason: string };
   /** Weekly schedule, priority people, keywords, summary (SPEC 1.7), through the outbox. */

@@ -2,7 +2,8 @@
  * `npm run screenshots`: the built extension in real Chromium against the real demo server,
  * photographed in English and Chinese — popup (notifications on, quiet, signed out), the
  * options page with its SPEC 1.7 sections (weekly schedule, priority people, keywords, summary)
- * and the recent-activity view — into assets/screenshots/. Uses the same harness as the e2e suite.
+ * and the recent-activity view — into assets/screenshots/; the popup and the options page also in
+ * the dark colour scheme (`-dark-`). Uses the same harness as the e2e suite.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -39,6 +40,16 @@ async function shootPopup(page: Page, file: string): Promise<void> {
   // The popup is one 360 px column: photograph just that, at its natural height.
   await page.locator('main').screenshot({ path: join(OUT, file), animations: 'disabled' });
   console.log(`  wrote assets/screenshots/${file}`);
+}
+
+/** Runs `shoot` with the page rendered as under a dark system theme (prefers-color-scheme: dark), then back to light. */
+async function inDark(page: Page, shoot: () => Promise<void>): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await shoot();
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
 }
 
 /** Local "HH:MM" of the whole hour at or before now, and eight hours later. */
@@ -79,6 +90,7 @@ async function photograph(server: ServerProcess, run: Run): Promise<void> {
     await waitFor('the popup to say notifications are on', async () =>
       (await popup.getByTestId('status-title').textContent()) === msg('popupStatusOn', [], run.locale));
     await shootPopup(popup, `popup-${run.suffix}.png`);
+    await inDark(popup, () => shootPopup(popup, `popup-dark-${run.suffix}.png`));
     await popup.close();
     // A push from bob, so the options page suggests him as a priority person.
     await waitFor('push delivery to be registered', async () => (await workerStatus(browser)).push.bound, { timeoutMs: 20_000 });
@@ -104,6 +116,10 @@ async function photograph(server: ServerProcess, run: Run): Promise<void> {
     await page.locator('#schedule .week-span').first().waitFor();
     await page.screenshot({ path: join(OUT, `options-${run.suffix}.png`), fullPage: true, animations: 'disabled' });
     console.log(`  wrote assets/screenshots/options-${run.suffix}.png`);
+    await inDark(page, async () => {
+      await page.screenshot({ path: join(OUT, `options-dark-${run.suffix}.png`), fullPage: true, animations: 'disabled' });
+      console.log(`  wrote assets/screenshots/options-dark-${run.suffix}.png`);
+    });
     await page.locator('#schedule').screenshot({ path: join(OUT, `options-schedule-${run.suffix}.png`), animations: 'disabled' });
     console.log(`  wrote assets/screenshots/options-schedule-${run.suffix}.png`);
     await shootRange(page, '#people', '#summary', `options-people-keywords-${run.suffix}.png`);
@@ -127,6 +143,7 @@ async function photograph(server: ServerProcess, run: Run): Promise<void> {
     const quiet = await openPopup({ browser });
     await quiet.getByTestId('countdown').waitFor();
     await shootPopup(quiet, `popup-quiet-${run.suffix}.png`);
+    await inDark(quiet, () => shootPopup(quiet, `popup-quiet-dark-${run.suffix}.png`));
     await quiet.close();
   } finally {
     await browser.close();

@@ -6,6 +6,7 @@ import { ProtocolError, type ProtocolMap } from '../../shared/protocol.ts';
 import type { Ctx } from './context.ts';
 import { updateBadge } from './badge.ts';
 import { installMenus } from './menus.ts';
+import { gatewayStatus } from './gateway.ts';
 import { chatPatterns, setChatPatterns } from './patterns.ts';
 import { registerPush, sendTestPush, unbindPush } from './push.ts';
 import { forgetSession, signIn } from './session.ts';
@@ -95,6 +96,7 @@ export const api: Api = {
   },
   getPushStatus: (ctx) => pushStatus(ctx),
   sendTestPush: (ctx) => sendTestPush(ctx),
+  getGatewayStatus: (ctx) => gatewayStatus(ctx),
   async setPushRules(ctx, data) {
     await writeRules(ctx, rulesOp(data));
     return buildStatus(ctx);

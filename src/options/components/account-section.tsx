@@ -6,6 +6,7 @@ import { DEFAULT_SERVER_URL, originPattern, requestHostPermission } from '../../
 import { ProtocolError, protocolErrorOf, sendMessage, type StatusView } from '../../shared/protocol.ts';
 import { describedBy, Field, NoticeLine } from '../../ui/field.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { GatewayLine } from './gateway-line.tsx';
 
 const FIELDS = ['serverUrl', 'appKey', 'username', 'password'] as const;
 type FieldName = (typeof FIELDS)[number];
@@ -124,12 +125,15 @@ export function AccountSection(props: { status: StatusView; onStatus: (s: Status
     <section class="card" aria-labelledby="account-heading">
       <h2 id="account-heading">{t('optionsAccountHeading')}</h2>
       {s.signedIn && !s.expired ? (
-        <div class="row spread">
-          <p data-testid="signed-in-as">{t('optionsSignedInAs', [s.username, s.serverUrl, s.appKey])}</p>
-          <button type="button" disabled={action.busy} onClick={() => void signOut()}>
-            {t('optionsSignOut')}
-          </button>
-        </div>
+        <>
+          <div class="row spread">
+            <p data-testid="signed-in-as">{t('optionsSignedInAs', [s.username, s.serverUrl, s.appKey])}</p>
+            <button type="button" disabled={action.busy} onClick={() => void signOut()}>
+              {t('optionsSignOut')}
+            </button>
+          </div>
+          <GatewayLine key={`${s.username}@${s.serverUrl}`} />
+        </>
       ) : (
         <SignInForm status={props.status} onStatus={props.onStatus} />
       )}

@@ -16,6 +16,8 @@ export interface ServerOptions {
   /** 0 = any free port. */
   readonly port?: number;
   readonly extraArgs?: readonly string[];
+  /** Seed the demo users, group and web chat (default true; a gateway's users live upstream). */
+  readonly demo?: boolean;
   /** Extra environment (e.g. NODE_EXTRA_CA_CERTS to trust the fake push service). */
   readonly env?: Readonly<Record<string, string>>;
   /** How long to wait for the ready line; default 60 s (tsx compiles on first start). */
@@ -47,7 +49,7 @@ export class ServerProcess {
     if (this.child) throw new Error('server already running');
     const args = [
       '--import', 'tsx', 'src/server/main.ts', '--port', String(this.port), '--host', '127.0.0.1', '--data', this.dataDir,
-      '--demo', '--allow-private-push-endpoints', ...(this.opts.extraArgs ?? []),
+      ...(this.opts.demo === false ? [] : ['--demo']), '--allow-private-push-endpoints', ...(this.opts.extraArgs ?? []),
     ];
     // node runs the server itself (tsx only as a loader), so a kill reaches the server, not a wrapper.
     const child = spawn(process.execPath, args, {

@@ -28,7 +28,7 @@ export function resetFake(): void {
 
 /** Calls other than the status reads the pages make by themselves. */
 export function actions(): Call[] {
-  return calls.filter((c) => !['getStatus', 'refresh', 'getPushStatus', 'getLanguage', 'getChatPatterns', 'listConversations', 'getRecentSenders', 'getActivity'].includes(c.name));
+  return calls.filter((c) => !['getStatus', 'refresh', 'getPushStatus', 'getLanguage', 'getChatPatterns', 'listConversations', 'getRecentSenders', 'getActivity', 'getGatewayStatus'].includes(c.name));
 }
 
 /** Drop-in for protocol.ts `sendMessage`. */

@@ -22,6 +22,7 @@ function defaults(view: StatusView): void {
   reply('getPushStatus', () => PUSH);
   reply('listConversations', () => ({ items: [], stale: false }));
   reply('getRecentSenders', () => ({ senders: [] }));
+  reply('getGatewayStatus', () => ({ gateway: false, upstreamAppKey: '', mirror: null }));
 }
 
 async function show(view: StatusView = status()) {
@@ -151,6 +152,58 @@ describe('account', () => {
     await screen.findByRole('button', { name: 'Sign in' });
     expect(actions()).toEqual([{ name: 'signOut', data: undefined }]);
     expect(screen.queryByRole('region', { name: 'Daily quiet hours' })).toBeNull();
+  });
+});
+
+describe('gateway (SPEC 9.2)', () => {
+  it('names the app a gateway connects to, and that settings are copied there with how many wait', async () => {
+    defaults(status());
+    reply('getGatewayStatus', () => ({ gateway: true, upstreamAppKey: 'acme#chat', mirror: { enabled: true, pending: 2 } }));
+    render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    await screen.findByRole('heading', { name: 'Account' });
+    const account = region('Account');
+    expect((await within(account).findByTestId('gateway-line')).textContent).toBe('Connected through a gateway to acme#chat');
+    expect(within(account).getByTestId('gateway-mirror').textContent).toBe('Settings are copied to your app (2 waiting)');
+    expect(within(account).queryByTestId('gateway-mirror-error')).toBeNull();
+  });
+
+  it('says in words what the last copy that failed was about', async () => {
+    defaults(status());
+    reply('getGatewayStatus', () => ({
+      gateway: true, upstreamAppKey: 'acme#chat',
+      mirror: { enabled: true, pending: 0, lastError: { at: NOW - 60_000, what: 'app', error: 'the upstream refused the app settings (HTTP 400: bad)' } },
+    }));
+    render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    expect((await screen.findByTestId('gateway-mirror')).textContent).toBe('Settings are copied to your app');
+    expect(screen.getByTestId('gateway-mirror-error').textContent).toMatch(/^Copying your push mode and quiet hours to your app failed \(.+\): the upstream refused the app settings \(HTTP 400: bad\)$/);
+  });
+
+  it('a gateway that does not copy settings says they stay here', async () => {
+    defaults(status());
+    reply('getGatewayStatus', () => ({ gateway: true, upstreamAppKey: 'acme#chat', mirror: { enabled: false, pending: 0 } }));
+    render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    expect((await screen.findByTestId('gateway-mirror')).textContent).toMatch(/^Settings stay here/);
+  });
+
+  it('shows nothing for a normal server, or when the background cannot ask', async () => {
+    await show();
+    await waitFor(() => expect(calls.some((c) => c.name === 'getGatewayStatus')).toBe(true));
+    expect(screen.queryByTestId('gateway')).toBeNull();
+    cleanup();
+    defaults(status());
+    reply('getGatewayStatus', () => {
+      throw new ProtocolError('unreachable', 'cannot reach');
+    });
+    render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    await screen.findByTestId('signed-in-as');
+    await waitFor(() => expect(calls.filter((c) => c.name === 'getGatewayStatus')).toHaveLength(2));
+    expect(screen.queryByTestId('gateway')).toBeNull();
+    expect(screen.queryByText(/cannot reach/)).toBeNull();
+  });
+
+  it('is not asked while signed out', async () => {
+    await show(SIGNED_OUT);
+    expect(calls.some((c) => c.name === 'getGatewayStatus')).toBe(false);
   });
 });
 
