@@ -5,7 +5,7 @@
  * unless the message forces it.
  */
 import { describe, expect, it } from 'vitest';
-import { hasChromium, warnIfNoChromium } from './support/chromium.ts';
+import { skipBrowserSuite, warnIfNoChromium } from './support/chromium.ts';
 import { openChatPage } from './support/demo-chat.ts';
 import { signInFromOptions, useE2E, waitForBadge } from './support/fixture.ts';
 import { clickContextMenu, shownNotifications, workerStatus } from './support/hooks.ts';
@@ -18,7 +18,7 @@ warnIfNoChromium('test/e2e/push-stream.test.ts');
 const ALICE = { id: 'alice', type: 'singleChat' } as const;
 const BOB_CHAT = { id: 'bob', type: 'singleChat' } as const;
 
-describe.skipIf(!hasChromium)('pushes reach the browser through the stream', () => {
+describe.skipIf(skipBrowserSuite)('pushes reach the browser through the stream', () => {
   const e2e = useE2E();
   const shownIds = async () => (await shownNotifications(e2e.browser)).map((n) => n.id);
   /** Waits until the server has decided about `messageId` and returns its trace entry. */
