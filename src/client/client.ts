@@ -23,6 +23,8 @@ export interface ClientOptions {
   readonly retryDelayMs?: number;
   /** Resource of this device, sent as `?resource=` on settings writes (multi-device events). */
   readonly resource?: string;
+  /** The clock `skipQuietHoursOnce` checks `until` against; default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface ClientResult<T> {
@@ -99,6 +101,16 @@ export class PushClient {
   uploadPushToken(params: unknown) { return this.call('uploadPushToken', params); }
   getSilentModeRemindTypeConversations(params: unknown) { return this.call('getSilentModeRemindTypeConversations', params); }
 
+  // Beyond the reference (SPEC 1.7, 2, 3.8), same conventions.
+  /** `{quietSchedule?, prioritySenders?, keywords?, summary?}`: each replaces the whole value; resolves to the whole app settings. */
+  setPushRules(params: unknown) { return this.call('setPushRules', params); }
+  /** `{until}`: the daily window and the schedule are not in force until then (at most 24 h ahead); `{until: 0}` ends the skip. */
+  skipQuietHoursOnce(params: unknown) { return this.call('skipQuietHoursOnce', params); }
+  /** `{limit?}` (1–100): the last push decisions about the signed-in user. */
+  getPushTrace(params: unknown = {}) { return this.call('getPushTrace', params); }
+  /** `{conversation: {id, type}, from?, text?, mentioned?, at?}`: would such a message push, and why. */
+  checkPush(params: unknown) { return this.call('checkPush', params); }
+
   /** Any other REST call relative to `/{org}/{app}` (certificates, check, trace, messages). */
   async request<T = unknown>(req: RestRequest): Promise<ClientResult<T>> {
     const env = await this.send(req, true);
@@ -107,7 +119,8 @@ export class PushClient {
 
   private async call(method: SdkMethod, params: unknown): Promise<ClientResult<unknown>> {
     if (!this.token) throw new PushClientError('invalid_argument', 0, 'unauthorized', 'not signed in: call signIn first');
-    const built = (sdkRequests[method] as (user: string, p: unknown) => Result<RestRequest>)(this.user, params);
+    const now = (this.opts.now ?? Date.now)();
+    const built = (sdkRequests[method] as (user: string, p: unknown, now: number) => Result<RestRequest>)(this.user, params, now);
     if (!built.ok) throw PushClientError.fromFieldErrors(built.errors);
     let req = built.value;
     if (this.opts.resource && req.method === 'PUT' && req.path.includes('/notification/'))

@@ -1,7 +1,11 @@
-/** The push decision of SPEC 1.7, as one pure function over plain data. */
-import { mentions, type PreparedMessage } from './message-flags.ts';
-import { type AppSettings, type ConversationSettings, type PushPolicy, REASON_CODES, type ReasonCode, type RemindType } from './model.ts';
-import { appWindowActive } from './quiet-hours.ts';
+/** The push decision of SPEC 1.8, as one pure function over plain data. */
+import type { PreparedMessage } from './message-flags.ts';
+import {
+  type AppSettings, type ConversationSettings, type Mention, type PushPolicy, REASON_CODES, type ReasonCode, type RemindType,
+  type Via,
+} from './model.ts';
+import { appWallQuiet } from './quiet-hours.ts';
+import { prepareRecipient, type RecipientRules } from './recipient.ts';
 
 export type DeviceStatus = 'online' | 'offline' | 'kicked';
 
@@ -21,9 +25,11 @@ export interface DecisionInput {
   readonly conversation?: ConversationSettings;
   readonly devices: readonly DeviceState[];
   readonly policy: PushPolicy;
-  /** Advanced push features (remind type and DND) on for the app. */
+  /** Advanced push features (remind type, DND and SPEC 1.7) on for the app. */
   readonly advanced: boolean;
   readonly now: number;
+  /** `prepareRecipient(app)`, when the caller holds it; otherwise looked up (cached) only if needed. */
+  readonly rules?: RecipientRules;
 }
 
 export interface Decision {
@@ -31,6 +37,17 @@ export interface Decision {
   readonly reason: ReasonCode;
   /** Resources to push to (empty unless push). */
   readonly devices: readonly string[];
+  /** Set when do-not-disturb was in force and the message went through it. */
+  readonly via?: Via;
+  /** Set whenever the message mentions the recipient (decisions from step 4 on). */
+  readonly mention?: Mention;
+}
+
+/** Steps 4–6 alone: the reason, and how the message went through DND or mentions the recipient. */
+export interface SettingsOutcome {
+  readonly reason: ReasonCode;
+  readonly via?: Via;
+  readonly mention?: Mention;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -87,24 +104,99 @@ export function effectiveRemindType(app: AppSettings, conversation: Conversation
   return conversation?.type ?? app.type;
 }
 
-/**
- * Steps 4–7: would the recipient's settings let this message through at `now`?
- * Returns PUSH or the reason it is held back.
- */
-export function settingsVerdict(
-  input: Pick<DecisionInput, 'recipient' | 'message' | 'app' | 'conversation' | 'advanced' | 'now'>,
-): ReasonCode {
-  if (!input.advanced) return 'PUSH';
-  const { app, conversation, message, now } = input;
-  if (!message.forced) {
-    if (app.durationUntil > now) return 'DND_APP_DURATION';
-    if (appWindowActive(app, now)) return 'DND_APP_WINDOW';
-    if (conversation && conversation.durationUntil > now) return 'DND_CONVERSATION';
+type SettingsInput = Pick<DecisionInput, 'recipient' | 'message' | 'app' | 'conversation' | 'advanced' | 'now' | 'rules'>;
+
+// Steps 4–6 answer with one small integer: the reason's index in REASON_CODES, how the message
+// went through DND and how it mentions the recipient. Pure, and a group fan-out allocates nothing
+// for the common decision.
+/** A module-local copy: an imported binding is read through a getter on every access once bundled for Node. */
+const REASONS: readonly ReasonCode[] = [...REASON_CODES];
+const R = Object.fromEntries(REASONS.map((r, i) => [r, i])) as unknown as Readonly<Record<ReasonCode, number>>;
+const R_PUSH = R.PUSH;
+const R_DND_APP_DURATION = R.DND_APP_DURATION;
+const R_DND_APP_WINDOW = R.DND_APP_WINDOW;
+const R_DND_CONVERSATION = R.DND_CONVERSATION;
+const R_REMIND_NONE = R.REMIND_NONE;
+const R_REMIND_AT_NOT_MENTIONED = R.REMIND_AT_NOT_MENTIONED;
+/** Local copies of imported functions: see quiet-hours.ts, why. */
+const wallQuiet = appWallQuiet;
+const VIA_SHIFT = 4;
+const MENTION_SHIFT = 6;
+const VIAS: readonly (Via | undefined)[] = [undefined, 'FORCED', 'PRIORITY_SENDER'];
+const MENTIONS: readonly (Mention | undefined)[] = [undefined, 'AT', 'ALL', 'DIRECT', 'KEYWORD'];
+
+function mentionCode(message: PreparedMessage, recipient: string, app: AppSettings, rules: RecipientRules | undefined, withRules: boolean): number {
+  if (message.mentioned.size > 0 && message.mentioned.has(recipient)) return 1;
+  if (message.mentionAll) return 2;
+  if (!withRules) return 0;
+  if (message.conversation.type === 'singleChat') return 3;
+  if (message.textLower !== undefined && app.keywords !== undefined && app.keywords.length > 0) {
+    if ((rules ?? prepareRecipient(app)).keywords.testLower(message.textLower)) return 4;
   }
-  const type = effectiveRemindType(app, conversation);
-  if (type === 'NONE') return 'REMIND_NONE';
-  if (type === 'AT' && !mentions(message, input.recipient)) return 'REMIND_AT_NOT_MENTIONED';
-  return 'PUSH';
+  return 0;
+}
+
+/**
+ * How the message mentions `recipient` (lower case), the first that applies of AT, ALL, DIRECT,
+ * KEYWORD; `withRules` false (advanced features off) reads `em_at_list` only.
+ */
+export function mentionOf(
+  message: PreparedMessage,
+  recipient: string,
+  app: AppSettings,
+  rules: RecipientRules | undefined,
+  withRules = true,
+): Mention | undefined {
+  return MENTIONS[mentionCode(message, recipient, app, rules, withRules)];
+}
+
+/** Is the sender one of the recipient's priority senders? */
+function fromPrioritySender(input: SettingsInput): boolean {
+  const list = input.app.prioritySenders;
+  if (list === undefined || list.length === 0) return false;
+  return (input.rules ?? prepareRecipient(input.app)).prioritySenders.has(input.message.from.toLowerCase());
+}
+
+function steps4to6(input: SettingsInput): number {
+  const { app, conversation, message, now, recipient } = input;
+  if (!input.advanced) return R_PUSH | (mentionCode(message, recipient, app, input.rules, false) << MENTION_SHIFT);
+  // Step 5: do-not-disturb, first match in this order.
+  let dnd = -1;
+  if (app.durationUntil > now) dnd = R_DND_APP_DURATION;
+  else if (wallQuiet(app, now)) dnd = R_DND_APP_WINDOW;
+  else if (conversation !== undefined && conversation.durationUntil > now) dnd = R_DND_CONVERSATION;
+  // Recorded in any mode: the trace says "mentions you", the summary counts it.
+  const mention = mentionCode(message, recipient, app, input.rules, true);
+  let via = 0;
+  if (dnd >= 0) {
+    if (message.forced) via = 1;
+    else if (fromPrioritySender(input)) via = 2;
+    else return dnd | (mention << MENTION_SHIFT);
+  }
+  // Step 6: remind type; through DND or not, NONE and AT still apply.
+  const type = conversation?.type ?? app.type;
+  if (type === 'NONE') return R_REMIND_NONE | (mention << MENTION_SHIFT);
+  if (type === 'AT' && mention === 0) return R_REMIND_AT_NOT_MENTIONED;
+  return R_PUSH | (via << VIA_SHIFT) | (mention << MENTION_SHIFT);
+}
+
+/**
+ * Steps 4–6 of SPEC 1.8: would the recipient's settings let this message through at `now`?
+ * Shared by decide() and the check endpoint (SPEC 3.8).
+ */
+export function settingsOutcome(input: SettingsInput): SettingsOutcome {
+  const code = steps4to6(input);
+  const out: { reason: ReasonCode; via?: Via; mention?: Mention } = { reason: REASONS[code & 15]! };
+  const via = VIAS[(code >> VIA_SHIFT) & 3];
+  const mention = MENTIONS[code >> MENTION_SHIFT];
+  if (via !== undefined) out.via = via;
+  if (mention !== undefined) out.mention = mention;
+  return out;
+}
+
+/** Steps 4–7 as a reason code only: PUSH or why the message is held back. */
+export function settingsVerdict(input: SettingsInput): ReasonCode {
+  return REASONS[steps4to6(input) & 15]!;
 }
 
 /** Decides whether recipient `input.recipient` gets a push for the message, and to which devices. */
@@ -113,7 +205,14 @@ export function decide(input: DecisionInput): Decision {
   if (input.message.silent) return NO.SILENT_MESSAGE;
   const blocked = presenceBlock(input.devices, input.policy);
   if (blocked !== null) return NO[blocked];
-  const verdict = settingsVerdict(input);
-  if (verdict !== 'PUSH') return NO[verdict];
-  return { push: true, reason: 'PUSH', devices: offlineBound(input.devices) };
+  const code = steps4to6(input);
+  if (code === R_PUSH) return { push: true, reason: 'PUSH', devices: offlineBound(input.devices) };
+  const reason = REASONS[code & 15]!;
+  const mention = MENTIONS[code >> MENTION_SHIFT];
+  if (reason !== 'PUSH') return mention === undefined ? NO[reason] : { push: false, reason, devices: NONE, mention };
+  const via = VIAS[(code >> VIA_SHIFT) & 3];
+  const d: { push: true; reason: 'PUSH'; devices: string[]; via?: Via; mention?: Mention } = { push: true, reason, devices: offlineBound(input.devices) };
+  if (via !== undefined) d.via = via;
+  if (mention !== undefined) d.mention = mention;
+  return d;
 }

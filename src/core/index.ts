@@ -13,3 +13,8 @@ export * from './push-payload.ts';
 export * from './push-subscription.ts';
 export * from './validate.ts';
 export * from './wire.ts';
+export * from './schedule.ts';
+export * from './keywords.ts';
+export * from './recipient.ts';
+export * from './check.ts';
+export * from './summary.ts';

@@ -44,9 +44,26 @@ export function parseInterval(text: unknown, field = 'ignoreInterval'): Result<D
   return ok({ start, end });
 }
 
+/**
+ * Parses a weekly schedule entry's `H:M-H:M` (SPEC 1.7): unlike the daily window there is no
+ * "off" value, so `0:0-0:0` is 24 hours from midnight and `""` is refused.
+ */
+export function parseEntryInterval(text: unknown, field = 'interval'): Result<DailyWindow> {
+  const allowedText = 'a string "H:M-H:M" (24-hour clock), e.g. "22:0-7:0"; start = end runs 24 hours';
+  if (typeof text !== 'string' || text.trim() === '') return fail(field, text, allowedText);
+  const r = parseInterval(text, field);
+  if (!r.ok) return r;
+  return ok(r.value ?? { start: 0, end: 0 });
+}
+
 /** Prints a window as the normalised wire form `H:M-H:M`; null prints as "". */
 export function formatInterval(window: DailyWindow | null): string {
   if (!window) return '';
+  return formatEntryInterval(window);
+}
+
+/** Prints a schedule entry's interval `H:M-H:M` (`0:0-0:0` included). */
+export function formatEntryInterval(window: DailyWindow): string {
   return `${minuteText(window.start)}-${minuteText(window.end)}`;
 }
 

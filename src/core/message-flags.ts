@@ -1,4 +1,5 @@
 /** What a message's `ext` says about pushing it (SPEC 1.2, 1.4). */
+import { keywordText } from './keywords.ts';
 import type { ConversationRef, MessageForPush } from './model.ts';
 
 /** `true` or `"YES"` (any case) switch a flag on. */
@@ -27,6 +28,8 @@ export interface PreparedMessage {
   readonly mentionAll: boolean;
   /** Mentioned usernames, lower-cased. */
   readonly mentioned: ReadonlySet<string>;
+  /** `body.msg` of a `txt` message in `keywordText` form (NFC, lower case), for keywords; absent otherwise. */
+  readonly textLower?: string | undefined;
 }
 
 function collectMentions(list: unknown, into: Set<string>): boolean {
@@ -36,12 +39,16 @@ function collectMentions(list: unknown, into: Set<string>): boolean {
 }
 
 /** Reads flags and mentions once per message, so a 10,000-member group costs one parse. */
-export function prepareMessage(m: Pick<MessageForPush, 'id' | 'from' | 'conversation' | 'ext'>): PreparedMessage {
+export function prepareMessage(
+  m: Pick<MessageForPush, 'id' | 'from' | 'conversation' | 'ext'> & Partial<Pick<MessageForPush, 'type' | 'body'>>,
+): PreparedMessage {
   const ext = m.ext;
   const mentioned = new Set<string>();
   let mentionAll = collectMentions(ext?.em_at_list, mentioned);
   const apns = record(ext?.em_apns_ext);
   if (apns) mentionAll = collectMentions(apns.em_at_list, mentioned) || mentionAll;
+  // Keywords read the original text only, never its translations (SPEC 1.7).
+  const msg = m.type === 'txt' ? m.body?.msg : undefined;
   return {
     id: m.id,
     from: m.from,
@@ -51,6 +58,9 @@ export function prepareMessage(m: Pick<MessageForPush, 'id' | 'from' | 'conversa
     forced: isFlagOn(ext?.em_force_notification),
     mentionAll,
     mentioned,
+    // Always present (not spread in), so every prepared message has one shape: decide() reads
+    // it once per recipient.
+    textLower: typeof msg === 'string' && msg !== '' ? keywordText(msg) : undefined,
   };
 }
 

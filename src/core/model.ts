@@ -23,7 +23,32 @@ export interface DailyWindow {
   readonly end: number;
 }
 
-/** App-level (whole account) push settings, as stored. */
+/** Days of the week in the order of `quietSchedule` entries (SPEC 1.7), Monday first. */
+export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Day = (typeof DAYS)[number];
+
+/**
+ * One entry of the weekly quiet schedule: quiet from `interval.start` on each of `days` to
+ * `interval.end` that day, or the next day when end <= start (start === end runs 24 hours).
+ */
+export interface ScheduleEntry {
+  readonly days: readonly Day[];
+  readonly interval: DailyWindow;
+}
+
+/** Bounds of the 1.7 settings (SPEC 1.7, 7). */
+export const MAX_SCHEDULE_ENTRIES = 14;
+export const MAX_PRIORITY_SENDERS = 100;
+export const MAX_KEYWORDS = 20;
+export const MAX_KEYWORD_CHARS = 40;
+/** `windowSkipUntil` may be at most this far ahead when set: 24 hours. */
+export const MAX_SKIP_AHEAD_MS = 86_400_000;
+
+/**
+ * App-level (whole account) push settings, as stored.
+ * The fields of SPEC 1.7 are optional so settings stored before them stay valid: absent means
+ * the default (`[]`, `0`, `[]`, `[]`, `false`), which behaves exactly like SPEC 1.1–1.6.
+ */
 export interface AppSettings {
   readonly type: RemindType;
   /** null = no daily window. */
@@ -32,6 +57,16 @@ export interface AppSettings {
   readonly durationUntil: number;
   /** IANA zone in which the window is evaluated. */
   readonly timeZone: string;
+  /** Weekly quiet schedule, at most 14 entries. */
+  readonly quietSchedule?: readonly ScheduleEntry[];
+  /** Window and schedule suspended until this instant (ms since epoch); 0 or past = not skipped. */
+  readonly windowSkipUntil?: number;
+  /** Lower-case usernames whose messages go through do-not-disturb. */
+  readonly prioritySenders?: readonly string[];
+  /** Trimmed words or phrases that count as a mention. */
+  readonly keywords?: readonly string[];
+  /** Count messages held by app-level DND and push a summary when quiet ends. */
+  readonly summary?: boolean;
 }
 
 /** One conversation's push settings; `type` undefined = inherits the app's. */
@@ -50,11 +85,16 @@ export const DEFAULT_APP_SETTINGS: AppSettings = Object.freeze({
   window: null,
   durationUntil: 0,
   timeZone: 'UTC',
+  quietSchedule: Object.freeze([]),
+  windowSkipUntil: 0,
+  prioritySenders: Object.freeze([]),
+  keywords: Object.freeze([]),
+  summary: false,
 });
 
 export const EMPTY_CONVERSATION_SETTINGS: ConversationSettings = Object.freeze({ durationUntil: 0 });
 
-/** Why a push was or was not sent (SPEC 1.7), in the order the checks run. */
+/** Why a push was or was not sent (SPEC 1.8), in the order the checks run; SUMMARY marks a summary push (1.7). */
 export const REASON_CODES = [
   'SENDER',
   'SILENT_MESSAGE',
@@ -67,8 +107,15 @@ export const REASON_CODES = [
   'REMIND_NONE',
   'REMIND_AT_NOT_MENTIONED',
   'PUSH',
+  'SUMMARY',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** How a message went through do-not-disturb that was in force (SPEC 1.8 step 5). */
+export type Via = 'FORCED' | 'PRIORITY_SENDER';
+/** How a message mentions its recipient (SPEC 1.8 step 6), the first that applies in this order. */
+export const MENTION_KINDS = ['AT', 'ALL', 'DIRECT', 'KEYWORD'] as const;
+export type Mention = (typeof MENTION_KINDS)[number];
 
 /** Why someone is quiet right now. */
 export type QuietReason = 'DND_APP_WINDOW' | 'DND_APP_DURATION' | 'DND_CONVERSATION';

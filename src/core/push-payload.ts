@@ -6,6 +6,8 @@ import { cutText } from './text.ts';
 
 export interface PushPayload {
   readonly v: 1;
+  /** A message push; summaries (summary.ts) carry `kind: "summary"`. */
+  readonly kind: 'message';
   /** Message id. */
   readonly m: string;
   /** Receiver. */
@@ -93,6 +95,7 @@ export function buildPushPayload(args: {
   const text = pushText(m, args.preferredLanguage);
   let payload: PushPayload = {
     v: 1,
+    kind: 'message',
     m: m.id,
     t: receiver,
     f: m.from,

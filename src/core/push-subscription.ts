@@ -35,7 +35,34 @@ export function base64UrlDecode(text: string): Uint8Array {
   return out;
 }
 
-/** Is this literal IP address loopback, private, link-local, unique-local, unspecified or otherwise not public? */
+/** The eight 16-bit groups of an IPv6 literal (a trailing dotted IPv4 allowed), or undefined. */
+function ipv6Groups(text: string): number[] | undefined {
+  let v6 = text;
+  const dotted = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(v6);
+  if (dotted) {
+    const b = dotted.slice(2).map(Number);
+    if (b.some((x) => x > 255)) return undefined;
+    v6 = `${dotted[1]}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const halves = v6.split('::');
+  if (halves.length > 2) return undefined;
+  const part = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = part(halves[0]!);
+  const tail = halves.length === 2 ? part(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return all.map((g) => parseInt(g, 16));
+}
+
+const v4Of = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+
+/**
+ * Is this literal IP address loopback, private, link-local, unique-local, unspecified or otherwise
+ * not public? IPv6 forms that carry an IPv4 address (mapped ::ffff:0:0/96, translated
+ * ::ffff:0:0:0/96, compatible ::/96, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by that address.
+ */
 export function isNonPublicAddress(ip: string): boolean {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
   if (v4) {
@@ -46,20 +73,25 @@ export function isNonPublicAddress(ip: string): boolean {
       (a === 198 && (b === 18 || b === 19)) || a >= 224
     );
   }
-  const v6 = ip.toLowerCase().replace(/^\[|\]$/g, '');
-  if (!v6.includes(':')) return false;
-  if (v6 === '::' || v6 === '::1') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
-  if (mapped) return isNonPublicAddress(mapped[1]!);
-  // URL() prints IPv4-mapped and IPv4-compatible addresses in hex (`[::ffff:7f00:1]`), so read them back.
-  const embedded = /^::(?:ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
-  if (embedded) {
-    const hi = parseInt(embedded[1]!, 16);
-    const lo = parseInt(embedded[2]!, 16);
-    return isNonPublicAddress(`${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`);
-  }
-  const first = parseInt(v6.split(':')[0] || '0', 16);
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
+  const text = ip.toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!text.includes(':')) return false;
+  const g = ipv6Groups(text);
+  // Not an address we can read: refuse rather than guess.
+  if (!g) return true;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 8)) return true; // ::
+  if (zeros(0, 7) && g[7] === 1) return true; // ::1
+  if (zeros(0, 5) && g[5] === 0xffff) return isNonPublicAddress(v4Of(g[6]!, g[7]!)); // ::ffff:a.b.c.d
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return isNonPublicAddress(v4Of(g[6]!, g[7]!)); // ::ffff:0:a.b.c.d
+  if (zeros(0, 6)) return isNonPublicAddress(v4Of(g[6]!, g[7]!)); // ::a.b.c.d
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return isNonPublicAddress(v4Of(g[6]!, g[7]!)); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return true; // local-use NAT64 64:ff9b:1::/48
+  if (g[0] === 0x2002) return isNonPublicAddress(v4Of(g[1]!, g[2]!)); // 6to4
+  if (g[0] === 0x2001 && g[1] === 0) return true; // Teredo: the IPv4 inside is hidden
+  if (g[0] === 0x2001 && g[1] === 0xdb8) return true; // documentation
+  if (g[0] === 0x100 && zeros(1, 4)) return true; // discard 100::/64
+  const first = g[0]!;
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xffc0) === 0xfec0 || (first & 0xff00) === 0xff00;
 }
 
 /** Is the host a name (or literal) that points to this machine or a private network by its spelling? */

@@ -3,11 +3,12 @@
  * field, the value and what is allowed. Schemas say what is allowed; `parseWith` says the rest.
  */
 import { z } from 'zod';
-import { parseInterval } from './interval.ts';
+import { parseEntryInterval, parseInterval } from './interval.ts';
 import { parseLanguage } from './language.ts';
 import {
-  CONVERSATION_TYPES, type ConversationType, type DailyWindow, MAX_DURATION_MS, MESSAGE_TYPES,
-  type MessageType, PUSH_POLICIES, type PushPolicy, REMIND_TYPES, type RemindType, type Translation,
+  type AppSettings, CONVERSATION_TYPES, type ConversationType, type DailyWindow, DAYS, MAX_DURATION_MS, MAX_KEYWORD_CHARS, MAX_KEYWORDS,
+  MAX_PRIORITY_SENDERS, MAX_SCHEDULE_ENTRIES, MAX_SKIP_AHEAD_MS, MESSAGE_TYPES, type MessageType, PUSH_POLICIES,
+  type PushPolicy, REMIND_TYPES, type RemindType, type ScheduleEntry, type Translation,
 } from './model.ts';
 import { fieldError, type FieldError, type Result } from './result.ts';
 import { parseTimeZone } from './time-zone.ts';
@@ -84,6 +85,79 @@ const idSchema = z
   .min(1, allowed('an id of 1–128 characters'))
   .max(128, allowed('an id of 1–128 characters'));
 
+// ---- SPEC 1.7 rules ------------------------------------------------------------------------------
+
+const DAYS_TEXT = `one of ${DAYS.map((d) => `"${d}"`).join(', ')}`;
+const DAY_LIST_TEXT = 'an array of 1–7 different days, each "mon", "tue", "wed", "thu", "fri", "sat" or "sun"';
+
+export const dayListSchema = z
+  .array(z.enum(DAYS, allowed(DAYS_TEXT)), allowed(DAY_LIST_TEXT))
+  .min(1, allowed(DAY_LIST_TEXT))
+  .max(7, allowed(DAY_LIST_TEXT))
+  .superRefine((days, ctx) => {
+    const seen = new Set<string>();
+    days.forEach((d, i) => {
+      if (seen.has(d)) ctx.addIssue({ code: 'custom', path: [i], message: 'repeated; each day at most once' });
+      seen.add(d);
+    });
+  });
+
+export const scheduleEntrySchema = strict(
+  {
+    days: dayListSchema,
+    interval: z.unknown().transform(viaResult<DailyWindow>((v) => parseEntryInterval(v, ''))),
+  },
+  'days, interval',
+);
+
+const SCHEDULE_TEXT = `an array of at most ${MAX_SCHEDULE_ENTRIES} entries {"days": [...], "interval": "H:M-H:M"}; [] clears`;
+export const quietScheduleSchema = z
+  .array(scheduleEntrySchema, allowed(SCHEDULE_TEXT))
+  .max(MAX_SCHEDULE_ENTRIES, allowed(`at most ${MAX_SCHEDULE_ENTRIES} entries; merge days that share an interval`))
+  .transform((entries): ScheduleEntry[] => entries.map((e) => ({ days: e.days, interval: e.interval })));
+
+const SENDERS_TEXT = `an array of at most ${MAX_PRIORITY_SENDERS} usernames; [] clears`;
+export const prioritySendersSchema = z
+  .array(usernameSchema, allowed(SENDERS_TEXT))
+  .max(MAX_PRIORITY_SENDERS, allowed(`at most ${MAX_PRIORITY_SENDERS} usernames`))
+  .transform((names) => [...new Set(names)]);
+
+const KEYWORD_TEXT = `a word or phrase of 1–${MAX_KEYWORD_CHARS} characters (spaces around it are trimmed)`;
+export const keywordSchema = z
+  .string(allowed(KEYWORD_TEXT))
+  .transform((s) => s.trim().normalize('NFC'))
+  .refine((s) => s.length > 0 && Array.from(s).length <= MAX_KEYWORD_CHARS, allowed(KEYWORD_TEXT));
+
+export const keywordsSchema = z
+  .array(keywordSchema, allowed(`an array of at most ${MAX_KEYWORDS} words or phrases; [] clears`))
+  .max(MAX_KEYWORDS, allowed(`at most ${MAX_KEYWORDS} keywords`))
+  .transform((words) => {
+    // Duplicates ignoring case dropped; the first spelling is kept.
+    const seen = new Set<string>();
+    return words.filter((w) => {
+      const key = w.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  });
+
+const SKIP_TEXT = 'an instant in ms since epoch at most 24 hours ahead, or 0 to clear';
+export const windowSkipUntilSchema = z
+  .number(allowed(SKIP_TEXT))
+  .int(allowed(SKIP_TEXT))
+  .min(0, allowed(SKIP_TEXT));
+
+export const summarySchema = z.boolean(allowed('true or false'));
+
+/** Checks `windowSkipUntil` against `now`: at most 24 h ahead; a past instant clears (0). */
+export function checkSkipUntil(value: number, now: number, field = 'windowSkipUntil'): Result<number> {
+  if (value === 0 || value <= now) return { ok: true, value: 0 };
+  if (value > now + MAX_SKIP_AHEAD_MS)
+    return { ok: false, errors: [fieldError(field, value, `at most 24 hours ahead (no later than ${now + MAX_SKIP_AHEAD_MS}), or 0 to clear`)] };
+  return { ok: true, value };
+}
+
 // ---- SPEC 3.2 app-level settings -------------------------------------------------------------
 
 export interface AppSettingsPatch {
@@ -93,7 +167,16 @@ export interface AppSettingsPatch {
   /** New window; null turns it off. */
   window?: DailyWindow | null;
   timeZone?: string;
+  /** Each of these replaces the whole value; [] / 0 / false clears (SPEC 1.7). */
+  quietSchedule?: ScheduleEntry[];
+  /** Absolute instant (ms); 0 clears. Checked against `now` when parseAppSettingsBody is given one. */
+  windowSkipUntil?: number;
+  prioritySenders?: string[];
+  keywords?: string[];
+  summary?: boolean;
 }
+
+const APP_FIELDS = 'type, ignoreDuration, ignoreInterval, timeZone, quietSchedule, windowSkipUntil, prioritySenders, keywords, summary';
 
 const appSettingsBody = strict(
   {
@@ -107,12 +190,20 @@ const appSettingsBody = strict(
     ignoreDuration: durationSchema.optional(),
     ignoreInterval: intervalSchema.optional(),
     timeZone: timeZoneSchema.optional(),
+    quietSchedule: quietScheduleSchema.optional(),
+    windowSkipUntil: windowSkipUntilSchema.optional(),
+    prioritySenders: prioritySendersSchema.optional(),
+    keywords: keywordsSchema.optional(),
+    summary: summarySchema.optional(),
   },
-  'type, ignoreDuration, ignoreInterval, timeZone',
-).refine((b) => Object.keys(b).length > 0, allowed('at least one of type, ignoreDuration, ignoreInterval, timeZone'));
+  APP_FIELDS,
+).refine((b) => Object.keys(b).length > 0, allowed(`at least one of ${APP_FIELDS}`));
 
-/** PUT .../notification/user/{me} body. */
-export function parseAppSettingsBody(body: unknown): Result<AppSettingsPatch> {
+/**
+ * PUT .../notification/user/{me} body. Pass `now` so `windowSkipUntil` is checked (at most 24 h
+ * ahead) and a past value is stored as 0; without it only its type is checked.
+ */
+export function parseAppSettingsBody(body: unknown, now?: number): Result<AppSettingsPatch> {
   const r = parseWith(appSettingsBody, body);
   if (!r.ok) return r;
   const b = r.value;
@@ -121,7 +212,35 @@ export function parseAppSettingsBody(body: unknown): Result<AppSettingsPatch> {
   if (b.ignoreDuration !== undefined) patch.durationMs = b.ignoreDuration;
   if ('ignoreInterval' in b && b.ignoreInterval !== undefined) patch.window = b.ignoreInterval;
   if (b.timeZone !== undefined) patch.timeZone = b.timeZone;
+  if (b.quietSchedule !== undefined) patch.quietSchedule = b.quietSchedule;
+  if (b.windowSkipUntil !== undefined) {
+    if (now === undefined) patch.windowSkipUntil = b.windowSkipUntil;
+    else {
+      const skip = checkSkipUntil(b.windowSkipUntil, now);
+      if (!skip.ok) return skip;
+      patch.windowSkipUntil = skip.value;
+    }
+  }
+  if (b.prioritySenders !== undefined) patch.prioritySenders = b.prioritySenders;
+  if (b.keywords !== undefined) patch.keywords = b.keywords;
+  if (b.summary !== undefined) patch.summary = b.summary;
   return { ok: true, value: patch };
+}
+
+/** Applies a validated patch at `now` (a duration starts now); the result is a new object. */
+export function applyAppSettingsPatch(app: AppSettings, patch: AppSettingsPatch, now: number): AppSettings {
+  return {
+    ...app,
+    ...(patch.type !== undefined ? { type: patch.type } : {}),
+    ...(patch.window !== undefined ? { window: patch.window } : {}),
+    ...(patch.durationMs !== undefined ? { durationUntil: patch.durationMs === 0 ? 0 : now + patch.durationMs } : {}),
+    ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
+    ...(patch.quietSchedule !== undefined ? { quietSchedule: patch.quietSchedule } : {}),
+    ...(patch.windowSkipUntil !== undefined ? { windowSkipUntil: patch.windowSkipUntil } : {}),
+    ...(patch.prioritySenders !== undefined ? { prioritySenders: patch.prioritySenders } : {}),
+    ...(patch.keywords !== undefined ? { keywords: patch.keywords } : {}),
+    ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
+  };
 }
 
 // ---- SPEC 3.3 conversation settings ---------------------------------------------------------
@@ -302,14 +421,18 @@ export function parseSendMessageBody(target: SendTarget, body: unknown): Result<
 /** `at` of a check: quiet-hours math reads days past it, and Dates end at 8.64e15 ms. */
 const LAST_CHECK_INSTANT = 8.64e15 - 30 * 86_400_000;
 
+/** POST .../notification/check body (SPEC 3.8); also what the client's checkPush sends. */
 export const checkBodySchema = strict(
   {
     conversation: strict({ id: idSchema, type: conversationTypeSchema }, 'id, type'),
+    from: usernameSchema.optional(),
+    text: z.string(allowed('the message text, up to 5120 characters')).max(MAX_MESSAGE_BYTES, allowed('the message text, up to 5120 characters')).optional(),
     mentioned: z.boolean(allowed('true or false')).optional(),
     at: z.number(allowed('an instant in ms since epoch')).int(allowed('an integer')).min(0, allowed('an instant in ms since epoch')).max(LAST_CHECK_INSTANT, allowed('an instant in ms since epoch, before the year 275000')).optional(),
   },
-  'conversation, mentioned, at',
+  'conversation, from, text, mentioned, at',
 );
+export type CheckBody = z.output<typeof checkBodySchema>;
 
 export const policyBodySchema = strict(
   { policy: z.enum(PUSH_POLICIES, allowed('"allOffline" or "anyOffline"')) },

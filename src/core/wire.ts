@@ -3,16 +3,17 @@
  * ↔ response data, and the success and error envelopes.
  */
 import { z } from 'zod';
-import { checkClockTime, formatInterval, parseInterval, windowFromClock } from './interval.ts';
+import { checkClockTime, formatEntryInterval, formatInterval, parseInterval, windowFromClock } from './interval.ts';
 import { parseLanguage } from './language.ts';
 import {
-  type AppSettings, type ConversationRef, type ConversationSettings, type ConversationType, MAX_DURATION_MS, type RemindType,
-  scopeOf,
+  type AppSettings, type ConversationRef, type ConversationSettings, type ConversationType, type Day, MAX_DURATION_MS,
+  MAX_SKIP_AHEAD_MS, type RemindType, type ScheduleEntry, scopeOf,
 } from './model.ts';
 import { fail, fieldError, type Result } from './result.ts';
 import { parseTimeZone } from './time-zone.ts';
 import {
-  conversationTypeSchema, durationSchema, MAX_BATCH_CONVERSATIONS, parseWith, remindTypeSchema, WINDOW_FOR_CONVERSATION,
+  checkBodySchema, conversationTypeSchema, durationSchema, keywordsSchema, MAX_BATCH_CONVERSATIONS, parseWith,
+  prioritySendersSchema, quietScheduleSchema, remindTypeSchema, summarySchema, WINDOW_FOR_CONVERSATION,
 } from './validate.ts';
 
 // ---- app key and paths ---------------------------------------------------------------------
@@ -107,6 +108,43 @@ function settingsPath(user: string, scopePath: string): string {
   return `/users/${seg(user)}/notification/${scopePath}`;
 }
 
+const RULE_FIELDS = ['quietSchedule', 'prioritySenders', 'keywords', 'summary'] as const;
+
+/** The REST body of `setPushRules` (SPEC 1.7, 2): each given rule, validated and normalised. */
+export function pushRulesToBody(params: unknown): Result<Record<string, unknown>> {
+  const p = obj(params, 'params');
+  if (!p.ok) return p;
+  const unknownKey = Object.keys(p.value).find((k) => !(RULE_FIELDS as readonly string[]).includes(k));
+  if (unknownKey !== undefined) {
+    const hint = unknownKey === 'windowSkipUntil' ? ' (skip the quiet hours once with skipQuietHoursOnce({until}))' : '';
+    return fail(unknownKey, p.value[unknownKey], `unknown field; allowed fields are ${RULE_FIELDS.join(', ')}${hint}`);
+  }
+  const body: Record<string, unknown> = {};
+  const { quietSchedule, prioritySenders, keywords, summary } = p.value;
+  if (quietSchedule !== undefined) {
+    const r = parseWith(quietScheduleSchema, quietSchedule, 'quietSchedule');
+    if (!r.ok) return r;
+    body.quietSchedule = scheduleToWire(r.value);
+  }
+  if (prioritySenders !== undefined) {
+    const r = parseWith(prioritySendersSchema, prioritySenders, 'prioritySenders');
+    if (!r.ok) return r;
+    body.prioritySenders = r.value;
+  }
+  if (keywords !== undefined) {
+    const r = parseWith(keywordsSchema, keywords, 'keywords');
+    if (!r.ok) return r;
+    body.keywords = r.value;
+  }
+  if (summary !== undefined) {
+    const r = parseWith(summarySchema, summary, 'summary');
+    if (!r.ok) return r;
+    body.summary = r.value;
+  }
+  if (Object.keys(body).length === 0) return fail('params', params, `at least one of ${RULE_FIELDS.join(', ')}`);
+  return { ok: true, value: body };
+}
+
 /** Builds each SDK method's REST call for signed-in `user`, validating every argument first. */
 export const sdkRequests = {
   setSilentModeForAll(user: string, params: unknown): Result<RestRequest> {
@@ -182,6 +220,37 @@ export const sdkRequests = {
       value: { method: 'PUT', path: `/users/${seg(user)}`, body: { device_id: deviceId, device_token: deviceToken, notifier_name: notifierName }, idempotent: true },
     };
   },
+  setPushRules(user: string, params: unknown): Result<RestRequest> {
+    const body = pushRulesToBody(params);
+    if (!body.ok) return body;
+    return { ok: true, value: { method: 'PUT', path: settingsPath(user, `user/${seg(user)}`), body: body.value, idempotent: true } };
+  },
+  /** `{until}`: skip the daily window and the schedule until then (at most 24 h ahead); 0 stops skipping. */
+  skipQuietHoursOnce(user: string, params: unknown, now: number): Result<RestRequest> {
+    const p = obj(params, 'params');
+    if (!p.ok) return p;
+    const until = p.value.until;
+    const allowedText = `0 to stop skipping, or an instant in ms since epoch after now and at most 24 hours ahead (${now} < until <= ${now + MAX_SKIP_AHEAD_MS})`;
+    if (typeof until !== 'number' || !Number.isInteger(until) || (until !== 0 && (until <= now || until > now + MAX_SKIP_AHEAD_MS)))
+      return fail('until', until, allowedText);
+    return { ok: true, value: { method: 'PUT', path: settingsPath(user, `user/${seg(user)}`), body: { windowSkipUntil: until }, idempotent: true } };
+  },
+  getPushTrace(user: string, params: unknown): Result<RestRequest> {
+    const p = obj(params ?? {}, 'params');
+    if (!p.ok) return p;
+    const limit = p.value.limit;
+    if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100))
+      return fail('limit', limit, 'an integer from 1 to 100 (default 20)');
+    return { ok: true, value: { method: 'GET', path: `/users/${seg(user)}/notification/trace`, ...(limit !== undefined ? { query: { limit: String(limit) } } : {}), idempotent: true } };
+  },
+  checkPush(user: string, params: unknown): Result<RestRequest> {
+    const p = obj(params, 'params');
+    if (!p.ok) return p;
+    // The server's own schema for this body, so client and server refuse the same things.
+    const body = parseWith(checkBodySchema, p.value);
+    if (!body.ok) return body;
+    return { ok: true, value: { method: 'POST', path: `/users/${seg(user)}/notification/check`, body: body.value, idempotent: true } };
+  },
   getSilentModeRemindTypeConversations(user: string, params: unknown): Result<RestRequest> {
     const p = obj(params ?? {}, 'params');
     if (!p.ok) return p;
@@ -199,11 +268,28 @@ export type SdkMethod = keyof typeof sdkRequests;
 
 // ---- settings on the wire -------------------------------------------------------------------------
 
+export interface ScheduleEntryWire {
+  days: Day[];
+  /** `H:M-H:M`; start = end runs 24 hours. */
+  interval: string;
+}
+
 export interface AppSettingsWire {
   type: RemindType;
   ignoreInterval: string;
   ignoreDuration: number;
   timeZone: string;
+  quietSchedule: ScheduleEntryWire[];
+  /** 0 when not skipping (or the skip has passed). */
+  windowSkipUntil: number;
+  prioritySenders: string[];
+  keywords: string[];
+  summary: boolean;
+}
+
+/** A schedule in its wire form. */
+export function scheduleToWire(entries: readonly ScheduleEntry[]): ScheduleEntryWire[] {
+  return entries.map((e) => ({ days: [...e.days], interval: formatEntryInterval(e.interval) }));
 }
 
 export interface ConversationSettingsWire {
@@ -218,6 +304,11 @@ export function appSettingsToWire(s: AppSettings, now: number): AppSettingsWire 
     ignoreInterval: formatInterval(s.window),
     ignoreDuration: s.durationUntil > now ? s.durationUntil : 0,
     timeZone: s.timeZone,
+    quietSchedule: scheduleToWire(s.quietSchedule ?? []),
+    windowSkipUntil: s.windowSkipUntil !== undefined && s.windowSkipUntil > now ? s.windowSkipUntil : 0,
+    prioritySenders: [...(s.prioritySenders ?? [])],
+    keywords: [...(s.keywords ?? [])],
+    summary: s.summary ?? false,
   };
 }
 
@@ -242,6 +333,13 @@ const appWireSchema = z.object({
   timeZone: z.string().optional(),
 });
 
+/** A 1.7 field read back: its value when valid, else the default (a reference server sends none). */
+function orDefault<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
+  if (value === undefined) return fallback;
+  const r = schema.safeParse(value);
+  return r.success ? r.data : fallback;
+}
+
 /** Clock difference between the server that wrote an expiry and the reader that checks it. */
 const EXPIRY_SLACK_MS = DAY_MS;
 /** Dates end at 8.64e15 ms; quiet-hours math needs a few days beyond an expiry. */
@@ -259,9 +357,17 @@ function checkExpiry(value: number | undefined, now: number | undefined, field: 
   return { ok: true, value: until };
 }
 
+/** A skip-once instant read back: one no write could have set (past a day ahead, or past the last date) reads as 0. */
+function skipFromWire(value: unknown, now: number | undefined): number {
+  const skip = orDefault(z.number().int().min(0), value, 0);
+  const max = now === undefined ? LAST_EXPIRY : now + MAX_SKIP_AHEAD_MS + EXPIRY_SLACK_MS;
+  return skip > max ? 0 : skip;
+}
+
 /**
- * Reads app settings data back (the extension's cache, stored data); unknown zones fall back.
- * Pass `now` to refuse expiries no duration could have set.
+ * Reads app settings data back (the extension's cache, stored data); unknown zones fall back,
+ * and a 1.7 field that is missing or invalid reads as its default. Pass `now` to refuse
+ * expiries no duration could have set.
  */
 export function appSettingsFromWire(data: unknown, fallbackZone = 'UTC', now?: number): Result<AppSettings> {
   const r = parseWith(appWireSchema, data, 'data');
@@ -271,9 +377,20 @@ export function appSettingsFromWire(data: unknown, fallbackZone = 'UTC', now?: n
   const w = parseInterval(r.value.ignoreInterval ?? '', 'data.ignoreInterval');
   if (!w.ok) return w;
   const tz = parseTimeZone(r.value.timeZone ?? fallbackZone, 'data.timeZone');
+  const d = data as Record<string, unknown>;
   return {
     ok: true,
-    value: { type: r.value.type, window: w.value, durationUntil: until.value, timeZone: tz.ok ? tz.value : fallbackZone },
+    value: {
+      type: r.value.type,
+      window: w.value,
+      durationUntil: until.value,
+      timeZone: tz.ok ? tz.value : fallbackZone,
+      quietSchedule: orDefault(quietScheduleSchema, d.quietSchedule, []),
+      windowSkipUntil: skipFromWire(d.windowSkipUntil, now),
+      prioritySenders: orDefault(prioritySendersSchema, d.prioritySenders, []),
+      keywords: orDefault(keywordsSchema, d.keywords, []),
+      summary: orDefault(summarySchema, d.summary, false),
+    },
   };
 }
 

@@ -1,5 +1,7 @@
 /** The options page: account, push mode, quiet hours, pause, conversations, language, push, patterns. */
+import { Fragment } from 'preact';
 import { t } from '../shared/i18n.ts';
+import { SyncState } from '../ui/sync-state.tsx';
 import { AppMode } from '../ui/app-mode.tsx';
 import { type Clock, useNow } from '../ui/use-now.ts';
 import { useStatus } from '../ui/use-status.ts';
@@ -32,18 +34,17 @@ export function OptionsApp({ clock = Date.now, pollMs = 10_000, tickMs = 30_000 
     );
   }
   const signedIn = status.session.signedIn && !status.session.expired;
+  const account = signedIn ? `${status.session.username}@${status.session.serverUrl}` : 'signed-out';
   return (
     <main class="options">
       <h1>{t('optionsTitle')}</h1>
       {loadError ? <p class="notice notice-error" role="status">{loadError}</p> : null}
-      {status.pending > 0 || status.syncError ? (
-        <p class="notice" role="status" data-testid="sync-state">
-          {status.pending > 0 ? t('popupPendingMany', String(status.pending)) : ''} {status.syncError ? t('popupSyncError', status.syncError) : ''}
-        </p>
-      ) : null}
+      <SyncState status={status} now={now} />
       <AccountSection status={status} onStatus={apply} />
       {signedIn ? (
-        <>
+        // Keyed by account: after a sign-in every panel reads its data again (no stale push
+        // status, language or list from the previous session).
+        <Fragment key={account}>
           <section class="card" aria-labelledby="mode-heading">
             <h2 id="mode-heading">{t('optionsModeHeading')}</h2>
             <AppMode status={status} onStatus={apply} name="options-mode" legend={t('optionsModeHeading')} hideLegend />
@@ -53,9 +54,10 @@ export function OptionsApp({ clock = Date.now, pollMs = 10_000, tickMs = 30_000 
           <ConversationsSection now={now} signedIn={signedIn} />
           <LanguageSection signedIn={signedIn} />
           <PushStatusSection initial={status.push} signedIn={signedIn} />
-        </>
+        </Fragment>
       ) : null}
-      <ChatPatternsSection />
+      {/* The default pattern follows the server address: re-read it when the account changes. */}
+      <ChatPatternsSection key={account} />
     </main>
   );
 }

@@ -1,11 +1,12 @@
-/** The toolbar popup: status first, then pause, push mode and the current chat. */
+/** The toolbar popup: state first, then pause, push mode and the current chat; who is signed in last. */
 import { t } from '../shared/i18n.ts';
 import { AppMode } from '../ui/app-mode.tsx';
 import { type Clock, useNow } from '../ui/use-now.ts';
 import { AccountBar, SignedOut } from './components/account-bar.tsx';
 import { CurrentChat } from './components/current-chat.tsx';
 import { PausePanel } from './components/pause-panel.tsx';
-import { StatusSummary, SyncState } from './components/status-summary.tsx';
+import { OfflineCount, StatusSummary } from './components/status-summary.tsx';
+import { QuickUndo, SyncState } from '../ui/sync-state.tsx';
 import { useStatus } from '../ui/use-status.ts';
 
 export interface PopupProps {
@@ -35,15 +36,16 @@ export function PopupApp({ clock = Date.now, pollMs = 3000, tickMs = 1000 }: Pop
     return (
       <main class="popup">
         <SignedOut session={status.session} />
-        <SyncState status={status} />
+        <SyncState status={status} now={now} />
       </main>
     );
   }
   return (
     <main class="popup">
-      <AccountBar session={status.session} />
-      <StatusSummary status={status} now={now} />
-      <SyncState status={status} />
+      <StatusSummary status={status} now={now} onStatus={apply} />
+      <QuickUndo status={status} onStatus={apply} />
+      <SyncState status={status} now={now} />
+      <OfflineCount status={status} />
       {loadError ? <p class="notice notice-error" role="status">{loadError}</p> : null}
       <PausePanel status={status} clock={clock} onStatus={apply} />
       <section class="panel" aria-label={t('commonAppModeLegend')}>
@@ -54,6 +56,7 @@ export function PopupApp({ clock = Date.now, pollMs = 3000, tickMs = 1000 }: Pop
       ) : (
         <p class="hint" data-testid="no-chat">{t('popupNoChat')}</p>
       )}
+      <AccountBar session={status.session} />
     </main>
   );
 }

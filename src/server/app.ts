@@ -10,7 +10,8 @@ import type { ServerConfig } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { seedDemo } from './demo/seed.ts';
 import { demoRoutes } from './demo/static.ts';
-import { ApiError, type ErrorCode } from './errors.ts';
+import { ApiError, type ErrorCode, LimitedError } from './errors.ts';
+import { installRateLimit } from './limits/index.ts';
 import { DeliveryWorker } from './push/worker.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -118,7 +119,15 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
       ...(typeof config.logger === 'object' && config.logger.stream ? { stream: config.logger.stream } : {}),
     },
     bodyLimit: 2 * 1024 * 1024,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Slow clients (SPEC 7): headers and body must arrive within requestTimeoutMs, checked every
+    // second at most (Node's default check runs every 30 s, which would double the limit).
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
+    requestTimeout: config.requestTimeoutMs,
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) socket.end(clientErrorResponse(err, config.now()));
@@ -172,8 +181,11 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     }
   });
 
+  installRateLimit(app, ctx);
+
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const now = config.now();
+    if (err instanceof LimitedError) reply.header('Retry-After', String(err.retryAfterS));
     if (err instanceof ApiError) return reply.code(err.status).send(errorEnvelope(err.code, err.message, now));
     const mapped = mapFastifyError(err);
     if (mapped.code === 'internal_error') req.log.error({ err }, 'request failed');

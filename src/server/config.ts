@@ -54,6 +54,10 @@ export interface ServerConfig {
   /** IM connection ping interval (SPEC 3.7: 25 s); two missed pongs close it. */
   heartbeatMs: number;
   push: PushDeliveryConfig;
+  /** REST requests per second per token (and per address without one); bursts of twice that; 0 = no limit (SPEC 7). */
+  rateLimit: number;
+  /** A request whose headers and body have not all arrived after this long is closed with 408 (SPEC 7: 30 s). */
+  requestTimeoutMs: number;
   /** false, or the log level and (for tests) where the JSON lines go instead of stdout. Tests pass false. */
   logger: boolean | { level: string; stream?: { write(line: string): void } };
   /** The clock; injected by tests. */
@@ -84,6 +88,8 @@ export function makeConfig(overrides: Partial<ServerConfig> & { dataDir: string 
     demo: false,
     vapidSubject: 'mailto:admin@localhost',
     heartbeatMs: 25_000,
+    rateLimit: 100,
+    requestTimeoutMs: 30_000,
     nodeId: defaultNodeId(),
     presenceTtlMs: 30_000,
     logger: false,
@@ -104,7 +110,7 @@ const FLAGS = {
   port: 'PORT', host: 'HOST', data: 'DATA_DIR', 'app-key': 'APP_KEY', 'client-id': 'CLIENT_ID',
   'client-secret': 'CLIENT_SECRET', 'default-time-zone': 'DEFAULT_TIME_ZONE', 'push-policy': 'PUSH_POLICY',
   'open-registration': 'OPEN_REGISTRATION', 'allow-private-push-endpoints': 'ALLOW_PRIVATE_PUSH_ENDPOINTS', demo: 'DEMO',
-  postgres: 'DATABASE_URL', redis: 'REDIS_URL', 'node-id': 'NODE_ID',
+  postgres: 'DATABASE_URL', redis: 'REDIS_URL', 'node-id': 'NODE_ID', 'rate-limit': 'RATE_LIMIT',
 } as const;
 type Flag = keyof typeof FLAGS;
 const BOOLEAN_FLAGS = new Set<Flag>(['open-registration', 'allow-private-push-endpoints', 'demo']);
@@ -123,7 +129,8 @@ export const USAGE = `Usage: npm run server -- [flags]   (each flag also reads t
   --demo                        DEMO               (users alice, bob, carol and a web chat at /)
   --postgres URL                DATABASE_URL       (cluster mode: store in PostgreSQL instead of --data)
   --redis URL                   REDIS_URL          (cluster mode: presence and routing between nodes)
-  --node-id NAME                NODE_ID            (host name and process id)`;
+  --node-id NAME                NODE_ID            (host name and process id)
+  --rate-limit N                RATE_LIMIT         (100 REST requests per second per token, bursts of 2×N; 0 = off)`;
 
 function truthy(v: string): boolean | undefined {
   const l = v.toLowerCase();
@@ -208,6 +215,10 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
   const leaseMs = ms('DELIVERY_LEASE_MS', 1000, 3_600_000);
   const presenceTtlMs = ms('PRESENCE_TTL_MS', 1000, 60_000);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) errors.push(`--node-id (NODE_ID) is "${nodeId}"; use 1–64 letters, digits, "_", "." or "-".`);
+  const rateText = raw.get('rate-limit') ?? '100';
+  const rateLimit = /^\d{1,9}$/.test(rateText) ? Number(rateText) : NaN;
+  if (Number.isNaN(rateLimit))
+    errors.push(`--rate-limit (RATE_LIMIT) is "${rateText}"; use a whole number of requests per second per token, e.g. 100 (0 turns the limit off).`);
   const config = makeConfig({
     port, host, dataDir, appKey,
     ...(clientId !== undefined ? { clientId } : {}),
@@ -224,6 +235,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): { ok: true;
     ...(redisPrefix !== undefined ? { redisPrefix } : {}),
     ...(presenceTtlMs !== undefined ? { presenceTtlMs } : {}),
     ...(leaseMs !== undefined ? { push: { ...DEFAULT_PUSH, leaseMs } } : {}),
+    rateLimit: Number.isNaN(rateLimit) ? 100 : rateLimit,
     logger: { level: env.LOG_LEVEL ?? 'warn' },
   });
   return errors.length ? { ok: false, errors } : { ok: true, config };

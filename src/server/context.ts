@@ -9,6 +9,7 @@ import type { ServerConfig } from './config.ts';
 import type { VapidKeys } from './push/webpush.ts';
 import type { Store } from './store/ports.ts';
 import { openSqliteStore } from './store/sqlite.ts';
+import { checkedAdvanced, checkedMeta, checkedPolicy, storedCertificatesSchema, storedVapidSchema } from './store/stored-checks.ts';
 
 export interface Certificate {
   name: string;
@@ -54,6 +55,16 @@ export interface Context {
   wake: () => void;
 }
 
+/** A stored value, or `fallback` when it is missing or does not pass its check (with a warning). */
+async function storedOr<T>(read: () => Promise<T | undefined>, fallback: T): Promise<T> {
+  try {
+    return (await read()) ?? fallback;
+  } catch (e) {
+    process.emitWarning((e as Error).message, { code: 'IMPC_STORED_DATA' });
+    return fallback;
+  }
+}
+
 /** Opens the engine the config names (SQLite in --data, or PostgreSQL). */
 async function openStore(config: ServerConfig): Promise<Store> {
   const opts = { defaultTimeZone: config.defaultTimeZone, webpushCert: WEBPUSH_CERT };
@@ -84,7 +95,21 @@ export async function createContext(config: ServerConfig, log?: RouterLog): Prom
     throw e;
   }
   const meta = store.meta;
-  const vapid = JSON.parse((await meta.getOrCreate('vapid', () => JSON.stringify(webpush.generateVAPIDKeys()))).value) as VapidKeys;
+  let vapid: VapidKeys;
+  let certificates: Certificate[];
+  try {
+    // Stored rows are checked before use: a bad one stops the start with a sentence naming it.
+    vapid = checkedMeta('vapid', (await meta.getOrCreate('vapid', () => JSON.stringify(webpush.generateVAPIDKeys()))).value, storedVapidSchema);
+    certificates = checkedMeta('certificates', (await meta.getOrCreate('certificates', () =>
+      JSON.stringify([{ name: WEBPUSH_CERT, type: 'webpush' }, { name: STREAM_CERT, type: 'stream' }]),
+    )).value, storedCertificatesSchema);
+    checkedPolicy(await meta.get('policy'));
+    checkedAdvanced(await meta.get('advanced'));
+  } catch (e) {
+    await router.close();
+    await store.close();
+    throw e;
+  }
   let credentials: Credentials;
   if (config.clientId && config.clientSecret) {
     credentials = { clientId: config.clientId, clientSecret: config.clientSecret, generated: false };
@@ -93,11 +118,6 @@ export async function createContext(config: ServerConfig, log?: RouterLog): Prom
     const secret = await meta.getOrCreate('client_secret', () => `YXA6${randomBytes(24).toString('base64url')}`);
     credentials = { clientId: id.value, clientSecret: secret.value, generated: id.created || secret.created };
   }
-  const certificates: Certificate[] = JSON.parse(
-    (await meta.getOrCreate('certificates', () =>
-      JSON.stringify([{ name: WEBPUSH_CERT, type: 'webpush' }, { name: STREAM_CERT, type: 'stream' }]),
-    )).value,
-  ) as Certificate[];
   for (const c of certificates) if (c.type === 'webpush') c.vapidPublicKey = vapid.publicKey;
   const ctx: Context = {
     config,
@@ -115,8 +135,10 @@ export async function createContext(config: ServerConfig, log?: RouterLog): Prom
     vapid,
     certificates,
     credentials,
-    policy: async () => ((await meta.get('policy')) as PushPolicy | undefined) ?? config.pushPolicy,
-    advanced: async () => (await meta.get('advanced')) !== 'false',
+    // Read each time (one small row): an admin's change is in force on every node for the very next
+    // message. Checked at start; a bad value written later (by hand) reads as the default, with a warning.
+    policy: () => storedOr(async () => checkedPolicy(await meta.get('policy')), config.pushPolicy),
+    advanced: () => storedOr(async () => checkedAdvanced(await meta.get('advanced')), true),
     wake: () => {},
   };
   router.onInvalidate((what) => {

@@ -33,3 +33,12 @@ export function badInput(errors: readonly FieldError[]): ApiError {
 
 export const notFound = (what: string) => new ApiError('service_resource_not_found', what);
 export const forbidden = (what: string) => new ApiError('forbidden', what);
+
+/** 429 resource_limited with a Retry-After (seconds, at least 1): a limit, never a stall (SPEC 7). */
+export class LimitedError extends ApiError {
+  readonly retryAfterS: number;
+  constructor(description: string, retryAfterMs: number) {
+    super('resource_limited', description);
+    this.retryAfterS = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+}

@@ -2,6 +2,7 @@
 import { buildApp } from './app.ts';
 import { parseCommandLine, USAGE } from './config.ts';
 import { DEMO_USERS } from './demo/seed.ts';
+import { permissionWarnings } from './store/data-dir.ts';
 
 async function main(): Promise<void> {
   const parsed = parseCommandLine(process.argv.slice(2), process.env);
@@ -11,12 +12,13 @@ async function main(): Promise<void> {
     process.exit(parsed.errors.length ? 2 : 0);
   }
   const config = parsed.config;
+  if (!config.postgres) for (const w of permissionWarnings(config.dataDir)) console.error(w);
   let server;
   try {
     server = await buildApp(config);
   } catch (e) {
     const where = config.postgres ? 'PostgreSQL' : `the data folder "${config.dataDir}"`;
-    const hint = config.postgres ? 'Check --postgres and --redis and that those services are running.' : 'Check that it is writable, or choose another with --data.';
+    const hint = (e as Error).name === 'StoredDataError' ? 'The database holds a value the server cannot use.' : config.postgres ? 'Check --postgres and --redis and that those services are running.' : 'Check that it is writable, or choose another with --data.';
     console.error(`Cannot start on ${where}: ${(e as Error).message}. ${hint}`);
     process.exit(1);
   }

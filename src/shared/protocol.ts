@@ -18,6 +18,13 @@ export interface SessionView {
   readonly expired: boolean;
 }
 
+/** What the sign-in form starts from: the last account used here (never a password). */
+export interface LastAccount {
+  readonly serverUrl: string;
+  readonly appKey: string;
+  readonly username: string;
+}
+
 export interface QuietView {
   readonly quiet: boolean;
   readonly reason: QuietReason | null;
@@ -37,10 +44,36 @@ export interface PushStatusView {
 export interface ConversationView {
   readonly conversation: ConversationRef;
   readonly settings: ConversationSettings;
+  /** Group or room name, or a person's nickname from their pushes; absent = show the id. */
+  readonly name?: string;
+  /** A change to it is waiting in the outbox (shown as pending until the server confirms). */
+  readonly pending?: boolean;
+}
+
+/** Every conversation the extension knows of, each with its settings. */
+export interface ConversationsView {
+  /** Recent chats (from pushes), the user's groups and rooms, and chats changed here. */
+  readonly items: readonly ConversationView[];
+  /** The server could not be asked: settings are the cached ones. */
+  readonly stale: boolean;
+}
+
+/** A setting change waiting in the outbox, as the UI names it. */
+export type PendingChange =
+  | { readonly kind: 'mode' | 'pause' | 'resume' | 'window' | 'skip' | 'language' }
+  | { readonly kind: 'conversation'; readonly conversation: ConversationRef };
+
+/** A change made from a menu, the keyboard or a notification, undoable from the popup. */
+export interface QuickActionView {
+  readonly at: number;
+  /** Already worded ("Paused for 1 h"). */
+  readonly text: string;
 }
 
 export interface StatusView {
   readonly session: SessionView;
+  /** The last account signed in on this browser, kept after sign-out for the form. */
+  readonly lastAccount: LastAccount | null;
   /** Cached app settings (null before the first successful read). */
   readonly app: AppSettings | null;
   readonly language: string;
@@ -48,8 +81,18 @@ export interface StatusView {
   readonly badge: { readonly text: string; readonly title: string };
   /** Changes waiting in the outbox. */
   readonly pending: number;
+  /** What is waiting, oldest first. */
+  readonly pendingChanges: readonly PendingChange[];
+  /** When the outbox tries again (0 = no retry scheduled). */
+  readonly nextRetryAt: number;
   /** Last sync failure, "" when syncing works. */
   readonly syncError: string;
+  /** Why the last sync failed: the server was unreachable (kept, retried) or refused a change (dropped). */
+  readonly syncProblem: 'unreachable' | 'refused' | '';
+  /** The server's "not tonight" (ms); null when the server does not support it. */
+  readonly windowSkipUntil: number | null;
+  /** The last menu/keyboard/notification change, for 5 minutes; null otherwise. */
+  readonly quickAction: QuickActionView | null;
   readonly lastSyncedAt: number;
   /** Offline message count from the last push. */
   readonly offlineCount: number;
@@ -90,7 +133,12 @@ export interface ProtocolMap {
   setQuietHours(data: { window: { start: ClockTime; end: ClockTime } | null }): StatusView;
   getConversation(data: { conversation: ConversationRef }): ConversationView;
   setConversation(data: SetConversationArgs): ConversationView;
-  listConversations(data: { pageSize: number; cursor?: string }): { items: ConversationView[]; cursor: string };
+  /** Every known conversation with its settings, read from the server in batches of 20. */
+  listConversations(): ConversationsView;
+  /** "Not tonight": skip the daily window until `until` (ms, ≤ 24 h ahead); 0 clears. */
+  skipWindow(data: { until: number }): StatusView;
+  /** Reverts the last menu/keyboard/notification change. */
+  undoQuickAction(): StatusView;
   getLanguage(): { language: string; languages: readonly PushLanguage[] };
   setLanguage(data: { language: string }): { language: string };
   getPushStatus(): PushStatusView;

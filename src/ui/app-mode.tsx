@@ -20,7 +20,6 @@ export function AppMode(props: { status: StatusView; onStatus: (s: StatusView) =
         legend={props.legend ?? t('commonAppModeLegend')}
         value={props.status.app?.type ?? null}
         hideLegend={props.hideLegend ?? false}
-        disabled={action.busy}
         onChange={(m) => void choose(m as RemindType)}
       />
       {action.errors.remindType ? <p class="field-error" role="alert">{action.errors.remindType}</p> : null}

@@ -1,4 +1,4 @@
-/** Localised names of conversation types. */
+/** Localised names of conversation types, and how a conversation is named on screen. */
 import type { ConversationType } from '../core/index.ts';
 import { t } from '../shared/i18n.ts';
 
@@ -11,4 +11,9 @@ const KEYS: Record<ConversationType, string> = {
 /** "Direct chat", "Group", "Chat room". */
 export function conversationTypeLabel(type: ConversationType): string {
   return t(KEYS[type]);
+}
+
+/** The group's name or the person's nickname when known, else the id. */
+export function displayName(v: { conversation: { id: string }; name?: string }): string {
+  return v.name?.trim() || v.conversation.id;
 }

@@ -1,5 +1,6 @@
-/** Display formatting shared by the popup and the options page: durations, clock times. */
-import { t, uiLanguage } from '../shared/i18n.ts';
+/** Display formatting shared by the popup and the options page: durations, clock times (src/shared/time-format). */
+import { t } from '../shared/i18n.ts';
+import { formatClockRange, formatMoment, formatPast } from '../shared/time-format.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -22,20 +23,17 @@ export function durationText(ms: number): string {
   return unit('commonUnitSeconds', s);
 }
 
-function sameLocalDay(a: number, b: number): boolean {
-  return new Date(a).toDateString() === new Date(b).toDateString();
-}
-
-/** A moment as the local clock shows it ("12:00"), with the weekday when it is not today. */
+/** A future moment: "14:30", "tomorrow 08:00", "Mon 08:00", or with a date further out. */
 export function momentText(at: number, now: number): string {
-  const opts: Intl.DateTimeFormatOptions = sameLocalDay(at, now)
-    ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-    : { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-  return new Intl.DateTimeFormat(uiLanguage(), opts).format(new Date(at));
+  return formatMoment(at, now);
 }
 
 /** A past moment with date and time, or "never" for 0. */
 export function pastMomentText(at: number): string {
-  if (!at) return t('commonNever');
-  return new Intl.DateTimeFormat(uiLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
+  return at ? formatPast(at) : t('commonNever');
+}
+
+/** A daily window in the locale's clock: "22:00–07:00". */
+export function windowText(w: { start: number; end: number }): string {
+  return formatClockRange(w.start, w.end);
 }

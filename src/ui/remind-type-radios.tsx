@@ -22,12 +22,15 @@ export function RemindTypeRadios(props: {
   legend: string;
   value: ModeChoice | null;
   withDefault?: boolean;
+  /** Leave out "Only @mentions" (a direct chat: its messages count as mentions anyway). */
+  withoutAt?: boolean;
   /** Keep the legend for screen readers only (a visible heading already says it). */
   hideLegend?: boolean;
   disabled?: boolean;
   onChange: (mode: ModeChoice) => void;
 }) {
-  const choices: ModeChoice[] = props.withDefault ? [...REMIND_TYPES, 'DEFAULT'] : [...REMIND_TYPES];
+  const all: ModeChoice[] = props.withDefault ? ['DEFAULT', ...REMIND_TYPES] : [...REMIND_TYPES];
+  const choices = props.withoutAt ? all.filter((m) => m !== 'AT') : all;
   return (
     <fieldset class="radios" disabled={props.disabled}>
       <legend class={props.hideLegend ? 'visually-hidden' : undefined}>{props.legend}</legend>

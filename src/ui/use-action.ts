@@ -16,17 +16,22 @@ export function fieldMatches(errorField: string, name: string): boolean {
   return errorField === name || errorField.startsWith(`${name}.`) || errorField.startsWith(`${name}[`);
 }
 
-/** A user-facing line for a background failure without a field of ours. */
+/**
+ * A user-facing line for a background failure without a field of ours: what is wrong and what
+ * to do, once. Network failures say so in words (the raw "cannot reach http://…: Failed to
+ * fetch" helps nobody and used to be shown twice); the server's own sentences are kept.
+ */
 export function errorNotice(e: unknown): string {
   const err = protocolErrorOf(e);
-  const lead: Record<string, string> = {
+  const own: Record<string, string> = {
     unreachable: 'commonErrorUnreachable',
     signed_out: 'commonErrorSignedOut',
     session_expired: 'commonErrorExpired',
-    permission_denied: 'commonErrorPermission',
   };
-  const key = lead[err.code];
-  return key ? `${t(key)} ${err.message}` : err.message;
+  const key = own[err.code];
+  if (key) return t(key);
+  if (err.code === 'permission_denied') return `${t('commonErrorPermission')} ${err.message}`;
+  return err.message;
 }
 
 /** The input of ours that a background error's field names, if any. */
@@ -58,8 +63,13 @@ export function useAction(fields: readonly string[], aliases: Readonly<Record<st
   const [notice, setNotice] = useState<Notice | null>(null);
   const fieldsRef = useRef({ fields, aliases });
   fieldsRef.current = { fields, aliases };
+  // Controls stay enabled while busy (a disabled button drops keyboard focus to the page), so a
+  // second press is ignored here instead.
+  const busyRef = useRef(false);
 
   const run = useCallback(async <T,>(call: () => Promise<T>, okText?: string): Promise<T | undefined> => {
+    if (busyRef.current) return undefined;
+    busyRef.current = true;
     setBusy(true);
     setErrors({});
     setNotice(null);
@@ -74,6 +84,7 @@ export function useAction(fields: readonly string[], aliases: Readonly<Record<st
       else setNotice({ kind: 'error', text: errorNotice(e) });
       return undefined;
     } finally {
+      busyRef.current = false;
       setBusy(false);
     }
   }, []);

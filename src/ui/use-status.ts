@@ -7,6 +7,9 @@ import { sendMessage, type ConversationView, type StatusView } from '../shared/p
 import { activeTabUrl } from './browser.ts';
 import { errorNotice } from './use-action.ts';
 
+/** How soon to re-read while the first settings sync after sign-in runs. */
+const FIRST_SYNC_POLL_MS = 700;
+
 export interface StatusState {
   readonly status: StatusView | null;
   /** Why the last read failed ("" when it worked). */
@@ -45,6 +48,20 @@ export function useStatus(pollMs: number, withTab = true): StatusState {
       if (id !== undefined) clearInterval(id);
     };
   }, [pollMs, withTab]);
+
+  // Right after sign-in the settings are still being read: re-read soon instead of showing
+  // empty panels until the next poll.
+  const waitingForSettings = status !== null && status.session.signedIn && !status.session.expired && status.app === null;
+  useEffect(() => {
+    if (!waitingForSettings) return undefined;
+    const id = setTimeout(() => {
+      void sendMessage('getStatus', tabUrl.current === undefined ? {} : { tabUrl: tabUrl.current }).then(
+        (next) => setStatus((prev) => ({ ...next, currentChat: next.currentChat ?? prev?.currentChat ?? null })),
+        () => undefined,
+      );
+    }, FIRST_SYNC_POLL_MS);
+    return () => clearTimeout(id);
+  }, [waitingForSettings, status]);
 
   // Action results may be computed without the tab URL; keep the chat the popup was opened on.
   const apply = useCallback((next: StatusView) => {

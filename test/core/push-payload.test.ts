@@ -73,7 +73,7 @@ describe('the payload', () => {
   it('has the SPEC 4 fields; g only for groups and rooms; e keeps custom ext only', () => {
     const p = build({ ext: { em_at_list: ['alice'], orderId: 7 } });
     expect(p).toEqual({
-      v: 1, m: 'm1', t: 'alice', f: 'bob', g: 'g1', conversation: { id: 'g1', type: 'groupChat' }, title: 'Bob B.', body: 'hello',
+      v: 1, kind: 'message', m: 'm1', t: 'alice', f: 'bob', g: 'g1', conversation: { id: 'g1', type: 'groupChat' }, title: 'Bob B.', body: 'hello',
       badge: 3, ts: message().ts, e: { orderId: 7 },
     });
     const single = build({ conversation: { id: 'bob', type: 'singleChat' }, ext: { em_force_notification: true } });

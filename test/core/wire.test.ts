@@ -111,10 +111,12 @@ describe('settings on the wire', () => {
 
   it('appSettingsToWire: normalised window, expiry timestamp, expired duration reads 0', () => {
     const s = app({ type: 'AT', window: { start: 510, end: 600 }, durationUntil: now + HOUR, timeZone: 'Europe/Paris' });
-    expect(appSettingsToWire(s, now)).toEqual({ type: 'AT', ignoreInterval: '8:30-10:0', ignoreDuration: now + HOUR, timeZone: 'Europe/Paris' });
+    // SPEC 3.2: the 1.7 fields are always there, at their defaults when unset.
+    const rules = { quietSchedule: [], windowSkipUntil: 0, prioritySenders: [], keywords: [], summary: false };
+    expect(appSettingsToWire(s, now)).toEqual({ type: 'AT', ignoreInterval: '8:30-10:0', ignoreDuration: now + HOUR, timeZone: 'Europe/Paris', ...rules });
     expect(appSettingsToWire(s, now + HOUR).ignoreDuration).toBe(0);
     expect(appSettingsToWire(s, now + 2 * HOUR).ignoreDuration).toBe(0);
-    expect(appSettingsToWire(app(), now)).toEqual({ type: 'ALL', ignoreInterval: '', ignoreDuration: 0, timeZone: 'UTC' });
+    expect(appSettingsToWire(app(), now)).toEqual({ type: 'ALL', ignoreInterval: '', ignoreDuration: 0, timeZone: 'UTC', ...rules });
   });
 
   it('conversationSettingsToWire: type absent when inherited', () => {

@@ -34,13 +34,15 @@ describe.skipIf(skipBrowserSuite)('changes made while the server is down', () =>
     // Two changes, in order: NONE then AT. Only AT may be left at the end.
     // The radios are controlled: the choice shows once the background has taken it.
     await popup.locator('#app-mode-NONE').click();
-    await popup.getByTestId('pending').waitFor({ timeout: 20_000 });
+    await popup.getByText(msg('popupPendingMode'), { exact: true }).waitFor({ timeout: 20_000 });
     await popup.locator('#app-mode-NONE:checked').waitFor();
     await popup.locator('#app-mode-AT:enabled').click();
     await popup.locator('#app-mode-AT:checked').waitFor({ timeout: 20_000 });
     const madeAt = Date.now();
     await popup.getByRole('button', { name: msg('popupPause30m'), exact: true }).click();
-    await waitFor('three changes pending in the popup', async () => (await popup.getByTestId('pending').textContent())?.includes('3'), { timeoutMs: 20_000 });
+    // Each queued change says what it does until the server confirms it.
+    await popup.getByText(msg('popupPendingPause'), { exact: true }).waitFor({ timeout: 20_000 });
+    await waitFor('three changes in the outbox', async () => (await workerStatus(e2e.browser)).pending === 3, { timeoutMs: 20_000 });
 
     // A real worker restart: memory is gone, the outbox is in IndexedDB.
     await e2e.browser.evaluate(() => { (self as unknown as { __e2eMark?: number }).__e2eMark = 1; });
@@ -68,7 +70,7 @@ describe.skipIf(skipBrowserSuite)('changes made while the server is down', () =>
     expect(stored.ignoreDuration).toBeLessThanOrEqual(madeAt + 30 * 60_000 + 1000);
     expect(stored.ignoreDuration).toBeGreaterThan(madeAt + 30 * 60_000 - 60_000);
     await waitFor('the outbox empty', async () => (await workerStatus(e2e.browser)).pending === 0, { timeoutMs: 20_000 });
-    await popup.getByTestId('pending').waitFor({ state: 'detached', timeout: 10_000 });
+    await popup.getByTestId('pending').first().waitFor({ state: 'detached', timeout: 10_000 });
     await popup.close();
   });
 });

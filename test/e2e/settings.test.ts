@@ -4,7 +4,8 @@
  * conversation mute from the context menu — each checked on the server (REST) and on the badge.
  */
 import { describe, expect, it } from 'vitest';
-import { clockText, localMinuteOfDay } from '../../src/core/index.ts';
+import { localMinuteOfDay } from '../../src/core/index.ts';
+import { formatClock } from '../../src/shared/time-format.ts';
 import { skipBrowserSuite, warnIfNoChromium } from './support/chromium.ts';
 import { BROWSER_ZONE, openPopup, signInFromOptions, useE2E, waitForBadge } from './support/fixture.ts';
 import { demoGroupId } from './support/demo-chat.ts';
@@ -29,6 +30,8 @@ describe.skipIf(skipBrowserSuite)('settings from the extension reach the server'
 
   /** The zone the browser reports; ICU may use a legacy name (Asia/Kolkata → Asia/Calcutta). */
   const browserZone = () => e2e.browser.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  /** The browser's UI language, which the extension's one time format follows. */
+  const uiLanguage = () => e2e.browser.evaluate(() => (self as unknown as WorkerScope).chrome.i18n.getUILanguage());
 
   it('signs in from the options page; the popup shows "notifications on" and the account', async () => {
     const options = await signInFromOptions(e2e, 'alice');
@@ -40,6 +43,22 @@ describe.skipIf(skipBrowserSuite)('settings from the extension reach the server'
     const account = await popup.getByTestId('account').textContent();
     expect(account).toContain('alice');
     expect(account).toContain(new URL(e2e.server.url).host);
+    await popup.close();
+  });
+
+  it('the popup reflows at 100–200 % zoom: no sideways scrolling, and it scrolls within Chrome\'s 600 px limit', async () => {
+    const popup = await openPopup(e2e);
+    // Chrome's popup is at most 800×600 device pixels; at 200 % zoom that is 400×300 CSS pixels.
+    for (const [w, h] of [[360, 600], [360, 300], [240, 300]] as const) {
+      await popup.setViewportSize({ width: w, height: h });
+      const m = await popup.evaluate(() => ({
+        sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        tall: document.documentElement.scrollHeight > document.documentElement.clientHeight,
+        overflowY: getComputedStyle(document.documentElement).overflowY,
+      }));
+      expect(m.sideways, `${w}×${h}`).toBeLessThanOrEqual(0);
+      if (m.tall) expect(m.overflowY).toBe('auto');
+    }
     await popup.close();
   });
 
@@ -56,13 +75,15 @@ describe.skipIf(skipBrowserSuite)('settings from the extension reach the server'
     expect(stored.ignoreDuration).toBeGreaterThanOrEqual(before + HOUR - 1000);
     expect(stored.ignoreDuration).toBeLessThanOrEqual(after + HOUR + 1000);
 
-    // The badge's tooltip and the popup's headline name the end time on the browser's clock.
+    // The badge's tooltip ("Paused until …", the cause in force) and the popup's headline name
+    // the end time on the browser's clock, in the one Intl format of the browser's language.
     const zone = await browserZone();
-    const localUntil = clockText(localMinuteOfDay(stored.ignoreDuration, zone));
+    const lang = await uiLanguage();
+    const localUntil = new Intl.DateTimeFormat(lang, { timeStyle: 'short', timeZone: zone }).format(stored.ignoreDuration);
     const until = localUntil;
     const badge = await waitForBadge(e2e, 'zZ', (b) => b.text === 'zZ');
     expect(badge.title).toContain(until);
-    expect(badge.title).toContain(zone);
+    expect(badge.title).toContain(msg('bgBadgePausedUntil', ['']).trim());
     await waitFor(`the popup headline naming ${localUntil}`, async () => (await popup.getByTestId('status-title').textContent())?.includes(localUntil));
 
     await popup.getByRole('button', { name: msg('popupResume'), exact: true }).click();
@@ -97,7 +118,7 @@ describe.skipIf(skipBrowserSuite)('settings from the extension reach the server'
     });
     expect(stored.timeZone).toBe(zone);
     const quiet = await waitForBadge(e2e, 'zZ for the window', (b) => b.text === 'zZ');
-    expect(quiet.title).toContain(clockText(around.end));
+    expect(quiet.title).toContain(formatClock(around.end, await uiLanguage()));
     expect(quiet.title).toContain(zone);
 
     await options.locator('#quiet-start').fill(hhmm(later.start));

@@ -1,12 +1,13 @@
 /** Every endpoint of SPEC 3 refuses a missing token (401 unauthorized), a bad one (401 auth_bad_access_token) and, where it acts for a user, another user's token (403). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, register, signIn, startTestServer, type TestServer } from './helpers.ts';
+import { call, groupsWithIds, register, signIn, startTestServer, type TestServer } from './helpers.ts';
 
 let s: TestServer;
 let bobToken: string;
 beforeAll(async () => {
   s = await startTestServer();
   await register(s, 'alice', 'bob');
+  groupsWithIds(s, ['g1'], ['alice']);
   bobToken = await signIn(s, 'bob');
 });
 afterAll(() => s.close());

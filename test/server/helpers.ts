@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type ServerApp } from '../../src/server/app.ts';
 import { makeConfig, type ServerConfig } from '../../src/server/config.ts';
@@ -28,9 +29,30 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Folders made by `tempDir` in this test file, removed after its last test. */
+const madeDirs = new Set<string>();
+
+/** A fresh temporary folder, removed after the file's tests (and by `close` for a server's own). */
 export function tempDir(prefix = 'impc-server-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
 }
+
+/** Removes a temporary folder; a test that made it unremovable (chattr +i) must undo that first. */
+export function removeDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // Left for the OS: failing here would hide the test's own result.
+  }
+  madeDirs.delete(dir);
+}
+
+// Registered on the importing test file: its temporary folders go when its tests are done.
+afterAll(() => {
+  for (const dir of [...madeDirs]) removeDir(dir);
+});
 
 /** Builds and starts a server; `overrides.push` is merged into the delivery defaults. */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
@@ -66,7 +88,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     close: async () => {
       await Promise.all(nodes.map((n) => n.close()));
       if (iso) await dropIsolation(iso.schema, iso.prefix);
-      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir) removeDir(dataDir);
     },
   };
 }
@@ -216,4 +238,17 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Creates groups with fixed ids (tests that name them, e.g. "G1"), with these members, straight in the SQLite store. */
+export function groupsWithIds(s: TestServer, ids: readonly string[], members: readonly string[]): void {
+  const db = (s.server.ctx.store as unknown as { db: import('better-sqlite3').Database }).db;
+  const g = db.prepare("INSERT OR IGNORE INTO groups (id, kind, name, owner, created) VALUES (?, 'group', ?, ?, ?)");
+  const m = db.prepare('INSERT OR IGNORE INTO group_members (group_id, username) VALUES (?, ?)');
+  db.transaction(() => {
+    for (const id of ids) {
+      g.run(id, id, members[0], Date.now());
+      for (const u of members) m.run(id, u);
+    }
+  })();
 }

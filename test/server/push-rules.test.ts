@@ -122,8 +122,9 @@ describe('remind type, DND, flags (SPEC 1.2–1.4)', () => {
   it('ALL / AT / NONE at app level, overridden per conversation', async () => {
     const ep = await bindWebPush('lia', 'l-web');
     await setApp('lia', { type: 'AT' });
+    // SPEC 1.7 (Decision): a direct message counts as a mention, so AT lets it through.
     const plain = await dm('lia', 'no mention');
-    expect((await traceOf('lia', plain)).reason).toBe('REMIND_AT_NOT_MENTIONED');
+    await pushed(ep, plain);
     const mention = await dm('lia', '@lia hi', { ext: { em_at_list: ['LIA'] } });
     await pushed(ep, mention);
     const nested = await dm('lia', 'apns', { ext: { em_apns_ext: { em_at_list: 'all' } } });
@@ -142,12 +143,12 @@ describe('remind type, DND, flags (SPEC 1.2–1.4)', () => {
     const convNone = await dm('lia', 'conversation NONE');
     expect((await traceOf('lia', convNone)).reason).toBe('REMIND_NONE');
     await setConv('lia', 'user', 'sam', { type: 'AT' });
-    const forcedAt = await dm('lia', 'forced but AT', { ext: { em_force_notification: 'YES' } });
-    expect((await traceOf('lia', forcedAt)).reason).toBe('REMIND_AT_NOT_MENTIONED');
+    const forcedAt = await dm('lia', 'forced, conversation AT: a direct message is a mention', { ext: { em_force_notification: 'YES' } });
+    await pushed(ep, forcedAt);
     await setConv('lia', 'user', 'sam', { type: 'DEFAULT' });
     const silent = await dm('lia', 'silent', { ext: { em_ignore_notification: true } });
     expect((await traceOf('lia', silent)).reason).toBe('SILENT_MESSAGE');
-    await notPushed('lia', ep, [plain, none, inherits, convNone, forcedAt, silent]);
+    await notPushed('lia', ep, [none, inherits, convNone, silent]);
   });
 
   it('daily window, duration, their union, per-conversation duration, and force through DND', async () => {

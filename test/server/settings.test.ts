@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connectIm, connectStream, register, signIn, startTestServer, type TestServer } from './helpers.ts';
+import { call, connectIm, connectStream, groupsWithIds, register, signIn, startTestServer, type TestServer } from './helpers.ts';
 
 let s: TestServer;
 let alice: string;
@@ -9,6 +9,8 @@ type Data<T = Record<string, unknown>> = { data: T; cursor?: string };
 beforeAll(async () => {
   s = await startTestServer({ defaultTimeZone: 'Europe/Paris' });
   await register(s, 'alice', 'bob', 'carol');
+  // Settings are kept only for groups the user is in.
+  groupsWithIds(s, ['G1', 'G2', 'G3', 'G5', 'G9', 'P1', 'P2', 'P3', 'Q'], ['alice', 'bob', 'carol']);
   alice = await signIn(s, 'alice');
 });
 afterAll(() => s.close());
@@ -21,7 +23,11 @@ async function get<T = Record<string, unknown>>(path: string, token = alice) {
 
 describe('app-level settings (SPEC 3.2)', () => {
   it('reads defaults: ALL, no window, no duration, the server default zone', async () => {
-    expect((await get(me)).data).toEqual({ type: 'ALL', ignoreInterval: '', ignoreDuration: 0, timeZone: 'Europe/Paris' });
+    // SPEC 3.2: the rules of 1.7 are always there, at their defaults when unset.
+    expect((await get(me)).data).toEqual({
+      type: 'ALL', ignoreInterval: '', ignoreDuration: 0, timeZone: 'Europe/Paris',
+      quietSchedule: [], windowSkipUntil: 0, prioritySenders: [], keywords: [], summary: false,
+    });
   });
 
   it('writes each field and combinations; normalises zero-padded windows', async () => {
@@ -213,8 +219,10 @@ describe('admin (SPEC 3.9)', () => {
 describe('explain (SPEC 3.8)', () => {
   it('check says whether a message would push now, with quietUntil', async () => {
     const check = (body: unknown) => call<Data<{ push: boolean; reason: string; quietUntil?: number }> & { error_description?: string }>(s.base, 'POST', '/users/alice/notification/check', { token: alice, body });
-    expect((await check({ conversation: { id: 'bob', type: 'singleChat' } })).json.data).toEqual({ push: false, reason: 'REMIND_AT_NOT_MENTIONED' });
-    expect((await check({ conversation: { id: 'bob', type: 'singleChat' }, mentioned: true })).json.data).toEqual({ push: true, reason: 'PUSH' });
+    expect((await check({ conversation: { id: 'G2', type: 'groupChat' } })).json.data).toEqual({ push: false, reason: 'REMIND_AT_NOT_MENTIONED' });
+    expect((await check({ conversation: { id: 'G2', type: 'groupChat' }, mentioned: true })).json.data).toMatchObject({ push: true, reason: 'PUSH' });
+    // SPEC 1.7 (Decision): a direct message counts as a mention, so bob's AT lets it through.
+    expect((await check({ conversation: { id: 'bob', type: 'singleChat' } })).json.data).toMatchObject({ push: true, reason: 'PUSH' });
     await call(s.base, 'PUT', '/users/alice/notification/chatgroup/Q', { token: alice, body: { ignoreDuration: 600_000 } });
     const q = (await check({ conversation: { id: 'Q', type: 'groupChat' } })).json.data;
     expect(q.reason).toBe('DND_CONVERSATION');

@@ -10,8 +10,10 @@ import { chatPatterns, setChatPatterns } from './patterns.ts';
 import { registerPush, sendTestPush, unbindPush } from './push.ts';
 import { forgetSession, signIn } from './session.ts';
 import { checkAppOptions, languageOp, quietHoursOptions } from './settings-ops.ts';
+import { listConversations } from './conversations.ts';
+import { undoQuick } from './quick.ts';
 import {
-  getConversation, getLanguage, listConversations, refresh, revalidate, writeApp, writeConversation, writeLanguage,
+  getConversation, getLanguage, refresh, revalidate, writeApp, writeConversation, writeLanguage, writeSkip,
 } from './settings.ts';
 import { buildStatus, pushStatus } from './status.ts';
 
@@ -69,7 +71,19 @@ export const api: Api = {
   },
   getConversation: (ctx, data) => getConversation(ctx, data),
   setConversation: (ctx, data) => writeConversation(ctx, data),
-  listConversations: (ctx, data) => listConversations(ctx, data),
+  listConversations: (ctx) => listConversations(ctx),
+  async skipWindow(ctx, data) {
+    const until = field<unknown>(data, 'until');
+    const now = ctx.now();
+    if (typeof until !== 'number' || !Number.isFinite(until) || (until !== 0 && (until <= now || until > now + 24 * 3_600_000)))
+      throw new ProtocolError('invalid_argument', `until ${JSON.stringify(until)}: an instant within the next 24 hours, or 0 to clear`, 'until');
+    await writeSkip(ctx, until);
+    return buildStatus(ctx);
+  },
+  async undoQuickAction(ctx) {
+    await undoQuick(ctx);
+    return buildStatus(ctx);
+  },
   async getLanguage(ctx) {
     return getLanguage(ctx);
   },

@@ -5,10 +5,10 @@
  * evaluates the window); the end of a pause is shown on the browser's clock, which is the one the
  * person reads. Rescheduled at nextChange.
  */
-import {
-  type AppSettings, clockText, localDayNumber, localMinuteOfDay, quietStatus,
-} from '../../core/index.ts';
+import type { AppSettings } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
+import { effectiveQuiet } from '../../shared/quiet-view.ts';
+import { formatClock, formatClockRange, formatMoment } from '../../shared/time-format.ts';
 import type { Ctx } from './context.ts';
 import type { StoredSession } from './deps.ts';
 import { getSession, isExpired } from './session.ts';
@@ -22,6 +22,8 @@ export interface BadgeInput {
   readonly offlineCount: number;
   /** The browser's zone, for showing when a pause ends; the settings' zone when absent. */
   readonly viewZone?: string;
+  /** "Not tonight": the daily window is skipped until then (0 = not skipped). */
+  readonly windowSkipUntil?: number;
 }
 
 export interface Badge {
@@ -34,60 +36,54 @@ export interface Badge {
 
 const COLOR = { alert: '#dc2626', quiet: '#6b7280', normal: '#2563eb' } as const;
 
-/** "12:00", or "Mon 12:00"-style with the local date when more than a day ahead. */
-function untilText(until: number, now: number, zone: string): string {
-  const time = clockText(localMinuteOfDay(until, zone));
-  if (localDayNumber(until, zone) === localDayNumber(now, zone)) return time;
-  if (localDayNumber(until, zone) === localDayNumber(now, zone) + 1) return t('bgBadgeTomorrowAt', [time]);
-  const date = new Intl.DateTimeFormat('en-CA', { timeZone: zone, month: '2-digit', day: '2-digit' }).format(until);
-  return t('bgBadgeDateAt', [date, time]);
-}
-
-/** The badge for the given state at `now` (pure apart from the string catalogue). */
+/**
+ * The badge for the given state at `now` (pure apart from the string catalogue). The tooltip
+ * names the one cause in force: a pause says when the pause ends (on the browser's clock),
+ * daily quiet hours say when they end and which window it is (in the window's zone).
+ */
 export function computeBadge(input: BadgeInput, now: number): Badge {
-  const { session, app } = input;
+  const { session } = input;
   if (!session) return { text: '!', title: t('bgBadgeSignedOut'), color: COLOR.alert, nextChange: null };
   if (isExpired(session, now)) return { text: '!', title: t('bgBadgeExpired'), color: COLOR.alert, nextChange: null };
   if (input.syncFailing) return { text: '!', title: t('bgBadgeSyncFailing', [input.syncFailing]), color: COLOR.alert, nextChange: null };
-  if (!app) return { text: '', title: t('appName'), color: COLOR.normal, nextChange: null };
-  const q = quietStatus(app, undefined, now);
+  if (!input.app) return { text: '', title: t('appName'), color: COLOR.normal, nextChange: null };
+  const { app, status: q, nextChange } = effectiveQuiet(input.app, input.windowSkipUntil ?? 0, now);
   if (q.quiet) {
+    if (q.reason === 'DND_APP_DURATION') {
+      const title = t('bgBadgePausedUntil', [formatMoment(app.durationUntil, now, input.viewZone ?? app.timeZone)]);
+      return { text: 'zZ', title, color: COLOR.quiet, nextChange };
+    }
     const zone = app.timeZone;
-    const daily = app.window
-      ? t('bgBadgeDailyWindow', [clockText(app.window.start), clockText(app.window.end), zone])
-      : '';
-    // With a daily window the end is read in the window's zone, named right after it; a pause
-    // alone ends on the browser's clock.
-    const viewZone = daily ? zone : (input.viewZone ?? zone);
-    const title =
-      q.quietUntil === null
-        ? t('bgBadgeQuietAllDay', [daily || zone])
-        : daily
-          ? t('bgBadgeQuietUntilDaily', [untilText(q.quietUntil, now, zone), daily])
-          : t('bgBadgeQuietUntil', [untilText(q.quietUntil, now, viewZone), viewZone]);
-    return { text: 'zZ', title, color: COLOR.quiet, nextChange: q.nextChange };
+    const w = app.window;
+    const title = q.quietUntil === null
+      ? t('bgBadgeQuietAllDay', [w ? t('bgBadgeDailyWindow', [formatClock(w.start), formatClock(w.end), zone]) : zone])
+      : t('bgBadgeQuietHoursUntil', [formatMoment(q.quietUntil, now, zone), w ? formatClockRange(w.start, w.end) : '', zone]);
+    return { text: 'zZ', title, color: COLOR.quiet, nextChange };
   }
-  if (app.type === 'AT') return { text: '@', title: t('bgBadgeMentionsOnly'), color: COLOR.normal, nextChange: q.nextChange };
-  if (app.type === 'NONE') return { text: 'off', title: t('bgBadgePushOff'), color: COLOR.quiet, nextChange: q.nextChange };
+  if (app.type === 'AT') return { text: '@', title: t('bgBadgeMentionsOnly'), color: COLOR.normal, nextChange };
+  if (app.type === 'NONE') return { text: 'off', title: t('bgBadgePushOff'), color: COLOR.quiet, nextChange };
   const count = input.offlineCount > 0 ? String(Math.min(input.offlineCount, 999)) : '';
   const title = input.offlineCount > 0 ? t('bgBadgeOfflineCount', [String(input.offlineCount)]) : t('bgBadgeAllPushes');
-  return { text: count, title, color: COLOR.normal, nextChange: q.nextChange };
+  return { text: count, title, color: COLOR.normal, nextChange };
 }
 
 /** Reads the state needed for the badge from storage and IndexedDB. */
 export async function badgeInput(ctx: Ctx): Promise<BadgeInput> {
-  const [session, app, syncError, offlineCount] = await Promise.all([
+  const [session, app, syncError, offlineCount, skip] = await Promise.all([
     getSession(ctx),
     ctx.db.get('app'),
     ctx.db.get('syncError'),
     ctx.db.get('offlineCount'),
+    ctx.db.get('windowSkipUntil'),
   ]);
   return {
     session,
     app: app ?? null,
-    syncFailing: syncError?.retryable ? syncError.message : '',
+    // In words: the raw "cannot reach http://…: Failed to fetch" is for the options page's details.
+    syncFailing: syncError?.retryable ? t('bgSyncUnreachable') : '',
     offlineCount: offlineCount ?? 0,
     viewZone: ctx.browser.timeZone(),
+    windowSkipUntil: skip ?? 0,
   };
 }
 

@@ -30,7 +30,9 @@ export interface PushState {
 export type OutboxOp =
   | { readonly kind: 'app'; readonly options: Readonly<Record<string, unknown>> }
   | { readonly kind: 'conversation'; readonly conversation: ConversationRef; readonly remindType?: 'ALL' | 'AT' | 'NONE' | 'DEFAULT'; readonly durationMs?: number }
-  | { readonly kind: 'language'; readonly language: string };
+  | { readonly kind: 'language'; readonly language: string }
+  /** "Not tonight" (SPEC 1.7 `windowSkipUntil`): an instant, not a length, so sent as is. */
+  | { readonly kind: 'skip'; readonly until: number };
 
 export interface OutboxEntry {
   readonly id: number;
@@ -43,7 +45,21 @@ export interface OutboxEntry {
 export interface CachedConversation {
   readonly conversation: ConversationRef;
   readonly settings: ConversationSettings;
+  /** When it was last seen (a push, the group list, a change): recent chats sort by it. */
   readonly seenAt: number;
+  /** Display name: the group's name, or the nickname a push carried; absent = show the id. */
+  readonly name?: string;
+}
+
+/** A change made without the popup (menu, keyboard, notification), and how to undo it. */
+export interface QuickAction {
+  readonly at: number;
+  /** Message key of what was done, with its substitutions. */
+  readonly what: string;
+  readonly subs: readonly string[];
+  readonly undo:
+    | { readonly kind: 'pause'; readonly durationUntil: number }
+    | { readonly kind: 'conversation'; readonly conversation: ConversationRef; readonly type?: 'ALL' | 'AT' | 'NONE'; readonly durationUntil: number };
 }
 
 export interface ShownNotification {
@@ -63,6 +79,13 @@ export interface KvValues {
   syncError: { message: string; retryable: boolean };
   offlineCount: number;
   push: PushState;
+  /** The server's "not tonight" (SPEC 1.7); absent when the server does not return the field. */
+  windowSkipUntil: number;
+  /** When the outbox tries again (0 = no retry scheduled). */
+  nextRetryAt: number;
+  lastQuickAction: QuickAction;
+  /** When the user's groups were last read from the server. */
+  groupsSyncedAt: number;
 }
 
 /** The extension's IndexedDB, behind the operations the handlers use. */
@@ -71,6 +94,11 @@ export interface Db {
   set<K extends keyof KvValues>(key: K, value: KvValues[K]): Promise<void>;
   getConversation(ref: ConversationRef): Promise<CachedConversation | undefined>;
   putConversation(c: CachedConversation): Promise<void>;
+  /** Every conversation the extension knows of (recent chats, groups, changed ones). */
+  allConversations(): Promise<CachedConversation[]>;
+  deleteConversation(ref: ConversationRef): Promise<void>;
+  /** Removes one kv value. */
+  delete(key: keyof KvValues): Promise<void>;
   outboxAdd(op: OutboxOp, createdAt: number): Promise<number>;
   /** Oldest first. */
   outboxAll(): Promise<OutboxEntry[]>;
@@ -89,9 +117,10 @@ export interface NotificationRequest {
   readonly tag: string;
   readonly title: string;
   readonly body: string;
-  /** Carried back on click. */
-  readonly data: { readonly m: string; readonly conversation: ConversationRef };
-  readonly muteActionTitle: string;
+  /** Carried back on click (absent for confirmations). */
+  readonly data?: { readonly m: string; readonly conversation: ConversationRef };
+  /** Title of the "Mute 1 h" button; absent = no button. */
+  readonly muteActionTitle?: string;
 }
 
 export interface MenuItem {
@@ -122,6 +151,10 @@ export interface BrowserPort {
   setBadge(text: string, title: string, color: string): Promise<void>;
   showNotification(n: NotificationRequest): Promise<void>;
   openTab(url: string): Promise<void>;
+  /** Open tabs (id, window, URL when readable). */
+  listTabs(): Promise<Array<{ readonly id: number; readonly windowId: number; readonly url?: string }>>;
+  /** Brings a tab and its window to the front. */
+  focusTab(id: number, windowId: number): Promise<void>;
   replaceMenus(items: readonly MenuItem[]): Promise<void>;
   activeTabUrl(): Promise<string | undefined>;
   /** The browser's IANA zone. */

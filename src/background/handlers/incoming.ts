@@ -5,6 +5,7 @@
 import { CONVERSATION_TYPES, type ConversationRef, type PushPayload } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import { updateBadge } from './badge.ts';
+import { rememberConversation } from './conversations.ts';
 import type { Ctx } from './context.ts';
 
 /** Reads a push payload (SPEC 4) from untrusted JSON; null when it is not one. */
@@ -23,10 +24,10 @@ export function readPayload(raw: unknown): PushPayload | null {
   };
 }
 
-/** The notification text: the message, plus where it was said for groups and rooms. */
-export function notificationBody(p: PushPayload): string {
+/** The notification text: the message, plus where it was said (the group's name when known). */
+export function notificationBody(p: PushPayload, groupName?: string): string {
   if (p.conversation.type === 'singleChat') return p.body;
-  const where = t(p.conversation.type === 'chatRoom' ? 'bgNotificationInRoom' : 'bgNotificationInGroup', [p.conversation.id]);
+  const where = t(p.conversation.type === 'chatRoom' ? 'bgNotificationInRoom' : 'bgNotificationInGroup', [groupName || p.conversation.id]);
   return `${p.body}\n${where}`;
 }
 
@@ -38,7 +39,11 @@ export async function handlePushPayload(ctx: Ctx, raw: unknown): Promise<boolean
   const fresh = await ctx.db.markSeen(p.m, now);
   if (!fresh) return false;
   const title = p.title || t('appName');
-  const body = notificationBody(p);
+  // A direct chat is named after the peer, whose nickname is the push's title (SPEC 4); a
+  // group is only remembered as a recent chat (its name comes from the group list).
+  const direct = p.conversation.type === 'singleChat' && p.f === p.conversation.id;
+  await rememberConversation(ctx, p.conversation, direct ? p.title : undefined);
+  const body = notificationBody(p, (await ctx.db.getConversation(p.conversation))?.name);
   await ctx.browser.showNotification({ tag: p.m, title, body, data: { m: p.m, conversation: p.conversation }, muteActionTitle: t('bgNotificationMute1h') });
   await ctx.db.recordShown({ id: p.m, title, body, conversation: p.conversation, shownAt: now });
   await ctx.db.set('offlineCount', p.badge);

@@ -2,11 +2,13 @@
  * Context menus (SPEC 5): "Mute this chat" on chat pages, pause/resume on the toolbar icon, and
  * the keyboard command. Clicks map to the same writes the popup makes.
  */
+import { type ConversationRef, EMPTY_CONVERSATION_SETTINGS } from '../../core/index.ts';
 import { documentPatternsFor, parseChatUrl } from '../../shared/chat-url.ts';
 import { t } from '../../shared/i18n.ts';
 import type { Ctx } from './context.ts';
 import type { MenuItem } from './deps.ts';
 import { chatPatterns } from './patterns.ts';
+import { confirmQuick, conversationUndo } from './quick.ts';
 import { checkAppOptions } from './settings-ops.ts';
 import { writeApp, writeConversation } from './settings.ts';
 
@@ -16,14 +18,14 @@ export const MENU_PARENT = 'mute-chat';
 export const PAUSE_COMMAND = 'pause-1h';
 
 /** Each chat menu item and the conversation change it makes. */
-export const CHAT_ITEMS: Record<string, { titleKey: string; change: { durationMs?: number; remindType?: 'AT' | 'NONE' | 'DEFAULT' } }> = {
-  'mute-1h': { titleKey: 'bgMenuMute1h', change: { durationMs: HOUR } },
-  'mute-8h': { titleKey: 'bgMenuMute8h', change: { durationMs: 8 * HOUR } },
-  'mute-24h': { titleKey: 'bgMenuMute24h', change: { durationMs: 24 * HOUR } },
-  'mute-7d': { titleKey: 'bgMenuMute7d', change: { durationMs: 7 * 24 * HOUR } },
-  'mode-at': { titleKey: 'bgMenuOnlyMentions', change: { remindType: 'AT' } },
-  'mode-none': { titleKey: 'bgMenuNever', change: { remindType: 'NONE' } },
-  'mode-default': { titleKey: 'bgMenuFollowApp', change: { remindType: 'DEFAULT' } },
+export const CHAT_ITEMS: Record<string, { titleKey: string; doneKey: string; change: { durationMs?: number; remindType?: 'AT' | 'NONE' | 'DEFAULT' } }> = {
+  'mute-1h': { titleKey: 'bgMenuMute1h', doneKey: 'bgQuickMuted1h', change: { durationMs: HOUR } },
+  'mute-8h': { titleKey: 'bgMenuMute8h', doneKey: 'bgQuickMuted8h', change: { durationMs: 8 * HOUR } },
+  'mute-24h': { titleKey: 'bgMenuMute24h', doneKey: 'bgQuickMuted24h', change: { durationMs: 24 * HOUR } },
+  'mute-7d': { titleKey: 'bgMenuMute7d', doneKey: 'bgQuickMuted7d', change: { durationMs: 7 * 24 * HOUR } },
+  'mode-at': { titleKey: 'bgMenuOnlyMentions', doneKey: 'bgQuickModeAt', change: { remindType: 'AT' } },
+  'mode-none': { titleKey: 'bgMenuNever', doneKey: 'bgQuickModeNone', change: { remindType: 'NONE' } },
+  'mode-default': { titleKey: 'bgMenuFollowApp', doneKey: 'bgQuickModeDefault', change: { remindType: 'DEFAULT' } },
 };
 
 /** The menu tree for the given chat patterns. */
@@ -42,9 +44,23 @@ export async function installMenus(ctx: Ctx): Promise<void> {
   await ctx.browser.replaceMenus(menuItems(await chatPatterns(ctx)));
 }
 
-/** Pause every push for an hour (menu and keyboard command). */
+/** Pause every push for an hour (menu and keyboard command), confirmed and undoable. */
 export async function pauseOneHour(ctx: Ctx): Promise<void> {
+  const before = (await ctx.db.get('app'))?.durationUntil ?? 0;
   await writeApp(ctx, checkAppOptions({ paramType: 1, duration: HOUR }));
+  await confirmQuick(ctx, { what: 'bgQuickPaused1h', subs: [], undo: { kind: 'pause', durationUntil: before } });
+}
+
+/** Mutes or sets the mode of one chat outside the popup, confirmed and undoable. */
+export async function quickConversationChange(
+  ctx: Ctx,
+  conversation: ConversationRef,
+  change: { durationMs?: number; remindType?: 'AT' | 'NONE' | 'DEFAULT' },
+  what: string,
+): Promise<void> {
+  const cached = await ctx.db.getConversation(conversation);
+  await writeConversation(ctx, { conversation, ...change });
+  await confirmQuick(ctx, { what, subs: [cached?.name ?? conversation.id], undo: conversationUndo(conversation, cached?.settings ?? EMPTY_CONVERSATION_SETTINGS) });
 }
 
 /** Runs a menu click; returns what it did (for tests and logs), or null when nothing applied. */
@@ -59,7 +75,9 @@ export async function handleMenuClick(
     return id;
   }
   if (id === 'resume') {
+    const before = (await ctx.db.get('app'))?.durationUntil ?? 0;
     await writeApp(ctx, checkAppOptions({ paramType: 1, duration: 0 }));
+    await confirmQuick(ctx, { what: 'bgQuickResumed', subs: [], undo: { kind: 'pause', durationUntil: before } });
     return id;
   }
   const item = CHAT_ITEMS[id];
@@ -67,6 +85,6 @@ export async function handleMenuClick(
   const conversation = parseChatUrl(tab?.url ?? info.pageUrl, await chatPatterns(ctx));
   // The menu shows on every page of the chat host; only a real chat URL names a conversation.
   if (!conversation) return null;
-  await writeConversation(ctx, { conversation, ...item.change });
+  await quickConversationChange(ctx, conversation, item.change, item.doneKey);
   return id;
 }

@@ -34,8 +34,15 @@ export interface FlushResult {
 export function flush(ctx: Ctx, afterChange: (ctx: Ctx) => Promise<void>): Promise<void> {
   ctx.runtime.flushing ??= (async () => {
     try {
-      const r = await flushOnce(ctx);
-      if (r.changed) await afterChange(ctx);
+      let changed = false;
+      // A write queued while this flush ran is not in the list it read: go round again, or it
+      // would wait for the next refresh (the retry alarm is cleared once the outbox drains).
+      for (let round = 0; round < 10; round++) {
+        const r = await flushOnce(ctx);
+        changed ||= r.changed;
+        if (!r.drained || (await ctx.db.outboxAll()).length === 0) break;
+      }
+      if (changed) await afterChange(ctx);
     } finally {
       ctx.runtime.flushing = undefined;
     }
@@ -62,7 +69,9 @@ async function flushOnce(ctx: Ctx): Promise<FlushResult> {
       if (isRetryable(e)) {
         await ctx.db.outboxBumpAttempts(entry.id);
         await ctx.db.set('syncError', { message: describe(e), retryable: true });
-        await ctx.browser.setAlarm(OUTBOX_ALARM, ctx.now() + retryDelay(entry.attempts + 1));
+        const at = ctx.now() + retryDelay(entry.attempts + 1);
+        await ctx.browser.setAlarm(OUTBOX_ALARM, at);
+        await ctx.db.set('nextRetryAt', at);
         return { changed, drained: false };
       }
       // The server refused this write (4xx): it will never succeed, so drop it and say why.
@@ -72,5 +81,6 @@ async function flushOnce(ctx: Ctx): Promise<FlushResult> {
     }
   }
   await ctx.browser.setAlarm(OUTBOX_ALARM, null);
+  await ctx.db.set('nextRetryAt', 0);
   return { changed, drained: true };
 }

@@ -2,9 +2,10 @@
  * The IM session (SPEC 5): sign in with server URL, app key, username and password, keep only
  * the token, notice expiry, sign out. The password never leaves this function's arguments.
  */
-import type { PushClient } from '../../client/index.ts';
+import { type PushClient, PushClientError } from '../../client/index.ts';
+import { t } from '../../shared/i18n.ts';
 import { parseAppKey, usernameSchema, parseWith } from '../../core/index.ts';
-import { ProtocolError, type SessionView, type SignInArgs } from '../../shared/protocol.ts';
+import { type LastAccount, ProtocolError, type SessionView, type SignInArgs } from '../../shared/protocol.ts';
 import type { Ctx } from './context.ts';
 import type { StoredSession } from './deps.ts';
 import { describe, invalid, toProtocolError } from './errors.ts';
@@ -12,6 +13,15 @@ import { describe, invalid, toProtocolError } from './errors.ts';
 export const SESSION_KEY = 'session';
 export const RESOURCE_KEY = 'resource';
 export const EXPIRY_ALARM = 'session-expiry';
+/** The last account signed in here (server, app key, username; never the password), kept after sign-out. */
+export const LAST_ACCOUNT_KEY = 'lastAccount';
+
+/** The account the sign-in form starts from, or null. */
+export async function lastAccount(ctx: Ctx): Promise<LastAccount | null> {
+  const a = await ctx.browser.storageGet<Partial<LastAccount>>(LAST_ACCOUNT_KEY);
+  if (!a || typeof a.serverUrl !== 'string' || typeof a.appKey !== 'string' || typeof a.username !== 'string') return null;
+  return { serverUrl: a.serverUrl, appKey: a.appKey, username: a.username };
+}
 
 /** The stored session, or undefined when signed out. */
 export async function getSession(ctx: Ctx): Promise<StoredSession | undefined> {
@@ -100,6 +110,12 @@ export async function signIn(ctx: Ctx, args: unknown): Promise<StoredSession> {
     const err = toProtocolError(e);
     // A refused password is the user's input, not an expired session.
     if (err.code === 'session_expired') throw new ProtocolError('invalid_argument', describe(e), 'password');
+    // A 404 means the address answers but not for this app: our server names the wrong app key
+    // in its envelope; anything else is not this kind of server at all.
+    if (e instanceof PushClientError && e.status === 404) {
+      if (e.error === 'service_resource_not_found') throw new ProtocolError('invalid_argument', t('bgErrorUnknownAppKey', [a.appKey]), 'appKey');
+      throw new ProtocolError('invalid_argument', t('bgErrorNotAServer', [a.serverUrl]), 'serverUrl');
+    }
     throw err;
   }
   const previous = await getSession(ctx);
@@ -115,6 +131,7 @@ export async function signIn(ctx: Ctx, args: unknown): Promise<StoredSession> {
     expired: false,
   };
   await ctx.browser.storageSet(SESSION_KEY, session);
+  await ctx.browser.storageSet(LAST_ACCOUNT_KEY, { serverUrl: session.serverUrl, appKey: session.appKey, username: session.username } satisfies LastAccount);
   ctx.runtime.client = { key: `${session.serverUrl}|${session.appKey}|${session.token}`, client };
   await ctx.browser.setAlarm(EXPIRY_ALARM, session.expiresAt || null);
   return session;

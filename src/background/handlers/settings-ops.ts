@@ -125,6 +125,9 @@ export async function sendOp(client: PushClient, entry: OutboxEntry, now: number
     await client.setSilentModeForAll({ options });
   } else if (op.kind === 'language') {
     await client.setPushPerformLanguage({ language: op.language });
+  } else if (op.kind === 'skip') {
+    const me = encodeURIComponent(client.username);
+    await client.request({ method: 'PUT', path: `/users/${me}/notification/user/${me}`, body: { windowSkipUntil: op.until > now ? op.until : 0 }, idempotent: true });
   } else {
     const target = { conversationId: op.conversation.id, type: op.conversation.type };
     if (op.remindType === 'DEFAULT') await client.clearRemindTypeForConversation(target);

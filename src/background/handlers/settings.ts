@@ -3,9 +3,9 @@
  * IndexedDB at once; refreshes run in the background, one at a time.
  */
 import {
-  appSettingsFromWire, type ConversationRef, type ConversationSettings, conversationFromScope, conversationSettingsFromWire,
-  DEFAULT_APP_SETTINGS, EMPTY_CONVERSATION_SETTINGS, PUSH_LANGUAGES,
+  appSettingsFromWire, type ConversationRef, conversationSettingsFromWire, DEFAULT_APP_SETTINGS, EMPTY_CONVERSATION_SETTINGS, PUSH_LANGUAGES,
 } from '../../core/index.ts';
+import { conversationView, syncGroups } from './conversations.ts';
 import type { ConversationView } from '../../shared/protocol.ts';
 import { ProtocolError } from '../../shared/protocol.ts';
 import { updateBadge } from './badge.ts';
@@ -31,6 +31,12 @@ async function pull(ctx: Ctx): Promise<void> {
   if (!app.ok) throw new ProtocolError('server_error', `the server's settings are unreadable: ${app.errors[0]?.message ?? ''}`);
   const pending = await ctx.db.outboxAll();
   await ctx.db.set('app', withPendingApp(app.value, pending));
+  // "Not tonight" (SPEC 1.7) is newer than core's model: read it from the wire, and only offer
+  // it when this server returns the field.
+  const skip = (appRes.data as { windowSkipUntil?: unknown } | undefined)?.windowSkipUntil;
+  const pendingSkip = pending.filter((e) => e.op.kind === 'skip').at(-1)?.op as { until: number } | undefined;
+  if (typeof skip === 'number' && Number.isFinite(skip)) await ctx.db.set('windowSkipUntil', pendingSkip?.until ?? (skip > ctx.now() ? skip : 0));
+  else await ctx.db.delete('windowSkipUntil');
   const lang = (langRes.data as { language?: unknown } | undefined)?.language;
   const pendingLang = pending.filter((e) => e.op.kind === 'language').at(-1)?.op as { language: string } | undefined;
   await ctx.db.set('language', pendingLang?.language ?? (typeof lang === 'string' ? lang : ''));
@@ -45,6 +51,7 @@ export function refresh(ctx: Ctx): Promise<void> {
     try {
       await flush(ctx, pullQuietly);
       await pull(ctx);
+      await refreshGroupNames(ctx);
     } catch (e) {
       if (isAuthFailure(e)) await markExpired(ctx);
       else if (isRetryable(e)) await ctx.db.set('syncError', { message: describe(e), retryable: true });
@@ -55,6 +62,15 @@ export function refresh(ctx: Ctx): Promise<void> {
     }
   })();
   return ctx.runtime.refreshing;
+}
+
+/** Group names go stale slowly: re-read the user's groups at most hourly (best effort). */
+const GROUPS_EVERY_MS = 60 * 60_000;
+
+async function refreshGroupNames(ctx: Ctx): Promise<void> {
+  const last = (await ctx.db.get('groupsSyncedAt')) ?? 0;
+  if (ctx.now() - last < GROUPS_EVERY_MS) return;
+  await syncGroups(ctx).catch(() => undefined);
 }
 
 async function pullQuietly(ctx: Ctx): Promise<void> {
@@ -112,9 +128,20 @@ export async function writeConversation(ctx: Ctx, args: unknown): Promise<Conver
     if (op.kind === 'conversation') settings = applyConversationOp(settings, op, ctx.now());
     await enqueue(ctx, op);
   }
-  await ctx.db.putConversation({ conversation, settings, seenAt: ctx.now() });
+  await ctx.db.putConversation({ ...cached, conversation, settings, seenAt: ctx.now() });
   await sendPending(ctx);
-  return { conversation, settings: (await ctx.db.getConversation(conversation))?.settings ?? settings };
+  return conversationView(ctx, conversation);
+}
+
+/** Queues "not tonight" (skip the daily window until `until`; 0 clears). */
+export async function writeSkip(ctx: Ctx, until: number): Promise<void> {
+  await requireSignedIn(ctx);
+  if ((await ctx.db.get('windowSkipUntil')) === undefined)
+    throw new ProtocolError('invalid_argument', 'this server cannot skip quiet hours once; update the server', 'until');
+  await ctx.db.set('windowSkipUntil', until);
+  await enqueue(ctx, { kind: 'skip', until });
+  await updateBadge(ctx);
+  await sendPending(ctx);
 }
 
 async function requireSignedIn(ctx: Ctx): Promise<void> {
@@ -128,8 +155,9 @@ export async function pullConversation(ctx: Ctx, conversation: ConversationRef):
   const parsed = conversationSettingsFromWire(res.data ?? {}, ctx.now());
   if (!parsed.ok) throw new ProtocolError('server_error', `the server's conversation settings are unreadable: ${parsed.errors[0]?.message ?? ''}`);
   const settings = withPendingConversation(conversation, parsed.value, await ctx.db.outboxAll());
-  await ctx.db.putConversation({ conversation, settings, seenAt: ctx.now() });
-  return { conversation, settings };
+  const cached = await ctx.db.getConversation(conversation);
+  await ctx.db.putConversation({ ...cached, conversation, settings, seenAt: cached?.seenAt ?? ctx.now() });
+  return conversationView(ctx, conversation, settings);
 }
 
 /** One conversation: from the cache at once (refreshed behind), else from the server. */
@@ -138,7 +166,7 @@ export async function getConversation(ctx: Ctx, args: unknown): Promise<Conversa
   const cached = await ctx.db.getConversation(conversation);
   if (cached) {
     pullConversation(ctx, conversation).catch(() => undefined);
-    return { conversation, settings: cached.settings };
+    return conversationView(ctx, conversation);
   }
   try {
     return await pullConversation(ctx, conversation);
@@ -148,33 +176,6 @@ export async function getConversation(ctx: Ctx, args: unknown): Promise<Conversa
       return { conversation, settings: EMPTY_CONVERSATION_SETTINGS };
     throw err;
   }
-}
-
-/** A page of conversations with their own remind type, from the server. */
-export async function listConversations(ctx: Ctx, args: unknown): Promise<{ items: ConversationView[]; cursor: string }> {
-  const a = (args ?? {}) as { pageSize?: unknown; cursor?: unknown };
-  const { client } = await requireClient(ctx);
-  let res;
-  try {
-    res = await client.getSilentModeRemindTypeConversations({ pageSize: a.pageSize, ...(a.cursor ? { cursor: a.cursor } : {}) });
-  } catch (e) {
-    throw toProtocolError(e);
-  }
-  const data = res.data as { conversations: Array<{ user?: string; group?: string; value?: string }>; cursor: string };
-  const items: ConversationView[] = [];
-  for (const row of data.conversations) {
-    const id = row.user ?? row.group;
-    if (!id) continue;
-    const known = row.group ? await ctx.db.getConversation({ id, type: 'chatRoom' }) : undefined;
-    const conversation = known ? known.conversation : conversationFromScope(row.user ? 'user' : 'chatgroup', id);
-    const cached = known ?? (await ctx.db.getConversation(conversation));
-    const value = row.value;
-    const type = value === 'ALL' || value === 'AT' || value === 'NONE' ? value : undefined;
-    const settings: ConversationSettings = { ...(type ? { type } : {}), durationUntil: cached?.settings.durationUntil ?? 0 };
-    await ctx.db.putConversation({ conversation, settings, seenAt: cached?.seenAt ?? ctx.now() });
-    items.push({ conversation, settings });
-  }
-  return { items, cursor: data.cursor ?? '' };
 }
 
 /** The cached push language and the list to choose from. */

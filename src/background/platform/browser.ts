@@ -47,7 +47,7 @@ export function createBrowserPort(): BrowserPort {
           tag: n.tag,
           data: n.data,
           icon: browser.runtime.getURL('icons/icon-128.png'),
-          actions: [{ action: MUTE_ACTION, title: n.muteActionTitle }],
+          actions: n.muteActionTitle ? [{ action: MUTE_ACTION, title: n.muteActionTitle }] : [],
         });
         return;
       }
@@ -61,6 +61,14 @@ export function createBrowserPort(): BrowserPort {
     },
     async openTab(url) {
       await browser.tabs.create({ url });
+    },
+    async listTabs() {
+      const tabs = await browser.tabs.query({});
+      return tabs.flatMap((tab) => (tab.id === undefined ? [] : [{ id: tab.id, windowId: tab.windowId ?? -1, ...(tab.url ? { url: tab.url } : {}) }]));
+    },
+    async focusTab(id, windowId) {
+      await browser.tabs.update(id, { active: true });
+      if (windowId >= 0) await browser.windows.update(windowId, { focused: true });
     },
     async replaceMenus(items: readonly MenuItem[]) {
       await browser.contextMenus.removeAll();

@@ -6,6 +6,7 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type {
   CachedConversation, Db, KvValues, OutboxEntry, OutboxOp, ShownNotification,
 } from '../handlers/deps.ts';
+import { repairConversation, repairKv, repairOutboxEntry } from '../handlers/stored.ts';
 
 export const DB_NAME = 'im-push-companion';
 const DB_VERSION = 1;
@@ -44,8 +45,13 @@ export async function openExtensionDb(name = DB_NAME): Promise<Db> {
 class IdbStore implements Db {
   constructor(private readonly db: IDBPDatabase<Schema>) {}
 
+  /** Values are validated on read: a damaged field comes back as its default. */
   async get<K extends keyof KvValues>(key: K): Promise<KvValues[K] | undefined> {
-    return (await this.db.get('kv', key)) as KvValues[K] | undefined;
+    return repairKv(key, await this.db.get('kv', key));
+  }
+
+  async delete(key: keyof KvValues): Promise<void> {
+    await this.db.delete('kv', key);
   }
 
   async set<K extends keyof KvValues>(key: K, value: KvValues[K]): Promise<void> {
@@ -53,10 +59,15 @@ class IdbStore implements Db {
   }
 
   async getConversation(ref: { type: string; id: string }): Promise<CachedConversation | undefined> {
-    const row = await this.db.get('conversations', conversationKey(ref));
-    if (!row) return undefined;
-    const { key: _key, ...rest } = row;
-    return rest;
+    return repairConversation(await this.db.get('conversations', conversationKey(ref)));
+  }
+
+  async deleteConversation(ref: { type: string; id: string }): Promise<void> {
+    await this.db.delete('conversations', conversationKey(ref));
+  }
+
+  async allConversations(): Promise<CachedConversation[]> {
+    return (await this.db.getAll('conversations')).flatMap((row) => repairConversation(row) ?? []);
   }
 
   async putConversation(c: CachedConversation): Promise<void> {
@@ -68,8 +79,15 @@ class IdbStore implements Db {
   }
 
   async outboxAll(): Promise<OutboxEntry[]> {
-    // Keys are auto-incremented, so key order is the order the writes were made.
-    return (await this.db.getAll('outbox')) as OutboxEntry[];
+    // Keys are auto-incremented, so key order is the order the writes were made. A damaged
+    // entry is deleted rather than left to block the queue behind it.
+    const out: OutboxEntry[] = [];
+    for (const row of await this.db.getAll('outbox')) {
+      const entry = repairOutboxEntry(row);
+      if (entry) out.push(entry);
+      else if (typeof (row as { id?: unknown }).id === 'number') await this.db.delete('outbox', (row as { id: number }).id);
+    }
+    return out;
   }
 
   async outboxDelete(id: number): Promise<void> {

@@ -11,6 +11,7 @@ import { handlePushPayload } from '../handlers/incoming.ts';
 import { onAlarm, onCommand, onInstalled, onWorkerStart } from '../handlers/lifecycle.ts';
 import { handleMenuClick } from '../handlers/menus.ts';
 import { handleNotificationClick } from '../handlers/notifications.ts';
+import { isOwnPage, type SenderLike } from '../handlers/sender.ts';
 import { registerPush } from '../handlers/push.ts';
 import { notificationTagFromId } from './browser.ts';
 import { type ExtendableEvent, type NotificationEvent, type PushEvent, workerScope } from './sw-types.ts';
@@ -20,15 +21,15 @@ function logError(where: string) {
 }
 
 /** Only our own pages may call the background (no content scripts, no other extensions). */
-function fromOwnExtension(sender: { id?: string } | undefined): boolean {
-  return sender?.id === browser.runtime.id;
+function fromOwnExtension(sender: SenderLike | undefined): boolean {
+  return isOwnPage(sender, browser.runtime.id, browser.runtime.getURL(''));
 }
 
 /** Adds all listeners; `ready` resolves to the context once IndexedDB is open. */
 export function registerListeners(ready: Promise<Ctx>): void {
   for (const name of Object.keys(api) as (keyof ProtocolMap)[]) {
     onMessage(name, async (message) => {
-      if (!fromOwnExtension(message.sender as { id?: string })) throw new ProtocolError('permission_denied', 'messages are accepted from this extension only');
+      if (!fromOwnExtension(message.sender as SenderLike)) throw new ProtocolError('permission_denied', 'messages are accepted from this extension only');
       const ctx = await ready;
       return (api[name] as (ctx: Ctx, data: unknown) => Promise<never>)(ctx, message.data);
     });

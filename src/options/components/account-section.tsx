@@ -1,9 +1,9 @@
 /** Account: who is signed in and sign-out, or the sign-in form. */
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { parseAppKey, parseWith, usernameSchema } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import { DEFAULT_SERVER_URL, originPattern, requestHostPermission } from '../../shared/permissions.ts';
-import { sendMessage, type StatusView } from '../../shared/protocol.ts';
+import { ProtocolError, protocolErrorOf, sendMessage, type StatusView } from '../../shared/protocol.ts';
 import { describedBy, Field, NoticeLine } from '../../ui/field.tsx';
 import { useAction } from '../../ui/use-action.ts';
 
@@ -19,15 +19,33 @@ function checkForm(v: Record<FieldName, string>): { field: FieldName; message: s
   return null;
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The sign-in form: starts from the last account used here (server, app key, username — never
+ * the password), keeps the password when the server could not be reached, marks the field at
+ * fault, and puts the focus on it.
+ */
 function SignInForm(props: { status: StatusView; onStatus: (s: StatusView) => void }) {
   const action = useAction(FIELDS);
   const s = props.status.session;
+  const last = props.status.lastAccount;
   const [values, setValues] = useState<Record<FieldName, string>>({
-    serverUrl: s.serverUrl || DEFAULT_SERVER_URL,
-    appKey: s.appKey || 'demo#im',
-    username: s.username,
+    serverUrl: s.serverUrl || last?.serverUrl || DEFAULT_SERVER_URL,
+    appKey: s.appKey || last?.appKey || 'demo#im',
+    username: s.username || last?.username || '',
     password: '',
   });
+  const errorKey = FIELDS.find((f) => action.errors[f]);
+  useLayoutEffect(() => {
+    if (errorKey) document.getElementById(`account-${errorKey}`)?.focus();
+  }, [errorKey, action.errors[errorKey ?? 'serverUrl']]);
   const set = (name: FieldName) => (e: Event) =>
     setValues((v) => ({ ...v, [name]: (e.currentTarget as HTMLInputElement).value }));
 
@@ -46,9 +64,19 @@ function SignInForm(props: { status: StatusView; onStatus: (s: StatusView) => vo
       return;
     }
     const args = { serverUrl, appKey: values.appKey.trim(), username: values.username.trim(), password: values.password };
-    const next = await action.run(() => sendMessage('signIn', args));
+    const next = await action.run(async () => {
+      try {
+        return await sendMessage('signIn', args);
+      } catch (e) {
+        // Unreachable is about the address (or the network): say so next to it, once.
+        if (protocolErrorOf(e).code === 'unreachable') throw new ProtocolError('unreachable', t('optionsErrorServerUnreachable', hostOf(serverUrl)), 'serverUrl');
+        throw e;
+      }
+    });
+    // The password is cleared only once it worked; after a failure the person fixes and retries.
+    if (!next) return;
     setValues((v) => ({ ...v, password: '' }));
-    if (next) props.onStatus(next);
+    props.onStatus(next);
   };
 
   const common = (name: FieldName) => ({
@@ -75,7 +103,7 @@ function SignInForm(props: { status: StatusView; onStatus: (s: StatusView) => vo
         <input type="password" autoComplete="current-password" {...common('password')} />
       </Field>
       <div class="row">
-        <button type="submit" class="primary" disabled={action.busy}>
+        <button type="submit" class="primary" aria-disabled={action.busy}>
           {action.busy ? t('optionsSigningIn') : t('optionsSignIn')}
         </button>
       </div>

@@ -1,4 +1,5 @@
 /** The mode and mute selects shared by the conversation editor and the add form. */
+import type { ConversationType } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import { MUTE_CHOICES } from '../../ui/durations.ts';
 import { describedBy } from '../../ui/field.tsx';
@@ -8,11 +9,16 @@ export const MODE_CHOICES: readonly ModeChoice[] = ['DEFAULT', 'ALL', 'AT', 'NON
 /** "keep" leaves the mute as it is; "0" unmutes; other values are ms. */
 export type MuteChoice = 'keep' | string;
 
-/** Mode select labelled `label`. */
-export function ModeSelect(props: { id: string; value: ModeChoice; error?: string | undefined; onChange: (m: ModeChoice) => void }) {
+/** The modes offered for a conversation type: a direct chat has no "Only @mentions" (SPEC 1.7). */
+export function modesFor(type: ConversationType): readonly ModeChoice[] {
+  return type === 'singleChat' ? MODE_CHOICES.filter((m) => m !== 'AT') : MODE_CHOICES;
+}
+
+/** Mode select for a conversation of `type`. */
+export function ModeSelect(props: { id: string; type: ConversationType; value: ModeChoice; error?: string | undefined; onChange: (m: ModeChoice) => void }) {
   return (
     <select id={props.id} value={props.value} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value as ModeChoice)} {...describedBy(props.id, props.error)}>
-      {MODE_CHOICES.map((m) => (
+      {modesFor(props.type).map((m) => (
         <option key={m} value={m}>{modeLabel(m)}</option>
       ))}
     </select>

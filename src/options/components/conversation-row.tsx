@@ -1,29 +1,32 @@
-/** One conversation of the list: its settings, an inline editor and "clear". */
-import { useState } from 'preact/hooks';
+/** One muted chat of the list: name, mode, mute with time left, an inline editor and "undo". */
+import { useRef, useState } from 'preact/hooks';
 import { t } from '../../shared/i18n.ts';
 import { sendMessage, type ConversationView } from '../../shared/protocol.ts';
-import { conversationTypeLabel } from '../../ui/conversation-label.ts';
+import { conversationTypeLabel, displayName } from '../../ui/conversation-label.ts';
 import { FieldError, NoticeLine } from '../../ui/field.tsx';
-import { momentText } from '../../ui/format.ts';
+import { durationText, momentText } from '../../ui/format.ts';
 import { modeLabel, type ModeChoice } from '../../ui/remind-type-radios.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { ModeSelect, type MuteChoice, muteMs, MuteSelect } from './conversation-controls.tsx';
 
-/** A table row; `onChange` gets the saved view. */
+/** A list item; `onChange` gets the saved view. */
 export function ConversationRow(props: { view: ConversationView; now: number; onChange: (v: ConversationView) => void }) {
   const action = useAction(['remindType', 'durationMs']);
   const { conversation, settings } = props.view;
   const [editing, setEditing] = useState(false);
   const [mode, setMode] = useState<ModeChoice>(settings.type ?? 'DEFAULT');
   const [mute, setMute] = useState<MuteChoice>('keep');
+  const editRef = useRef<HTMLButtonElement>(null);
   const key = `conv-${conversation.type}-${conversation.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const muted = settings.durationUntil > props.now;
-  const label = `${conversationTypeLabel(conversation.type)} ${conversation.id}`;
+  const name = displayName(props.view);
+  const label = `${conversationTypeLabel(conversation.type)} ${name}`;
 
   const save = async (change: { remindType: ModeChoice; durationMs?: number }): Promise<void> => {
     const next = await action.run(() => sendMessage('setConversation', { conversation, ...change }), t('optionsSaved'));
     if (next) {
       setEditing(false);
+      editRef.current?.focus();
       props.onChange(next);
     }
   };
@@ -37,14 +40,22 @@ export function ConversationRow(props: { view: ConversationView; now: number; on
     <li class="conv" data-testid="conversation-row">
       <div class="conv-main">
         <span class="tag">{conversationTypeLabel(conversation.type)}</span>
-        <span class="conv-id">{conversation.id}</span>
-        <span class="conv-mode">{modeLabel(settings.type ?? 'DEFAULT')}</span>
-        {muted ? <span class="conv-muted">{t('popupChatMutedUntil', momentText(settings.durationUntil, props.now))}</span> : null}
+        <span class="conv-id" title={conversation.id}>{name}</span>
+        {props.view.name ? <span class="conv-raw-id">{conversation.id}</span> : null}
+        <span class="conv-mode" data-testid="conv-mode">
+          {settings.type ? modeLabel(settings.type) : t('optionsFollowsApp')}
+        </span>
+        {muted ? (
+          <span class="conv-muted" data-testid="conv-muted">
+            {t('optionsMutedLeft', [momentText(settings.durationUntil, props.now), durationText(settings.durationUntil - props.now)])}
+          </span>
+        ) : null}
+        {props.view.pending ? <span class="conv-pending" data-testid="conv-pending">{t('optionsPendingShort')}</span> : null}
         <span class="conv-actions">
-          <button type="button" aria-expanded={editing} aria-label={t('optionsEditConversation', label)} onClick={() => setEditing(!editing)}>
+          <button ref={editRef} type="button" aria-expanded={editing} aria-label={t('optionsEditConversation', label)} onClick={() => setEditing(!editing)}>
             {t('optionsEdit')}
           </button>
-          <button type="button" class="danger" disabled={action.busy} aria-label={t('optionsClearConversation', label)} onClick={() => void save({ remindType: 'DEFAULT', durationMs: 0 })}>
+          <button type="button" class="danger" aria-disabled={action.busy} aria-label={t('optionsClearConversation', label)} onClick={() => void save({ remindType: 'DEFAULT', durationMs: 0 })}>
             {t('optionsClear')}
           </button>
         </span>
@@ -52,10 +63,10 @@ export function ConversationRow(props: { view: ConversationView; now: number; on
       {editing ? (
         <form class="row conv-editor" onSubmit={submit} noValidate>
           <label for={`${key}-mode`}>{t('optionsConversationMode')}</label>
-          <ModeSelect id={`${key}-mode`} value={mode} error={action.errors.remindType} onChange={setMode} />
+          <ModeSelect id={`${key}-mode`} type={conversation.type} value={mode} error={action.errors.remindType} onChange={setMode} />
           <label for={`${key}-mute`}>{t('optionsConversationMute')}</label>
           <MuteSelect id={`${key}-mute`} value={mute} keepLabel={t('optionsMuteKeep')} error={action.errors.durationMs} onChange={setMute} />
-          <button type="submit" class="primary" disabled={action.busy}>{t('optionsSave')}</button>
+          <button type="submit" class="primary" aria-disabled={action.busy}>{t('optionsSave')}</button>
           <button type="button" onClick={() => setEditing(false)}>{t('optionsCancel')}</button>
           <FieldError id={`${key}-mode`} error={action.errors.remindType} />
           <FieldError id={`${key}-mute`} error={action.errors.durationMs} />

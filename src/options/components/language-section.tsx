@@ -15,6 +15,11 @@ export function filterLanguages(all: readonly PushLanguage[], query: string): Pu
   return all.filter((l) => l.code.toLowerCase().includes(q) || l.name.toLocaleLowerCase().includes(q) || l.nativeName.toLocaleLowerCase().includes(q));
 }
 
+/** "French — Français" (the code is for the list, not for people). */
+export function languageLabel(l: PushLanguage): string {
+  return l.name === l.nativeName ? l.name : `${l.name} — ${l.nativeName}`;
+}
+
 /** The language section. */
 export function LanguageSection(props: { signedIn: boolean }) {
   const action = useAction([FIELD], { translationLanguage: FIELD });
@@ -46,6 +51,8 @@ export function LanguageSection(props: { signedIn: boolean }) {
     if (res) setSaved(res.language);
   };
 
+  const savedLanguage = saved ? languages.find((l) => l.code.toLowerCase() === saved.toLowerCase()) : undefined;
+  const savedLabel = saved === null ? '…' : saved === '' ? t('optionsLanguageNone') : savedLanguage ? languageLabel(savedLanguage) : saved;
   const name = (l: PushLanguage): string => (l.name === l.nativeName ? `${l.name} (${l.code})` : `${l.name} — ${l.nativeName} (${l.code})`);
   return (
     <section class="card" aria-labelledby="lang-heading">
@@ -64,7 +71,7 @@ export function LanguageSection(props: { signedIn: boolean }) {
             ))}
           </select>
           <FieldError id="language-select" error={action.errors[FIELD]} />
-          <p data-testid="language-current">{t('optionsLanguageCurrent', saved === null ? '…' : saved === '' ? t('optionsLanguageNone') : saved)}</p>
+          <p data-testid="language-current">{t('optionsLanguageCurrent', savedLabel)}</p>
           <button type="submit" class="primary" disabled={action.busy || selected === saved}>{t('optionsSave')}</button>
           <NoticeLine notice={action.notice} />
         </form>

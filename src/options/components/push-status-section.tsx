@@ -24,6 +24,9 @@ export function PushStatusSection(props: { initial: PushStatusView; signedIn: bo
   useEffect(() => {
     if (props.signedIn) void reload();
   }, [props.signedIn]);
+  // Registration finishes in the background after sign-in; follow the polled status.
+  const initialKey = JSON.stringify(props.initial);
+  useEffect(() => setPush(props.initial), [initialKey]);
 
   const test = async (): Promise<void> => {
     const r = await action.run(() => sendMessage('sendTestPush'));

@@ -14,14 +14,14 @@ function serverHost(serverUrl: string): string {
 /** "alice @ 127.0.0.1:8080" and a settings button. */
 export function AccountBar({ session }: { session: SessionView }) {
   return (
-    <header class="bar">
+    <footer class="bar">
       <p class="account" data-testid="account" title={session.serverUrl}>
         {t('popupAccount', [session.username, serverHost(session.serverUrl)])}
       </p>
       <button type="button" class="link" onClick={openOptionsPage}>
         {t('popupOptionsLink')}
       </button>
-    </header>
+    </footer>
   );
 }
 

@@ -1,16 +1,24 @@
-/** The popup's headline: notifications on / quiet until … with a live countdown / mode. */
-import { clockText } from '../../core/index.ts';
+/**
+ * The popup's headline, first thing seen: the state with the badge's own mark and colour, a
+ * live countdown, why, and what comes next ("Quiet hours 22:00–07:00 start in 3 h").
+ */
 import { t } from '../../shared/i18n.ts';
-import type { StatusView } from '../../shared/protocol.ts';
-import { durationText, momentText } from '../../ui/format.ts';
+import { sendMessage, type StatusView } from '../../shared/protocol.ts';
+import { nextWindowStart } from '../../shared/quiet-view.ts';
+import { durationText, momentText, windowText } from '../../ui/format.ts';
+import { NoticeLine } from '../../ui/field.tsx';
+import { skipTarget } from '../../ui/skip-window.ts';
+import { useAction } from '../../ui/use-action.ts';
 
-function headline(status: StatusView, now: number): { text: string; tone: 'on' | 'quiet' | 'limited' } {
+type Tone = 'on' | 'quiet' | 'limited' | 'alert';
+
+function headline(status: StatusView, now: number): { text: string; tone: Tone } {
   const q = status.quiet;
   if (q.quiet) {
     const paused = q.reason === 'DND_APP_DURATION';
     if (q.quietUntil === null) return { text: t('popupStatusQuietAllDay'), tone: 'quiet' };
-    const time = momentText(q.quietUntil, now);
-    return { text: t(paused ? 'popupStatusPausedUntil' : 'popupStatusQuietUntil', time), tone: 'quiet' };
+    const until = paused && status.app ? status.app.durationUntil : q.quietUntil;
+    return { text: t(paused ? 'popupStatusPausedUntil' : 'popupStatusQuietUntil', momentText(until, now)), tone: 'quiet' };
   }
   // No settings cached yet (first sync still running): claim nothing.
   if (status.app === null) return { text: t('popupStatusUnknown'), tone: 'limited' };
@@ -23,49 +31,74 @@ function headline(status: StatusView, now: number): { text: string; tone: 'on' |
 function reasonLine(status: StatusView): string {
   const { reason } = status.quiet;
   if (reason === 'DND_APP_DURATION') return t('popupReasonDuration');
-  if (reason === 'DND_APP_WINDOW' && status.app?.window) {
-    const w = status.app.window;
-    return t('popupReasonWindow', [clockText(w.start), clockText(w.end), status.app.timeZone]);
-  }
+  if (reason === 'DND_APP_WINDOW' && status.app?.window) return t('popupReasonWindow', [windowText(status.app.window), status.app.timeZone]);
   if (reason === 'DND_APP_WINDOW') return t('popupReasonWindowShort');
   return '';
 }
 
-/** Headline, countdown and why. */
-export function StatusSummary({ status, now }: { status: StatusView; now: number }) {
-  const head = headline(status, now);
-  const until = status.quiet.quiet ? status.quiet.quietUntil : null;
-  const reason = status.quiet.quiet ? reasonLine(status) : '';
+/** "Quiet hours 22:00–07:00 start in 3 h", or that they are skipped tonight. */
+function upcomingLine(status: StatusView, now: number): string {
+  const app = status.app;
+  if (!app?.window || status.quiet.quiet) return '';
+  if (status.windowSkipUntil !== null && status.windowSkipUntil > now) return t('popupWindowSkipped', momentText(status.windowSkipUntil, now));
+  const start = nextWindowStart(app, now);
+  return start === null ? '' : t('popupWindowStartsIn', [windowText(app.window), durationText(start - now)]);
+}
+
+/** Headline, countdown, why, what is next, and "Not tonight" where the server supports it. */
+export function StatusSummary({ status, now, onStatus }: { status: StatusView; now: number; onStatus?: (s: StatusView) => void }) {
+  // No field of its own: any refusal (e.g. a server without "not tonight") is said in the notice.
+  const action = useAction([]);
+  const head = status.session.expired ? { text: t('popupExpiredTitle'), tone: 'alert' as Tone } : headline(status, now);
+  const q = status.quiet;
+  const countdownTo = q.quiet && q.quietUntil !== null ? (q.reason === 'DND_APP_DURATION' && status.app ? status.app.durationUntil : q.quietUntil) : null;
+  const reason = q.quiet ? reasonLine(status) : '';
+  const upcoming = upcomingLine(status, now);
+  const skip = skipTarget(status, now);
+  const skipping = status.windowSkipUntil !== null && status.windowSkipUntil > now;
+
+  const setSkip = async (until: number): Promise<void> => {
+    const next = await action.run(() => sendMessage('skipWindow', { until }));
+    if (next && onStatus) onStatus(next);
+  };
+
   return (
     <section class={`summary summary-${head.tone}`} aria-labelledby="summary-title">
-      <h1 id="summary-title" class="summary-title" data-testid="status-title" aria-live="polite">
-        {head.text}
-      </h1>
-      {until !== null ? (
+      <div class="summary-head">
+        <span class="badge-mark" aria-hidden="true">{status.badge.text || '•'}</span>
+        <h1 id="summary-title" class="summary-title" data-testid="status-title" aria-live="polite" tabIndex={-1}>
+          {head.text}
+        </h1>
+      </div>
+      {countdownTo !== null ? (
         <p class="countdown" data-testid="countdown">
-          {t('popupCountdown', durationText(until - now))}
+          {t('popupCountdown', durationText(countdownTo - now))}
         </p>
       ) : null}
       {reason ? <p class="summary-reason">{reason}</p> : null}
+      {upcoming ? <p class="summary-reason" data-testid="upcoming">{upcoming}</p> : null}
+      {skip !== null && !skipping ? (
+        <button type="button" class="link" aria-disabled={action.busy} onClick={() => void setSkip(skip)}>
+          {t('popupSkipTonight')}
+        </button>
+      ) : null}
+      {skipping && status.windowSkipUntil !== null ? (
+        <button type="button" class="link" aria-disabled={action.busy} onClick={() => void setSkip(0)}>
+          {t('popupSkipUndo')}
+        </button>
+      ) : null}
+      <NoticeLine notice={action.notice} />
     </section>
   );
 }
 
-/** "N changes waiting to sync" and the last sync error, when there are any. */
-export function SyncState({ status }: { status: StatusView }) {
-  if (status.pending <= 0 && !status.syncError) return null;
+/** Explains the number on the toolbar icon. */
+export function OfflineCount({ status }: { status: StatusView }) {
+  const n = status.offlineCount;
+  if (n <= 0 || status.quiet.quiet || status.app?.type !== 'ALL') return null;
   return (
-    <section class="sync" aria-label={t('popupSyncLabel')}>
-      {status.pending > 0 ? (
-        <p class="sync-pending" data-testid="pending">
-          {status.pending === 1 ? t('popupPendingOne') : t('popupPendingMany', String(status.pending))}
-        </p>
-      ) : null}
-      {status.syncError ? (
-        <p class="sync-error" data-testid="sync-error">
-          {t('popupSyncError', status.syncError)}
-        </p>
-      ) : null}
-    </section>
+    <p class="hint" data-testid="offline-count">
+      {n === 1 ? t('popupOfflineOne') : t('popupOfflineMany', String(n))} {t('popupOfflineHint')}
+    </p>
   );
 }

@@ -14,7 +14,7 @@ import { connectFailure, createPool, quoteIdent, redactUrl } from '../store/post
 /** The tables of store/migrations.ts, parents before the rows that point at them. */
 export const TABLES = [
   'meta', 'users', 'offline_counts', 'tokens', 'groups', 'group_members', 'app_settings', 'conv_settings',
-  'bindings', 'devices', 'messages', 'inbox', 'device_inbox', 'trace', 'trace_held', 'deliveries', 'stream_pushes',
+  'bindings', 'devices', 'messages', 'inbox', 'device_inbox', 'trace', 'trace_held', 'deliveries', 'stream_pushes', 'summary_pending',
 ] as const;
 
 /** Identity columns whose sequence must continue after the copied numbers. */

@@ -3,6 +3,7 @@
  * (they do not). One socket per (user, resource); a newer one replaces the older.
  */
 import type { WebSocket } from 'ws';
+import { closeForAbuse, MAX_UNREAD_BYTES } from '../limits/ws-guard.ts';
 
 /** Frames held back for a socket that is still being sent its backlog (see `hold`). */
 const held = new WeakMap<WebSocket, unknown[]>();
@@ -12,13 +13,24 @@ export function sendFrame(socket: WebSocket, frame: unknown): boolean {
   if (socket.readyState !== socket.OPEN) return false;
   const queue = held.get(socket);
   if (queue) queue.push(frame);
+  else if (unread(socket)) return false;
   else socket.send(JSON.stringify(frame));
+  return true;
+}
+
+/**
+ * A client that has not read this much of what was sent to it is closed (1008) rather than
+ * buffered without end; what it missed is in the store and comes again when it reconnects.
+ */
+function unread(socket: WebSocket): boolean {
+  if (socket.bufferedAmount <= MAX_UNREAD_BYTES) return false;
+  closeForAbuse(socket, 'frames are not being read');
   return true;
 }
 
 /** Sends a frame now, ahead of any held ones (the backlog of a socket being set up). */
 export function sendDirect(socket: WebSocket, frame: unknown): boolean {
-  if (socket.readyState !== socket.OPEN) return false;
+  if (socket.readyState !== socket.OPEN || unread(socket)) return false;
   socket.send(JSON.stringify(frame));
   return true;
 }

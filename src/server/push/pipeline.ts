@@ -6,10 +6,11 @@
  * and wake the delivery workers. Nothing is sent for a transaction that rolled back.
  */
 import {
-  type AppSettings, buildPushPayload, type ConversationSettings, decide, type DeviceState, EMPTY_CONVERSATION_SETTINGS,
-  prepareMessage, scopeOf,
+  addHeldMessage, type AppSettings, type ConversationSettings, countsForSummary, decide, type DeviceState,
+  EMPTY_CONVERSATION_SETTINGS, EMPTY_SUMMARY, prepareMessage, scopeOf, type SummaryCounts, summaryDueAt,
 } from '../../core/index.ts';
 import type { Context } from '../context.ts';
+import { payloadOf } from './payload.ts';
 import type { BindingRef, DeviceRow, ImMessage, NewDelivery, NewTrace } from '../store/ports.ts';
 
 export interface FanOutResult {
@@ -88,12 +89,15 @@ export async function fanOut(
   const inbox = recipients.filter((u) => u !== message.from);
   const traces: NewTrace[] = [];
   const pushed: { user: string; targets: BindingRef[] }[] = [];
+  // Held by app-level do-not-disturb with the summary on (SPEC 1.7): counted for the summary push.
+  const held = new Map<string, { mentioned: boolean; due: number | null }>();
   for (const u of recipients) {
     const userBindings = bindings.get(u) ?? [];
+    const app = apps.get(u) ?? defaultApp;
     const decision = decide({
       recipient: u,
       message: prepared,
-      app: apps.get(u) ?? defaultApp,
+      app,
       conversation: convs.get(u) ?? EMPTY_CONVERSATION_SETTINGS,
       devices: deviceStates(online.get(u), devices.get(u), userBindings),
       policy,
@@ -101,7 +105,8 @@ export async function fanOut(
       now,
     });
     if (!decision.push) {
-      traces.push([u, false, decision.reason, []]);
+      traces.push([u, false, decision.reason, [], decision.via, decision.mention]);
+      if (app.summary && countsForSummary(app, decision.reason)) held.set(u, { mentioned: decision.mention !== undefined, due: summaryDueAt(app, now) });
       continue;
     }
     const targets = userBindings.filter((b) => decision.devices.includes(b.device_id));
@@ -110,7 +115,7 @@ export async function fanOut(
     traces.push([u, true, 'PUSH', targets.map((b) => ({
       device_id: b.device_id, notifier: b.notifier,
       result: certTypes.get(b.notifier) !== 'stream' ? 'queued' : liveStreams?.has(b.device_id) ? 'sent' : 'pending',
-    }))]);
+    })), decision.via, decision.mention]);
   }
 
   const commit = await ctx.store.commitMessage({
@@ -121,6 +126,16 @@ export async function fanOut(
     traces,
     pushed: pushed.map((p) => p.user),
     now,
+    ...(held.size ? {
+      summaryUsers: [...held.keys()],
+      summarize: (current: Map<string, SummaryCounts>) => {
+        const out = new Map<string, { counts: SummaryCounts; due: number | null }>();
+        for (const [u, h] of held) {
+          out.set(u, { counts: addHeldMessage(current.get(u) ?? EMPTY_SUMMARY, { conversation: message.conversation, ts: message.ts, mentioned: h.mentioned }), due: h.due });
+        }
+        return out;
+      },
+    } : {}),
     deliveries: (info) => {
       const webpush: NewDelivery[] = [];
       const stream: NewDelivery[] = [];
@@ -139,7 +154,7 @@ export async function fanOut(
     const senderNickname = await ctx.users.nickname(message.from);
     for (const [user, deviceId, badge, language] of commit.stream) {
       if (!streams.get(user)?.has(deviceId)) continue;
-      const payload = buildPushPayload({ message, receiver: user, senderNickname, preferredLanguage: language, badge });
+      const payload = payloadOf(message, user, senderNickname, language, badge);
       await ctx.router.toDevice('stream', user, deviceId, { op: 'push', push: payload });
     }
   }

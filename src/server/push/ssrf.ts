@@ -4,6 +4,8 @@
  * connection through `guardedLookup`, so a name re-pointed later (DNS rebinding) is refused too.
  */
 import { lookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
+import type { ClientRequest } from 'node:http';
+import { isIP, type Socket } from 'node:net';
 import { isNonPublicAddress } from '../../core/index.ts';
 
 /** Thrown (or passed to a lookup callback) when a host points somewhere private. */
@@ -35,10 +37,40 @@ export function guardedLookup(allowPrivate: boolean) {
     lookup(hostname, { ...options, all: true }, (err, list) => {
       if (err) return callback(err, '', 0);
       const bad = !allowPrivate && list.find((a) => isNonPublicAddress(a.address));
-      if (bad) return callback(new PrivateAddressError(`${hostname} resolves to non-public ${bad.address}`), '', 0);
+      if (bad) return callback(new PrivateAddressError(refusal(`${bad.address} (${hostname})`)), '', 0);
       if ((options as LookupAllOptions).all) return callback(null, list);
       const first = list[0]!;
       callback(null, first.address, first.family);
     });
   };
+}
+
+/** Why a non-public address may not be used (the worker does not retry these: "non-public"). */
+function refusal(address: string): string {
+  return `refused: the push service address ${address} is non-public; loopback and private addresses need --allow-private-push-endpoints`;
+}
+
+/**
+ * An endpoint whose host is an IP literal: Node connects without calling `lookup`, so it is
+ * checked here, at send time (the flag may have been turned off since the token was bound).
+ */
+export function literalHostProblem(hostname: string, allowPrivate: boolean): string | null {
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  return !allowPrivate && isIP(bare) !== 0 && isNonPublicAddress(bare) ? refusal(bare) : null;
+}
+
+/**
+ * Checks the address a request actually connected to (whatever resolved it, and for a reused
+ * keep-alive socket too) before anything is written; a non-public one aborts the request.
+ */
+export function guardConnection(req: ClientRequest, allowPrivate: boolean): void {
+  if (allowPrivate) return;
+  req.on('socket', (socket: Socket) => {
+    const check = () => {
+      const address = socket.remoteAddress;
+      if (address && isNonPublicAddress(address)) req.destroy(new PrivateAddressError(refusal(address)));
+    };
+    if (socket.remoteAddress) check();
+    else socket.once('connect', check);
+  });
 }

@@ -6,7 +6,7 @@
 import { Agent, request } from 'node:https';
 import webpush from 'web-push';
 import type { WebPushSubscription } from '../../core/index.ts';
-import { guardedLookup } from './ssrf.ts';
+import { guardConnection, guardedLookup, literalHostProblem, PrivateAddressError } from './ssrf.ts';
 
 export interface VapidKeys {
   publicKey: string;
@@ -61,6 +61,8 @@ export class WebPushSender {
     } catch (e) {
       return { status: 0, error: `cannot encrypt for this subscription: ${(e as Error).message}` };
     }
+    const literal = literalHostProblem(url.hostname, this.opts.allowPrivate);
+    if (literal) return { status: 0, error: literal };
     const headers = {
       TTL: String(PUSH_TTL_SECONDS),
       Topic: topic,
@@ -83,8 +85,10 @@ export class WebPushSender {
           res.on('error', (err) => resolve({ status: res.statusCode ?? 0, error: err.message }));
         },
       );
+      guardConnection(req, this.opts.allowPrivate);
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.opts.timeoutMs} ms`)));
-      req.on('error', (err) => resolve({ status: 0, error: err.message, unanswered: true }));
+      // A refused address is this subscription's problem, not the service's: no resting, no retry.
+      req.on('error', (err) => resolve(err instanceof PrivateAddressError ? { status: 0, error: err.message } : { status: 0, error: err.message, unanswered: true }));
       req.end(body);
     });
   }

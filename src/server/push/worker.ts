@@ -5,9 +5,10 @@
  * when the process dies is sent again (at least once — the extension shows a message id once).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { buildPushPayload, parseWebPushSubscription } from '../../core/index.ts';
+import { parseWebPushSubscription } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import type { DeliveryRow, ImMessage } from '../store/ports.ts';
+import { payloadOf } from './payload.ts';
 import { topicFor } from './topic.ts';
 import { type SendOutcome, WebPushSender } from './webpush.ts';
 
@@ -151,9 +152,7 @@ export class DeliveryWorker {
     else {
       // The payload is built now from the stored message, with the badge and language decided at fan-out.
       const message = JSON.parse(row.message) as ImMessage;
-      const payload = buildPushPayload({
-        message, receiver: row.username, senderNickname: await this.ctx.users.nickname(message.from), preferredLanguage: row.language, badge: row.badge,
-      });
+      const payload = payloadOf(message, row.username, await this.ctx.users.nickname(message.from), row.language, row.badge);
       outcome = await this.sender.send(sub.value, JSON.stringify(payload), topicFor(message.conversation));
     }
     if (this.stopped && outcome.status === 0) return; // shutting down: the row stays for the next start

@@ -5,6 +5,7 @@ import { createGroupBodySchema, createRoomBodySchema, parseWith, registerBodySch
 import { checkPassword, createUser, issueToken } from '../accounts.ts';
 import type { Context } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { checkSignIn, limitsOf, signInFailed, withHashing } from '../limits/index.ts';
 import type { GroupRow } from '../store/groups.ts';
 import type { UserRow } from '../store/users.ts';
 import { actFor, must, ok, parseUser, requireApp } from './http.ts';
@@ -28,20 +29,29 @@ function groupData(g: GroupRow, members?: string[]) {
 }
 
 export function accountRoutes(app: FastifyInstance, ctx: Context): void {
+  const limits = limitsOf(ctx);
   app.post('/token', async (req, reply) => {
     const body = must(parseWith(tokenBodySchema, req.body));
     const now = ctx.config.now();
     const ttl = body.ttl ?? DEFAULT_TOKEN_TTL_S;
     if (body.grant_type === 'password') {
-      const passwordOk = await checkPassword(ctx.store, body.username, body.password);
+      // Refused before hashing: a locked-out pair costs no scrypt, and a right password does not
+      // end the lockout early (only this username from this address is locked).
+      checkSignIn(limits, body.username, req.ip);
+      const passwordOk = await withHashing(limits, () => checkPassword(ctx.store, body.username, body.password));
       const user = await ctx.users.get(body.username);
-      if (!user || !passwordOk)
+      if (!user || !passwordOk) {
+        signInFailed(limits, body.username, req.ip);
         throw new ApiError('auth_bad_access_token', 'Wrong username or password.');
+      }
       const t = await issueToken(ctx.store, user.username, ttl, now);
       return reply.send({ access_token: t.token, expires_in: ttl, user: userEntity(user) });
     }
-    if (!sameSecret(body.client_id, ctx.credentials.clientId) || !sameSecret(body.client_secret, ctx.credentials.clientSecret))
+    checkSignIn(limits, '#client', req.ip);
+    if (!sameSecret(body.client_id, ctx.credentials.clientId) || !sameSecret(body.client_secret, ctx.credentials.clientSecret)) {
+      signInFailed(limits, '#client', req.ip);
       throw new ApiError('auth_bad_access_token', 'Wrong client_id or client_secret.');
+    }
     const t = await issueToken(ctx.store, null, ttl, now);
     return reply.send({ access_token: t.token, expires_in: ttl, application: ctx.key.app });
   });
@@ -49,7 +59,7 @@ export function accountRoutes(app: FastifyInstance, ctx: Context): void {
   app.post('/users', async (req, reply) => {
     if (!ctx.config.openRegistration) await requireApp(ctx, req);
     const body = must(parseWith(registerBodySchema, req.body));
-    const created = await createUser(ctx.store, body.username, body.password, body.nickname ?? body.username, ctx.config.now());
+    const created = await withHashing(limits, () => createUser(ctx.store, body.username, body.password, body.nickname ?? body.username, ctx.config.now()));
     if (!created) throw new ApiError('duplicate_unique_property_exists', `username "${body.username}" is taken: choose another name.`);
     return ok(ctx, req, reply, 'post', undefined, { entities: [userEntity(created)] });
   });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bindingBodySchema, parseWebPushSubscription, parseWith } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { checkNewBinding } from '../limits/per-user.ts';
 import { endpointHostProblem } from '../push/ssrf.ts';
 import { actFor, callerOf, must, ok } from './http.ts';
 import { userEntity } from './accounts.ts';
@@ -18,6 +19,7 @@ async function bind(ctx: Context, user: string, body: unknown): Promise<void> {
     const problem = await endpointHostProblem(new URL(sub.endpoint).hostname, ctx.config.allowPrivatePushEndpoints);
     if (problem) throw new ApiError('illegal_argument', `device_token.endpoint ${JSON.stringify(sub.endpoint)}: ${problem}`);
   }
+  await checkNewBinding(ctx, user, b.device_id, b.notifier_name, b.device_token);
   await ctx.bindings.put(user, b.device_id, b.notifier_name, b.device_token, ctx.config.now());
   await ctx.router.invalidate({ bindingsOf: user });
 }

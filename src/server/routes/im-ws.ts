@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { imClientFrameSchema } from '../../core/index.ts';
 import type { Context } from '../context.ts';
+import { makeRoomForResource } from '../limits/per-user.ts';
 import { hold, release, sendDirect, sendFrame } from '../presence/hub.ts';
 import { notUpgraded } from './ws-frames.ts';
 import { serveSocket } from './ws-session.ts';
@@ -25,6 +26,7 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
         hold(socket);
         try {
           await ctx.router.attach('im', user, resource, socket, { op: 'kicked', reason: 'another connection signed in with the same resource' });
+          await makeRoomForResource(ctx, user, resource);
           if (!(await ctx.bindings.isKnown(user, resource))) await ctx.messages.adoptBacklog(user, resource);
           await ctx.bindings.seen(user, resource, now);
           await ctx.users.resetOffline(user);

@@ -6,6 +6,7 @@ import {
 } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { checkConversationSettings } from '../limits/per-user.ts';
 import { decodeCursor, encodeCursor } from '../store/settings.ts';
 import { actFor, must, ok, parseUser } from './http.ts';
 
@@ -58,6 +59,7 @@ export function settingsRoutes(app: FastifyInstance, ctx: Context): void {
       return ok(ctx, req, reply, 'put', data);
     }
     const patch = must(parseConversationSettingsBody(req.body));
+    await checkConversationSettings(ctx, user, scope, id);
     const data = conversationSettingsToWire(await ctx.settings.patchConversation(user, scope, id, patch, now), now);
     await ctx.router.invalidate({ conversation: { scope, id } });
     await announce(ctx, user, resource, data, scope === 'user' ? { user: id } : { group: id });

@@ -7,8 +7,11 @@ import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import type { Context } from '../context.ts';
 import type { ApiError } from '../errors.ts';
+import { closeAtExpiry } from '../limits/token-expiry.ts';
+import { closeForAbuse, guardSocket } from '../limits/ws-guard.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
+import { tokenOwner } from '../accounts.ts';
 import { callerOfToken } from './http.ts';
 import { AUTH_TIMEOUT_MS, readFrame } from './ws-frames.ts';
 
@@ -41,6 +44,8 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
   let closed = false;
+  let stopExpiry = () => {};
+  const guard = guardSocket(socket);
   const stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
   const authTimer = setTimeout(() => {
     if (session === undefined) socket.close(4000, 'no auth frame');
@@ -64,6 +69,8 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
     }
     clearTimeout(authTimer);
     if (closed) return;
+    const owner = await tokenOwner(ctx.store, frame.token);
+    if (owner) stopExpiry = closeAtExpiry(socket, owner.expires, ctx.config.now);
     session = await spec.onAuth(caller.username, frame, socket);
     // Closed while registering: the close handler ran before there was a session to clean up.
     if (closed) await spec.onClose(session, socket);
@@ -84,15 +91,17 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   };
 
   socket.on('message', (raw) => {
+    if (closed || !guard.admit(session !== undefined)) return;
     if (++pending > MAX_PENDING_FRAMES) {
       pending = 0;
-      return socket.close(1008, 'too many frames waiting for an answer');
+      return closeForAbuse(socket, 'too many frames waiting for an answer');
     }
     chain = chain.then(() => handle(raw)).finally(() => void pending--);
   });
   socket.on('close', () => {
     closed = true;
     clearTimeout(authTimer);
+    stopExpiry();
     stopHeartbeat();
     const s = session;
     if (s !== undefined)

@@ -12,6 +12,7 @@ const NO_BINDINGS: readonly BindingRef[] = Object.freeze([]);
 
 export class BindingsRepo implements BindingsPort {
   private readonly s;
+  private readonly dropTx;
   /** Fan-out reads only: username → that user's bindings (empty when none). */
   private readonly cache = new BoundedCache<string, readonly BindingRef[]>(BINDINGS_CACHE_USERS);
   constructor(db: Db) {
@@ -39,7 +40,22 @@ export class BindingsRepo implements BindingsPort {
         `INSERT INTO devices (username, resource, kicked, last_seen) VALUES (?, ?, 1, ?)
          ON CONFLICT(username, resource) DO UPDATE SET kicked = 1`,
       ),
+      devices: db.prepare('SELECT resource, last_seen FROM devices WHERE username = ? ORDER BY last_seen, resource'),
+      dropDevice: db.prepare('DELETE FROM devices WHERE username = ? AND resource = ?'),
+      dropInbox: db.prepare('DELETE FROM device_inbox WHERE username = ? AND resource = ?'),
     };
+    this.dropTx = db.transaction((username: string, resource: string) => {
+      this.s.dropInbox.run(username, resource);
+      this.s.dropDevice.run(username, resource);
+    });
+  }
+  /** The user's known devices, idle longest first. */
+  devices(username: string): { resource: string; last_seen: number }[] {
+    return this.s.devices.all(username) as { resource: string; last_seen: number }[];
+  }
+  /** Forgets a device and its pending inbox rows. */
+  dropDevice(username: string, resource: string): void {
+    this.dropTx(username, resource);
   }
   /** Binds (or with an empty token, unbinds) a device to a certificate. */
   put(username: string, deviceId: string, notifier: string, token: string, now: number): void {

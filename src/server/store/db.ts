@@ -1,16 +1,18 @@
 /** Opens the SQLite file in WAL mode and runs migrations. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createDbFile, DB_FILE, prepareDataDir, tightenDbFiles } from './data-dir.ts';
 import { migrate } from './migrations.ts';
 
 export type Db = Database.Database;
 
 /** Opens (creating if needed) `<dataDir>/im.sqlite`. */
 export function openDb(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'im.sqlite'));
+  prepareDataDir(dataDir);
+  createDbFile(dataDir);
+  const db = new Database(join(dataDir, DB_FILE));
   db.pragma('journal_mode = WAL');
+  tightenDbFiles(dataDir);
   // NORMAL is durable across process crashes in WAL mode (only an OS crash may lose the tail).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -84,6 +84,19 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN claimed_until INTEGER;
   ALTER TABLE app_settings ADD COLUMN rules TEXT NOT NULL DEFAULT '';
   `,
+  // 3: SPEC 1.7/1.8 — how a message went through do-not-disturb and how it mentions the user, on
+  // every decision (held ones grouped by reason, via and mention); pending summaries, claimed
+  // under a lease like deliveries so one node sends each.
+  `
+  ALTER TABLE trace ADD COLUMN via TEXT NOT NULL DEFAULT '';
+  ALTER TABLE trace ADD COLUMN mention TEXT NOT NULL DEFAULT '';
+  ALTER TABLE trace_held ADD COLUMN via TEXT NOT NULL DEFAULT '';
+  ALTER TABLE trace_held ADD COLUMN mention TEXT NOT NULL DEFAULT '';
+  CREATE TABLE summary_pending (
+    username TEXT PRIMARY KEY, counts TEXT NOT NULL, due INTEGER, claimed_by TEXT, claimed_until INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX summary_pending_due ON summary_pending(due);
+  `,
 ];
 
 /** Brings the database to the newest schema, one transaction per step. */

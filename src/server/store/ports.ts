@@ -11,8 +11,8 @@
  * object crosses the seam and nothing awaits inside an open SQLite transaction.
  */
 import type {
-  AppSettings, AppSettingsPatch, ConversationRef, ConversationSettings, ConversationSettingsPatch, MessageType, ReasonCode,
-  RemindType, Translation, WireScope,
+  AppSettings, AppSettingsPatch, ConversationRef, ConversationSettings, ConversationSettingsPatch, Mention, MessageType, ReasonCode,
+  RemindType, SummaryCounts, Translation, Via, WireScope,
 } from '../../core/index.ts';
 
 export type Awaitable<T> = T | Promise<T>;
@@ -79,6 +79,8 @@ export interface ImMessage {
   ext?: Record<string, unknown>;
   translations?: Translation[];
   ts: number;
+  /** "summary": not a chat message but a user's summary push (SPEC 1.7); `body` holds its counts. */
+  kind?: 'summary';
 }
 
 export interface TraceDevice {
@@ -91,14 +93,23 @@ export interface TraceDevice {
 export interface TraceEntry {
   messageId: string;
   ts: number;
-  conversation: ConversationRef;
+  /** Absent for a summary push. */
+  conversation?: ConversationRef;
+  /** The sender (absent for a summary push). */
+  from?: string;
   push: boolean;
   reason: ReasonCode;
+  /** How the message went through do-not-disturb, when it did (SPEC 1.8). */
+  via?: Via;
+  /** How the message mentions the user, when it does. */
+  mention?: Mention;
+  /** A summary push: what it counted. */
+  summary?: { count: number; mentions: number; conversations: number };
   devices: TraceDevice[];
 }
 
-/** One decision to record: [username, push, reason, devices]. */
-export type NewTrace = [string, boolean, ReasonCode, TraceDevice[]];
+/** One decision to record: [username, push, reason, devices, via, mention]. */
+export type NewTrace = [string, boolean, ReasonCode, TraceDevice[], Via?, Mention?];
 
 /** One queued push: [username, deviceId, badge, language]. */
 export type NewDelivery = [string, string, number, string];
@@ -188,6 +199,8 @@ export interface SettingsPort {
   patchConversation(username: string, scope: WireScope, id: string, patch: ConversationSettingsPatch, now: number): Awaitable<ConversationSettings>;
   /** Conversations with their own remind type, a page at a time (cursor = last key, '' first). */
   remindTypePage(username: string, limit: number, cursor: string): Awaitable<{ items: { scope: WireScope; id: string; type: RemindType }[]; cursor: string }>;
+  /** How many conversations (both scopes) have a settings row of this user (SPEC 7 per-user bound). */
+  conversationCount(username: string): Awaitable<number>;
   /** Drops cached rows (another node changed them). */
   invalidate(what: { user?: string; conversation?: { scope: WireScope; id: string } }): void;
 }
@@ -209,6 +222,13 @@ export interface BindingsPort {
   touch(username: string, resource: string, now: number): Awaitable<void>;
   /** Marks a device kicked: no push until it authenticates again. */
   kick(username: string, resource: string, now: number): Awaitable<void>;
+  /** The user's known devices (IM resources), idle longest first (`last_seen` ascending, then resource). */
+  devices(username: string): Awaitable<{ resource: string; last_seen: number }[]>;
+  /**
+   * Forgets a device (SPEC 7: at most 32 resources per user): its devices row and its pending
+   * device_inbox rows, in one transaction. Its bindings stay (they are bounded on their own).
+   */
+  dropDevice(username: string, resource: string): Awaitable<void>;
   /** Drops a user's cached bindings (another node changed them). */
   invalidate(username: string): void;
 }
@@ -251,6 +271,26 @@ export interface TracePort {
   last(username: string, limit: number): Awaitable<TraceEntry[]>;
 }
 
+/** A user's pending summary (SPEC 1.7): what app-level do-not-disturb held, and when quiet ends. */
+export interface SummaryRow {
+  username: string;
+  counts: SummaryCounts;
+  /** When the user's app-level quiet time ends; null when it never does (until settings change). */
+  due: number | null;
+}
+
+export interface SummariesPort {
+  get(username: string): Awaitable<SummaryRow | undefined>;
+  /** Claims up to `limit` due summaries for `node` until `now + leaseMs` (one node sends each). */
+  claimDue(node: string, now: number, limit: number, leaseMs: number): Awaitable<SummaryRow[]>;
+  /** The earliest due time of an unclaimed summary, or null. */
+  nextDue(now: number): Awaitable<number | null>;
+  /** Moves a pending summary (settings changed, or still quiet) and gives up its claim; no-op when none is pending. */
+  reschedule(username: string, due: number | null): Awaitable<void>;
+  /** Forgets a user's pending summary (a device came online, or nothing to send). */
+  drop(username: string): Awaitable<void>;
+}
+
 /** What the fan-out decided, written in one transaction with the message itself. */
 export interface MessageCommit {
   message: ImMessage;
@@ -268,6 +308,14 @@ export interface MessageCommit {
   /** Users whose push info `deliveries` needs. */
   pushed: readonly string[];
   now: number;
+  /**
+   * Users whose held message counts towards their summary (SPEC 1.7): the engine reads their
+   * pending counts, calls `summarize` (no I/O) and stores what it returns, in the same transaction.
+   */
+  summaryUsers?: readonly string[];
+  summarize?: (current: Map<string, SummaryCounts>) => Map<string, { counts: SummaryCounts; due: number | null }>;
+  /** A summary push: the user whose pending summary is sent (and so dropped) in this transaction. */
+  summarySentTo?: string;
 }
 
 export interface CommitResult {
@@ -288,6 +336,7 @@ export interface Store {
   readonly messages: MessagesPort;
   readonly deliveries: DeliveriesPort;
   readonly trace: TracePort;
+  readonly summaries: SummariesPort;
   /** Stores a message, its inbox and device rows, offline counts, trace and deliveries atomically. */
   commitMessage(c: MessageCommit): Awaitable<CommitResult>;
   /** Periodic clean-up in one transaction; rows removed per table. */

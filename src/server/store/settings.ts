@@ -1,8 +1,10 @@
 /** App-level and per-conversation push settings, read one at a time or in batches for a group. */
-import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationSettingsPatch, RemindType, WireScope } from '../../core/index.ts';
+import { type AppSettings, type AppSettingsPatch, applyAppSettingsPatch, type ConversationSettings, type ConversationSettingsPatch, type RemindType, type WireScope } from '../../core/index.ts';
+import { appSettingsOf, defaultAppSettings, rulesToColumn } from './app-settings-row.ts';
 import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
 import type { SettingsPort } from './ports.ts';
+import { conversationSettingsFromRow } from './stored-checks.ts';
 
 /** Users whose app settings stay cached (a 10,000-member group fits several times). */
 export const APP_CACHE_USERS = 50_000;
@@ -16,6 +18,7 @@ interface AppRow {
   window_end: number | null;
   duration_until: number;
   time_zone: string;
+  rules: string;
 }
 
 interface ConvRow {
@@ -27,18 +30,12 @@ interface ConvRow {
 }
 
 function appFromRow(r: AppRow | undefined, defaultZone: string): AppSettings {
-  if (!r) return { type: 'ALL', window: null, durationUntil: 0, timeZone: defaultZone };
-  return {
-    type: r.type,
-    window: r.window_start === null || r.window_end === null ? null : { start: r.window_start, end: r.window_end },
-    durationUntil: r.duration_until,
-    // '' = never chosen: the server's --default-time-zone applies.
-    timeZone: r.time_zone || defaultZone,
-  };
+  if (!r) return defaultAppSettings(defaultZone);
+  return appSettingsOf(r, defaultZone);
 }
 
 function convFromRow(r: ConvRow): ConversationSettings {
-  return r.type ? { type: r.type, durationUntil: r.duration_until } : { durationUntil: r.duration_until };
+  return conversationSettingsFromRow(r);
 }
 
 export class SettingsRepo implements SettingsPort {
@@ -52,13 +49,13 @@ export class SettingsRepo implements SettingsPort {
       app: db.prepare('SELECT * FROM app_settings WHERE username = ?'),
       appRaw: db.prepare('SELECT time_zone FROM app_settings WHERE username = ?'),
       appMany: db.prepare(
-        `SELECT json_group_array(json_array(a.username, a.type, a.window_start, a.window_end, a.duration_until, a.time_zone))
+        `SELECT json_group_array(json_array(a.username, a.type, a.window_start, a.window_end, a.duration_until, a.time_zone, a.rules))
          FROM json_each(?) j CROSS JOIN app_settings a ON a.username = j.value`,
       ).pluck(),
       putApp: db.prepare(
-        `INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone, rules) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(username) DO UPDATE SET type = excluded.type, window_start = excluded.window_start,
-         window_end = excluded.window_end, duration_until = excluded.duration_until, time_zone = excluded.time_zone`,
+         window_end = excluded.window_end, duration_until = excluded.duration_until, time_zone = excluded.time_zone, rules = excluded.rules`,
       ),
       conv: db.prepare('SELECT * FROM conv_settings WHERE username = ? AND scope = ? AND conv_id = ?'),
       convMany: db.prepare(
@@ -73,6 +70,7 @@ export class SettingsRepo implements SettingsPort {
         `INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(username, scope, conv_id) DO UPDATE SET type = excluded.type, duration_until = excluded.duration_until, updated = excluded.updated`,
       ),
+      convCount: db.prepare('SELECT count(*) FROM conv_settings WHERE username = ?').pluck(),
       delConv: db.prepare('DELETE FROM conv_settings WHERE username = ? AND scope = ? AND conv_id = ?'),
       typed: db.prepare(
         `SELECT * FROM conv_settings WHERE username = ? AND type IS NOT NULL AND (scope || char(31) || conv_id) > ?
@@ -96,9 +94,9 @@ export class SettingsRepo implements SettingsPort {
     }
     if (missing.length === 0) return out;
     // Positional arrays: SQLite builds them faster than objects with repeated keys.
-    const rows = parseRows<[string, AppRow['type'], number | null, number | null, number, string]>(this.s.appMany.get(JSON.stringify(missing)));
-    for (const [username, type, window_start, window_end, duration_until, time_zone] of rows) {
-      const settings = Object.freeze(appFromRow({ username, type, window_start, window_end, duration_until, time_zone }, this.defaultZone));
+    const rows = parseRows<[string, AppRow['type'], number | null, number | null, number, string, string]>(this.s.appMany.get(JSON.stringify(missing)));
+    for (const [username, type, window_start, window_end, duration_until, time_zone, rules] of rows) {
+      const settings = Object.freeze(appFromRow({ username, type, window_start, window_end, duration_until, time_zone, rules }, this.defaultZone));
       out.set(username, settings);
       this.appCache.set(username, settings);
     }
@@ -108,15 +106,15 @@ export class SettingsRepo implements SettingsPort {
 
   /** Applies a validated patch at `now` and returns the new settings. */
   patchApp(username: string, patch: AppSettingsPatch, now: number): AppSettings {
-    const cur = this.app(username);
+    // The patch rule lives in core (the extension's outbox applies the same one).
+    const next = applyAppSettingsPatch(this.app(username), patch, now);
     const storedZone = (this.s.appRaw.get(username) as { time_zone: string } | undefined)?.time_zone ?? '';
-    const window = patch.window !== undefined ? patch.window : cur.window;
-    const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
+    // '' stays '' (the server's default zone applies) until a zone is chosen.
     const zone = patch.timeZone ?? storedZone;
     // Dropped before and after: a failed or rolled-back write then only costs a re-read.
     this.appCache.delete(username);
     try {
-      this.s.putApp.run(username, patch.type ?? cur.type, window?.start ?? null, window?.end ?? null, until, zone);
+      this.s.putApp.run(username, next.type, next.window?.start ?? null, next.window?.end ?? null, next.durationUntil, zone, rulesToColumn(next));
     } finally {
       this.appCache.delete(username);
     }
@@ -173,6 +171,10 @@ export class SettingsRepo implements SettingsPort {
     return this.conversation(username, scope, id);
   }
 
+  conversationCount(username: string): number {
+    return this.s.convCount.get(username) as number;
+  }
+
   /** Drops cached rows another node changed (the embedded engine is the only writer, but the contract is shared). */
   invalidate(what: { user?: string; conversation?: { scope: WireScope; id: string } }): void {
     if (what.user !== undefined) this.appCache.delete(what.user);
@@ -185,7 +187,12 @@ export class SettingsRepo implements SettingsPort {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const next = rows.length > limit && last ? `${last.scope}\u001f${last.conv_id}` : '';
-    return { items: page.map((r) => ({ scope: r.scope, id: r.conv_id, type: r.type! })), cursor: next };
+    // A row whose type is unreadable inherits (see conversationSettingsFromRow): it is left out.
+    const items = page.flatMap((r) => {
+      const type = convFromRow(r).type;
+      return type ? [{ scope: r.scope, id: r.conv_id, type }] : [];
+    });
+    return { items, cursor: next };
   }
 }
 

@@ -11,6 +11,7 @@ import { MessagesRepo } from './messages.ts';
 import { MetaRepo } from './meta.ts';
 import type { CommitResult, MessageCommit, Store } from './ports.ts';
 import { SettingsRepo } from './settings.ts';
+import { SummariesRepo } from './summaries.ts';
 import { TraceRepo } from './trace.ts';
 import { UsersRepo } from './users.ts';
 
@@ -30,6 +31,7 @@ export class SqliteStore implements Store {
   readonly messages: MessagesRepo;
   readonly deliveries: DeliveriesRepo;
   readonly trace: TraceRepo;
+  readonly summaries: SummariesRepo;
   private readonly commitTx;
 
   constructor(readonly db: Db, opts: SqliteStoreOptions) {
@@ -41,10 +43,13 @@ export class SqliteStore implements Store {
     this.messages = new MessagesRepo(db);
     this.deliveries = new DeliveriesRepo(db, opts.webpushCert);
     this.trace = new TraceRepo(db);
+    this.summaries = new SummariesRepo(db);
     this.commitTx = db.transaction((c: MessageCommit): CommitResult => {
       const seq = this.messages.insert(c.message, c.inbox);
       this.users.bumpOfflineMany(c.bumpOffline);
       this.trace.addMany(seq, c.traces);
+      if (c.summaryUsers?.length && c.summarize) this.summaries.putMany(c.summarize(this.summaries.countsMany(c.summaryUsers)));
+      if (c.summarySentTo !== undefined) this.summaries.drop(c.summarySentTo);
       if (!c.deliveries || c.pushed.length === 0) return { seq, queued: 0, stream: [] };
       const { webpush, stream } = c.deliveries(this.users.pushInfo(c.pushed));
       this.deliveries.enqueueMany(seq, webpush, c.now);

@@ -1,27 +1,28 @@
 /** The record of every push decision (SPEC 3.8), with each device's delivery outcome. */
-import type { ReasonCode } from '../../core/index.ts';
 import type { Db } from './db.ts';
-import type { ImMessage, NewTrace, TraceDevice, TraceEntry, TracePort } from './ports.ts';
+import type { NewTrace, TraceDevice, TraceEntry, TracePort } from './ports.ts';
+import { groupHeld, traceEntryOf } from './trace-entry.ts';
 
 export type { NewTrace, TraceDevice, TraceEntry };
-
 
 export class TraceRepo implements TracePort {
   private readonly s;
   constructor(db: Db) {
     this.s = {
       // Held decisions: one row per reason holding the JSON array of names.
-      insertHeld: db.prepare('INSERT INTO trace_held (seq, reason, users) VALUES (?, ?, ?)'),
-      // Pushed decisions: one statement for all of them ([username, devices] pairs; `->` keeps devices as JSON text).
+      insertHeld: db.prepare('INSERT INTO trace_held (seq, reason, via, mention, users) VALUES (?, ?, ?, ?, ?)'),
+      // Pushed decisions: one statement for all of them ([username, reason, devices, via, mention]; `->` keeps devices as JSON text).
       insertPushedMany: db.prepare(
-        `INSERT OR REPLACE INTO trace (seq, username, push, reason, devices) SELECT ?, j.value->>0, 1, 'PUSH', j.value->1 FROM json_each(?) j`,
+        `INSERT OR REPLACE INTO trace (seq, username, push, reason, devices, via, mention)
+         SELECT ?, j.value->>0, 1, j.value->>1, j.value->2, j.value->>3, j.value->>4 FROM json_each(?) j`,
       ),
       // A user's decisions: messages they received (inbox) or sent, newest first.
       // Names are [a-z0-9_.-], so the quoted name matches exactly inside the JSON array.
       last: db.prepare(
         `SELECT * FROM (
            SELECT s.seq, COALESCE(t.push, 0) AS push, COALESCE(t.devices, '[]') AS devices, m.json,
-             COALESCE(t.reason, (SELECT h.reason FROM trace_held h WHERE h.seq = s.seq AND instr(h.users, '"' || ?1 || '"') > 0)) AS reason
+             COALESCE(t.reason || char(31) || t.via || char(31) || t.mention,
+               (SELECT h.reason || char(31) || h.via || char(31) || h.mention FROM trace_held h WHERE h.seq = s.seq AND instr(h.users, '"' || ?1 || '"') > 0)) AS reason
            FROM (
              SELECT seq FROM (SELECT seq FROM inbox WHERE username = ?1 ORDER BY seq DESC LIMIT ?2)
              UNION SELECT seq FROM (SELECT seq FROM messages WHERE sender = ?1 ORDER BY seq DESC LIMIT ?2)
@@ -32,21 +33,15 @@ export class TraceRepo implements TracePort {
       setDevices: db.prepare('UPDATE trace SET devices = ? WHERE seq = ? AND username = ?'),
     };
   }
-  /** Records every decision about one message (seq) in one statement. */
+  /** Records every decision about one message (seq): one statement for the pushed, one row per (reason, via, mention) for the held. */
   addMany(seq: number, rows: readonly NewTrace[]): void {
-    const held = new Map<ReasonCode, string[]>();
-    const pushed: [string, TraceDevice[]][] = [];
-    for (const [u, push, reason, devices] of rows) {
-      if (push) pushed.push([u, devices]);
-      else {
-        const list = held.get(reason);
-        if (list) list.push(u);
-        else held.set(reason, [u]);
-      }
-    }
+    const { pushed, held } = groupHeld(rows);
     // One statement for a big group's thousands of pushes, instead of one per user.
     if (pushed.length) this.s.insertPushedMany.run(seq, JSON.stringify(pushed));
-    for (const [reason, users] of held) this.s.insertHeld.run(seq, reason, JSON.stringify(users));
+    for (const [key, users] of held) {
+      const [reason, via, mention] = key.split('\u001f');
+      this.s.insertHeld.run(seq, reason, via, mention, JSON.stringify(users));
+    }
   }
   /** Sets the outcome for one device of a recorded decision. */
   setResult(username: string, seq: number, deviceId: string, result: string, notifier?: string): void {
@@ -60,10 +55,7 @@ export class TraceRepo implements TracePort {
   }
   /** The user's last `limit` decisions, newest first. */
   last(username: string, limit: number): TraceEntry[] {
-    const rows = this.s.last.all({ 1: username, 2: limit }) as { push: number; reason: ReasonCode; devices: string; json: string }[];
-    return rows.map((r) => {
-      const m = JSON.parse(r.json) as ImMessage;
-      return { messageId: m.id, ts: m.ts, conversation: m.conversation, push: r.push === 1, reason: r.reason, devices: JSON.parse(r.devices) as TraceDevice[] };
-    });
+    const rows = this.s.last.all({ 1: username, 2: limit }) as { push: number; reason: string; devices: string; json: string }[];
+    return rows.map((r) => traceEntryOf(r.json, r.push === 1, r.reason, r.devices));
   }
 }

@@ -21,7 +21,7 @@ describe('computeBadge', () => {
     const app = paris({ window: { start: 22 * 60, end: 7 * 60 } });
     const b = computeBadge(input(app), T);
     expect(b.text).toBe('zZ');
-    expect(b.title).toBe('Quiet until tomorrow 07:00 — daily 22:00–07:00 (Europe/Paris)');
+    expect(b.title).toBe('Quiet hours until tomorrow 7:00 AM — daily 10:00 PM–7:00 AM (Europe/Paris)');
     expect(b.nextChange).toBe(Date.UTC(2026, 0, 16, 6, 0));
   });
 
@@ -29,7 +29,7 @@ describe('computeBadge', () => {
     const app = paris({ durationUntil: T + 30 * 60_000 });
     const b = computeBadge(input(app), T);
     expect(b.text).toBe('zZ');
-    expect(b.title).toBe('Quiet until tomorrow 00:00 (Europe/Paris)');
+    expect(b.title).toBe('Paused until tomorrow 12:00 AM');
     expect(b.nextChange).toBe(T + 30 * 60_000);
   });
 
@@ -37,7 +37,32 @@ describe('computeBadge', () => {
     const app = { ...DEFAULT_APP_SETTINGS, timeZone: 'UTC', durationUntil: T + 30 * 60_000 };
     const b = computeBadge(input(app, { viewZone: 'Asia/Tokyo' }), T);
     // Now is 07:30 in Tokyo; the pause ends at 23:00 UTC = 08:00 the same Tokyo day.
-    expect(b.title).toBe('Quiet until 08:00 (Asia/Tokyo)');
+    expect(b.title).toBe('Paused until 8:00 AM');
+  });
+
+  it('names the one cause in force: a pause inside quiet hours says "paused", and is recomputed when the pause ends', () => {
+    // 23:30 in Paris, window 22:00–07:00, paused until 01:00: the pause is the cause now.
+    const app = paris({ window: { start: 22 * 60, end: 7 * 60 }, durationUntil: T + 90 * 60_000 });
+    const b = computeBadge(input(app), T);
+    expect(b.title).toBe('Paused until tomorrow 1:00 AM');
+    expect(b.title).not.toMatch(/daily/);
+    expect(b.nextChange).toBe(T + 90 * 60_000);
+    // Once the pause is over the window is the cause.
+    expect(computeBadge(input(app), T + 90 * 60_000).title).toMatch(/^Quiet hours until 7:00 AM — daily/);
+  });
+
+  it('a pause ending after tomorrow shows its date', () => {
+    const app = paris({ durationUntil: T + 5 * 24 * 3_600_000 });
+    expect(computeBadge(input(app, { viewZone: 'Europe/Paris' }), T).title).toBe('Paused until Tue, Jan 20, 11:30 PM');
+    const week = paris({ durationUntil: T + 7 * 24 * 3_600_000 });
+    expect(computeBadge(input(week, { viewZone: 'Europe/Paris' }), T).title).toBe('Paused until Thu, Jan 22, 11:30 PM');
+  });
+
+  it('a skipped window ("not tonight") is not quiet, and the skip end is a change', () => {
+    const app = paris({ window: { start: 22 * 60, end: 7 * 60 } });
+    const b = computeBadge(input(app, { windowSkipUntil: Date.UTC(2026, 0, 16, 6, 0) }), T);
+    expect(b.text).toBe('');
+    expect(b.nextChange).toBe(Date.UTC(2026, 0, 16, 6, 0));
   });
 
   it('is not quiet for a conversation-only mute (the badge is about the whole app)', () => {

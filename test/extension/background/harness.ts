@@ -55,6 +55,8 @@ export interface TestCtxOptions {
   log?: RequestLog;
   browser?: Partial<BrowserPort>;
   subscribeTimeoutMs?: number;
+  /** Wraps the network (e.g. to play a server that has a newer field). */
+  wrapFetch?: (real: typeof fetch) => typeof fetch;
 }
 
 /** A handler context over the real platform adapters (fresh from IndexedDB: a worker start). */
@@ -75,7 +77,7 @@ export async function makeCtx(opts: TestCtxOptions = {}): Promise<Ctx> {
     browser,
     db: await openExtensionDb(),
     now: opts.now ?? (() => Date.now()),
-    makeClient: (c) => new PushClient({ ...c, fetch: recordingFetch, retries: 0, timeoutMs: 3_000 }),
+    makeClient: (c) => new PushClient({ ...c, fetch: opts.wrapFetch ? opts.wrapFetch(recordingFetch) : recordingFetch, retries: 0, timeoutMs: 3_000 }),
     subscribeTimeoutMs: opts.subscribeTimeoutMs ?? 50,
   });
 }

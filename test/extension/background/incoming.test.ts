@@ -33,6 +33,19 @@ describe('handlePushPayload', () => {
     ctx.db.close();
   });
 
+  it('names the group in the text when its name is known, and learns a person\'s nickname from the title', async () => {
+    const shown: NotificationRequest[] = [];
+    const ctx = await makeCtx({ browser: { showNotification: async (n) => void shown.push(n) } });
+    await ctx.db.putConversation({ conversation: { id: 'g9', type: 'groupChat' }, settings: { durationUntil: 0 }, seenAt: 0, name: 'Design team' });
+    await handlePushPayload(ctx, push('m1', { conversation: { id: 'g9', type: 'groupChat' }, title: 'Bob' }));
+    expect(shown[0]?.body).toBe('hello\nin group Design team');
+    // The sender's nickname names the direct chat, not the group.
+    expect((await ctx.db.getConversation({ id: 'g9', type: 'groupChat' }))?.name).toBe('Design team');
+    await handlePushPayload(ctx, push('m2'));
+    expect((await ctx.db.getConversation({ id: 'bob', type: 'singleChat' }))?.name).toBe('Bob');
+    ctx.db.close();
+  });
+
   it('remembers seen ids across a worker restart', async () => {
     const first = await makeCtx({ browser: { showNotification: async () => undefined } });
     await handlePushPayload(first, push('m1'));

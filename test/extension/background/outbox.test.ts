@@ -141,4 +141,30 @@ describe('outbox', () => {
     expect((await api.getStatus(ctx, { tabUrl: '' })).pending).toBe(0);
     stopCtx(ctx);
   });
+
+  it('a write queued while a flush is already sending goes out in that same flush', async () => {
+    const base = await makeCtx();
+    await api.signIn(base, { ...signIn, serverUrl: srv.url });
+    await api.refresh(base);
+    // The pause is queued right after the flush has read the outbox (as a popup click during a send would).
+    let injected = false;
+    const db = Object.assign(Object.create(Object.getPrototypeOf(base.db) as object) as typeof base.db, base.db, {
+      outboxAll: async () => {
+        const list = await base.db.outboxAll();
+        if (!injected && list.length > 0) {
+          injected = true;
+          await base.db.outboxAdd({ kind: 'app', options: { paramType: 1, duration: 3_600_000 } }, Date.now());
+        }
+        return list;
+      },
+    });
+    const ctx = { ...base, db };
+    await api.setAppRemindType(ctx, { remindType: 'AT' });
+    await ctx.runtime.flushing;
+    expect(await base.db.outboxAll()).toEqual([]);
+    const server = (await (await otherDevice(srv.url, 'alice')).getSilentModeForAll()).data as { type: string; ignoreDuration: number };
+    expect(server.type).toBe('AT');
+    expect(server.ignoreDuration).toBeGreaterThan(Date.now());
+    stopCtx(base);
+  });
 });

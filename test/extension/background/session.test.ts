@@ -71,6 +71,10 @@ describe('session', () => {
     await expect(api.signIn(ctx, { serverUrl: srv.url, appKey: 'demo#im', username: 'alice', password: 'nope' })).rejects.toMatchObject({ code: 'invalid_argument', field: 'password' });
     await expect(api.signIn(ctx, { serverUrl: 'ftp://x', appKey: 'demo#im', username: 'alice', password: 'a' })).rejects.toMatchObject({ field: 'serverUrl' });
     await expect(api.signIn(ctx, { serverUrl: srv.url, appKey: 'demo', username: 'alice', password: 'a' })).rejects.toMatchObject({ field: 'appKey' });
+    // The field at fault, in words: a wrong app key on a real server, or an address that is not one.
+    await expect(api.signIn(ctx, { serverUrl: srv.url, appKey: 'acme#chat', username: 'alice', password: 'alice' })).rejects.toMatchObject({
+      code: 'invalid_argument', field: 'appKey', message: 'This server has no app “acme#chat”. Check the app key (org#app) and the server address.',
+    });
     expect((await api.getStatus(ctx, { tabUrl: '' })).session.signedIn).toBe(false);
   });
 

@@ -28,7 +28,7 @@ export function resetFake(): void {
 
 /** Calls other than the status reads the pages make by themselves. */
 export function actions(): Call[] {
-  return calls.filter((c) => !['getStatus', 'getPushStatus', 'getLanguage', 'getChatPatterns', 'listConversations'].includes(c.name));
+  return calls.filter((c) => !['getStatus', 'refresh', 'getPushStatus', 'getLanguage', 'getChatPatterns', 'listConversations'].includes(c.name));
 }
 
 /** Drop-in for protocol.ts `sendMessage`. */
@@ -58,8 +58,14 @@ export function status(o: StatusOverrides = {}): StatusView {
     language: '',
     quiet: { quiet: false, reason: null, quietUntil: null, nextChange: null, ...quiet },
     badge: { text: '', title: '' },
+    lastAccount: null,
     pending: 0,
+    pendingChanges: [],
+    nextRetryAt: 0,
     syncError: '',
+    syncProblem: '',
+    windowSkipUntil: null,
+    quickAction: null,
     lastSyncedAt: NOW - 1000,
     offlineCount: 0,
     push: PUSH,

@@ -20,7 +20,7 @@ function defaults(view: StatusView): void {
   reply('getChatPatterns', () => ({ patterns: ['http://127.0.0.1:8080/#/chat/{type}/{id}'] }));
   reply('getLanguage', () => ({ language: '', languages: [] }));
   reply('getPushStatus', () => PUSH);
-  reply('listConversations', () => ({ items: [], cursor: '' }));
+  reply('listConversations', () => ({ items: [], stale: false }));
 }
 
 async function show(view: StatusView = status()) {
@@ -102,7 +102,45 @@ describe('account', () => {
     });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     await expectErrorNextTo('Password', 'wrong username or password');
+    // Kept for the retry, and focused: the field at fault.
+    expect(input('Password').value).toBe('wrong');
+    expect(document.activeElement).toBe(input('Password'));
+  });
+
+  it('starts from the last account used here (never a password) after sign-out', async () => {
+    await show(status({ ...SIGNED_OUT, lastAccount: { serverUrl: 'https://chat.example.com', appKey: 'acme#chat', username: 'alice' } }));
+    expect(input('Server URL').value).toBe('https://chat.example.com');
+    expect(input('App key').value).toBe('acme#chat');
+    expect(input('Username').value).toBe('alice');
     expect(input('Password').value).toBe('');
+  });
+
+  it('an unreachable server is marked on the server address, once, and the password is kept', async () => {
+    await show(SIGNED_OUT);
+    type('Username', 'alice');
+    type('Password', 'secret');
+    reply('signIn', () => {
+      throw new ProtocolError('unreachable', 'cannot reach http://127.0.0.1:8080: Failed to fetch');
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await expectErrorNextTo('Server URL', 'Cannot reach 127.0.0.1:8080. Check the address and that the server is running.');
+    expect(input('Password').value).toBe('secret');
+    expect(document.activeElement).toBe(input('Server URL'));
+    expect(document.body.textContent).not.toContain('Failed to fetch');
+  });
+
+  it('no stale panels after sign-in: push delivery is read again for the new session', async () => {
+    await show(SIGNED_OUT);
+    type('Username', 'alice');
+    type('Password', 'alice');
+    reply('signIn', () => status({ push: { channel: 'none', bound: false, streamConnected: false, lastPushAt: 0, lastError: '' } }));
+    reply('getPushStatus', () => ({ channel: 'stream', bound: true, streamConnected: true, lastPushAt: 0, lastError: '' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.getByTestId('push-status').textContent).toContain('Push stream'));
+    // Read after the sign-in, not kept from before it (the default pattern follows the server).
+    const signedInAt = calls.findIndex((c) => c.name === 'signIn');
+    expect(calls.findLastIndex((c) => c.name === 'getPushStatus')).toBeGreaterThan(signedInAt);
+    expect(calls.findLastIndex((c) => c.name === 'getChatPatterns')).toBeGreaterThan(signedInAt);
   });
 
   it('signs out', async () => {
@@ -195,74 +233,97 @@ describe('push mode, quiet hours, pause', () => {
 });
 
 describe('conversations', () => {
-  const page1 = Array.from({ length: 10 }, (_, i) => conv(`u${i}`, 'singleChat', { type: 'NONE' }));
-  const page2 = [conv('g1', 'groupChat', { type: 'AT', durationUntil: NOW + HOUR })];
+  const MIN = 60_000;
+  const known = [
+    conv('g1', 'groupChat', { type: 'AT' }),
+    { ...conv('g2', 'groupChat', { durationUntil: NOW + 90 * MIN }), name: 'Design team' },
+    { ...conv('bob', 'singleChat', { type: 'NONE' }), name: 'Bob Li' },
+    { ...conv('r9', 'chatRoom'), name: 'Lobby' },
+    { ...conv('carol', 'singleChat'), name: 'Carol' },
+  ];
+  const list = () => ({ items: known, stale: false });
+  const rowOf = (name: string) => screen.getAllByTestId('conversation-row').find((r) => r.textContent?.includes(name))!;
 
-  it('pages with the server cursor, forward and back', async () => {
+  it('one list of every muted chat: a timed mute without a mode is listed with time left, name, mode and "follows app setting"', async () => {
     defaults(status());
-    reply('listConversations', (d) => ((d as { cursor?: string }).cursor === 'c2' ? { items: page2, cursor: '' } : { items: page1, cursor: 'c2' }));
+    reply('listConversations', list);
     render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
-    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(10));
-    fireEvent.click(within(region('Conversation settings')).getByRole('button', { name: 'Next' }));
-    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(1));
-    expect(screen.getByTestId('page-number').textContent).toBe('Page 2');
-    expect(screen.getByText(/^Muted until /)).toBeTruthy();
-    expect((within(region('Conversation settings')).getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
-    fireEvent.click(within(region('Conversation settings')).getByRole('button', { name: 'Previous' }));
-    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(10));
-    expect(calls.filter((c) => c.name === 'listConversations').map((c) => c.data)).toEqual([
-      { pageSize: 10 },
-      { pageSize: 10, cursor: 'c2' },
-      { pageSize: 10 },
-    ]);
+    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(3));
+    // Sorted by the name shown; groups by their name, people by their nickname, else the id.
+    expect(screen.getAllByTestId('conversation-row').map((r) => r.querySelector('.conv-id')?.textContent)).toEqual(['Bob Li', 'Design team', 'g1']);
+    const design = rowOf('Design team');
+    expect(within(design).getByTestId('conv-mode').textContent).toBe('Follows app setting');
+    expect(within(design).getByTestId('conv-muted').textContent).toMatch(/^Muted until .+ \(1 h 30 min left\)$/);
+    expect(within(rowOf('Bob Li')).getByTestId('conv-mode').textContent).toBe('Nothing');
+    expect(screen.queryByText('Lobby', { selector: '.conv-id' })).toBeNull();
+    expect(calls.filter((c) => c.name === 'listConversations')).toEqual([{ name: 'listConversations', data: undefined }]);
+
+    // Undo the timed mute: the row leaves the list and becomes a choice of the add form.
+    reply('setConversation', () => ({ ...conv('g2', 'groupChat'), name: 'Design team' }));
+    fireEvent.click(within(design).getByRole('button', { name: 'Clear settings of Group Design team' }));
+    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(2));
+    expect(actions()).toEqual([{ name: 'setConversation', data: { conversation: { id: 'g2', type: 'groupChat' }, remindType: 'DEFAULT', durationMs: 0 } }]);
+    expect([...document.querySelectorAll('#add-choices option')].map((o) => (o as HTMLOptionElement).value)).toContain('Design team (g2) — Group');
   });
 
-  it('edits a conversation (mode and mute) and clears another', async () => {
+  it('edits a conversation with one control for mode and mute; a direct chat is not offered "Only @mentions"', async () => {
     defaults(status());
-    reply('listConversations', () => ({ items: [conv('g1', 'groupChat', { type: 'AT' }), conv('bob', 'singleChat', { type: 'NONE' })], cursor: '' }));
+    reply('listConversations', list);
     render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
-    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(2));
+    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(3));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Direct chat Bob Li' }));
+    const bobMode = within(rowOf('Bob Li')).getByLabelText('Mode') as HTMLSelectElement;
+    expect([...bobMode.options].map((o) => o.value)).toEqual(['DEFAULT', 'ALL', 'NONE']);
+    fireEvent.click(within(rowOf('Bob Li')).getByRole('button', { name: 'Cancel' }));
     reply('setConversation', (d) => {
       const a = d as { conversation: { id: string; type: 'groupChat' }; remindType: string; durationMs?: number };
-      if (a.remindType === 'DEFAULT') return conv(a.conversation.id, a.conversation.type);
       return conv(a.conversation.id, a.conversation.type, { type: a.remindType as 'ALL', durationUntil: NOW + (a.durationMs ?? 0) });
     });
     fireEvent.click(screen.getByRole('button', { name: 'Edit Group g1' }));
-    fireEvent.change(screen.getByLabelText('Mode', { selector: 'select[id$="-mode"]:not(#add-mode)' }), { target: { value: 'ALL' } });
-    fireEvent.change(screen.getByLabelText('Mute', { selector: 'select[id$="-mute"]:not(#add-mute)' }), { target: { value: String(8 * HOUR) } });
-    fireEvent.click(within(screen.getAllByTestId('conversation-row')[0]!).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(within(screen.getAllByTestId('conversation-row')[0]!).getByText(/^Muted until /)).toBeTruthy());
-    fireEvent.click(screen.getByRole('button', { name: 'Clear settings of Direct chat bob' }));
-    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(1));
-    expect(actions()).toEqual([
-      { name: 'setConversation', data: { conversation: { id: 'g1', type: 'groupChat' }, remindType: 'ALL', durationMs: 8 * HOUR } },
-      { name: 'setConversation', data: { conversation: { id: 'bob', type: 'singleChat' }, remindType: 'DEFAULT', durationMs: 0 } },
-    ]);
+    fireEvent.change(within(rowOf('g1')).getByLabelText('Mode'), { target: { value: 'ALL' } });
+    fireEvent.change(within(rowOf('g1')).getByLabelText('Mute'), { target: { value: String(48 * HOUR) } });
+    fireEvent.click(within(rowOf('g1')).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(within(rowOf('g1')).getByTestId('conv-muted').textContent).toMatch(/\(2 d left\)/));
+    // Focus goes back to the row's Edit button, not to the page.
+    expect(document.activeElement).toBe(within(rowOf('g1')).getByRole('button', { name: 'Edit Group g1' }));
+    expect(actions()).toEqual([{ name: 'setConversation', data: { conversation: { id: 'g1', type: 'groupChat' }, remindType: 'ALL', durationMs: 48 * HOUR } }]);
   });
 
-  it('adds a conversation by type and id; an empty id is refused before sending', async () => {
-    await show();
-    await screen.findByTestId('no-conversations');
+  it('adds a chat picked from groups and recent chats (by name); unknown ids are refused; the mode starts at "follow app setting"', async () => {
+    defaults(status());
+    reply('listConversations', list);
+    render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(3));
+    expect([...document.querySelectorAll('#add-choices option')].map((o) => (o as HTMLOptionElement).value)).toEqual(['Carol (carol) — Direct chat', 'Lobby (r9) — Chat room']);
+    expect((screen.getByLabelText('Mode', { selector: '#add-mode' }) as HTMLSelectElement).value).toBe('DEFAULT');
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
-    await expectErrorNextTo('Conversation id', 'Enter a conversation id of 1–128 characters.');
-    expect(actions()).toEqual([]);
-    reply('setConversation', () => conv('room-7', 'chatRoom', { type: 'AT' }));
-    fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'chatRoom' } });
-    type('Conversation id', ' room-7 ');
-    fireEvent.change(screen.getByLabelText('Mode', { selector: '#add-mode' }), { target: { value: 'AT' } });
+    await expectErrorNextTo('Chat', 'Choose one of your groups or recent chats.');
+    type('Chat', 'nobody-42');
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
-    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(1));
-    expect(actions()).toEqual([{ name: 'setConversation', data: { conversation: { id: 'room-7', type: 'chatRoom' }, remindType: 'AT' } }]);
+    await expectErrorNextTo('Chat', '“nobody-42” is not one of your groups or recent chats. Pick one from the list.');
+    type('Chat', 'lobby');
+    fireEvent.change(screen.getByLabelText('Mute', { selector: '#add-mute' }), { target: { value: String(HOUR) } });
+    reply('setConversation', () => ({ ...conv('r9', 'chatRoom', { durationUntil: NOW + HOUR }), name: 'Lobby' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(4));
+    expect(actions()).toEqual([{ name: 'setConversation', data: { conversation: { id: 'r9', type: 'chatRoom' }, remindType: 'DEFAULT', durationMs: HOUR } }]);
+    // A direct chat chosen: no "Only @mentions".
+    type('Chat', 'Carol (carol) — Direct chat');
+    await waitFor(() => expect([...(screen.getByLabelText('Mode', { selector: '#add-mode' }) as HTMLSelectElement).options].map((o) => o.value)).toEqual(['DEFAULT', 'ALL', 'NONE']));
   });
 
-  it('a background error on conversation.id shows next to the id field', async () => {
-    await show();
+  it('says when the list is the last known one (server unreachable), and a background error on conversation.id lands next to the picker', async () => {
+    defaults(status());
+    reply('listConversations', () => ({ items: known, stale: true }));
+    render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    expect((await screen.findByTestId('conversations-stale')).textContent).toBe('The server cannot be reached: these are the last known settings.');
     reply('setConversation', () => {
-      throw new ProtocolError('invalid_argument', 'conversation.id "x": no such group', 'conversation.id');
+      throw new ProtocolError('invalid_argument', 'conversation.id "carol": no such user', 'conversation.id');
     });
-    type('Conversation id', 'x');
+    type('Chat', 'carol');
+    fireEvent.change(screen.getByLabelText('Mode', { selector: '#add-mode' }), { target: { value: 'NONE' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
-    await expectErrorNextTo('Conversation id', 'no such group');
+    await expectErrorNextTo('Chat', 'no such user');
   });
 });
 
@@ -280,7 +341,8 @@ describe('language, push status, chat patterns', () => {
     reply('setLanguage', (d) => d);
     fireEvent.change(select, { target: { value: 'fr-CA' } });
     fireEvent.click(within(region('Push language')).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(screen.getByTestId('language-current').textContent).toBe('Current: fr-CA'));
+    // Named, not a raw code.
+    await waitFor(() => expect(screen.getByTestId('language-current').textContent).toBe('Current: French (Canada) — Français (Canada)'));
     fireEvent.change(select, { target: { value: '' } });
     fireEvent.click(within(region('Push language')).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(screen.getByTestId('language-current').textContent).toBe('Current: No preference'));
@@ -290,7 +352,7 @@ describe('language, push status, chat patterns', () => {
   it('shows push delivery status and sends a test push', async () => {
     await show();
     reply('getPushStatus', () => ({ channel: 'webpush', bound: false, streamConnected: false, lastPushAt: 0, lastError: 'no push service' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    fireEvent.click(within(region('Push delivery')).getByRole('button', { name: 'Refresh' }));
     await waitFor(() => expect(screen.getByTestId('push-status').textContent).toContain('no push service'));
     expect(screen.getByTestId('push-status').textContent).toContain('Web Push');
     reply('sendTestPush', () => ({ sent: true, reason: 'PUSH' }));
@@ -339,5 +401,16 @@ describe('language, push status, chat patterns', () => {
     });
     fireEvent.click(within(region('Chat pages')).getByRole('button', { name: 'Save' }));
     await expectErrorNextTo('Chat-page URL patterns, one per line', 'too long');
+  });
+});
+
+describe('right after sign-in', () => {
+  it('re-reads the status soon while the first settings sync runs, so panels are not left empty', async () => {
+    let n = 0;
+    defaults(status({ app: null }));
+    reply('getStatus', () => (++n < 2 ? status({ app: null }) : status({ app: { type: 'AT' } })));
+    render(<OptionsApp clock={() => NOW} pollMs={0} tickMs={0} />);
+    await screen.findByRole('heading', { name: 'Account' });
+    await waitFor(() => expect((screen.getByLabelText('Only @mentions') as HTMLInputElement).checked).toBe(true), { timeout: 3000 });
   });
 });

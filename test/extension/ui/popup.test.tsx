@@ -57,7 +57,8 @@ describe('popup states', () => {
     render(<PopupApp clock={() => now} pollMs={0} tickMs={20} />);
     expect((await screen.findByTestId('status-title')).textContent).toMatch(/^Quiet until /);
     expect(screen.getByTestId('countdown').textContent).toBe('1 h 30 min left');
-    expect(screen.getByText('Daily quiet hours 22:00–07:00 (Europe/Paris)')).toBeTruthy();
+    // The one Intl time format, in the UI language (en here).
+    expect(screen.getByText('Daily quiet hours 10:00 PM–7:00 AM (Europe/Paris)')).toBeTruthy();
     now = NOW + 89 * MIN + 30_000;
     await waitFor(() => expect(screen.getByTestId('countdown').textContent).toBe('30 s left'));
   });
@@ -94,10 +95,28 @@ describe('popup states', () => {
     expect(screen.getAllByRole('radio').filter((r) => (r as HTMLInputElement).checked)).toEqual([]);
   });
 
-  it('pending sync: count and the sync error', async () => {
-    show(status({ pending: 3, syncError: 'server unreachable: connect ECONNREFUSED' }));
-    expect((await screen.findByTestId('pending')).textContent).toBe('3 changes waiting to sync');
-    expect(screen.getByTestId('sync-error').textContent).toBe('Last sync failed: server unreachable: connect ECONNREFUSED');
+  it('a queued pause looks pending, the retry is shown honestly, and unreachable is said once in words', async () => {
+    show(status({
+      pending: 2,
+      pendingChanges: [{ kind: 'pause' }, { kind: 'conversation', conversation: { id: 'bob', type: 'singleChat' } }],
+      nextRetryAt: NOW + 20_000,
+      syncError: 'cannot reach http://127.0.0.1:8080: Failed to fetch',
+      syncProblem: 'unreachable',
+    }));
+    const lines = (await screen.findAllByTestId('pending')).map((p) => p.textContent?.trim());
+    expect(lines).toEqual(['Pausing… waiting for the server', 'Saving chat settings… waiting for the server']);
+    expect(screen.getByTestId('sync-error').textContent).toBe('The server cannot be reached. Your changes are kept and sent as soon as it answers.');
+    expect(screen.getByTestId('next-retry').textContent).toMatch(/^Next try at .+ \(in 20 s\)\. Try now$/);
+    expect(document.body.textContent).not.toContain('Failed to fetch');
+    reply('refresh', () => status());
+    fireEvent.click(screen.getByRole('button', { name: 'Try now' }));
+    await waitFor(() => expect(calls.some((c) => c.name === 'refresh')).toBe(true));
+  });
+
+  it('a pause then a resume both queued: only "Resuming…" is shown; a refused change says why', async () => {
+    show(status({ pending: 2, pendingChanges: [{ kind: 'pause' }, { kind: 'resume' }], syncError: 'durationMs -1: must be ≥ 0', syncProblem: 'refused' }));
+    expect((await screen.findAllByTestId('pending')).map((p) => p.textContent?.trim())).toEqual(['Resuming… waiting for the server']);
+    expect(screen.getByTestId('sync-error').textContent).toBe('The server refused a change, so it was not applied: durationMs -1: must be ≥ 0');
   });
 
   it('current tab chat present: its id (as text), mode and mute; absent: a hint', async () => {
@@ -143,7 +162,8 @@ describe('popup states', () => {
       throw new ProtocolError('unreachable', 'background not ready');
     });
     render(<PopupApp clock={() => NOW} pollMs={0} tickMs={0} />);
-    expect((await screen.findByRole('status')).textContent).toBe('The server cannot be reached. background not ready');
+    // Said once, in words, with what to do (not the raw "cannot reach http://…: Failed to fetch").
+    expect((await screen.findByRole('status')).textContent).toBe('The server cannot be reached. Check your connection and the server address, then try again.');
   });
 });
 
@@ -225,7 +245,7 @@ describe('popup controls send the right message', () => {
       throw new ProtocolError('signed_out', 'sign in first');
     });
     fireEvent.click(screen.getByRole('button', { name: '1 h' }));
-    await waitFor(() => expect(screen.getAllByRole('status').some((s) => s.textContent === 'You are not signed in. sign in first')).toBe(true));
+    await waitFor(() => expect(screen.getAllByRole('status').some((s) => s.textContent === 'You are not signed in. Sign in on the options page.')).toBe(true));
     expect(errorOf(screen.getByLabelText('Custom length'))).toBeNull();
   });
 

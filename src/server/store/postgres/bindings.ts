@@ -1,8 +1,26 @@
 /** Push bindings (device, certificate, token) and the devices a user has used, on PostgreSQL. No cache (several nodes write). */
 import type pg from 'pg';
 import type { BindingRef, BindingRow, BindingsPort, DeviceRow } from '../ports.ts';
+import { tx } from './pool.ts';
 
 export class PgBindings implements BindingsPort {
+  /** The user's known devices, idle longest first (for the per-user bound on resources). */
+  async devices(username: string): Promise<{ resource: string; last_seen: number }[]> {
+    const r = await this.pool.query<{ resource: string; last_seen: number }>(
+      'SELECT resource, last_seen FROM devices WHERE username = $1 ORDER BY last_seen, resource',
+      [username],
+    );
+    return r.rows;
+  }
+
+  /** Forgets a device and its pending inbox rows, in one transaction (bindings stay). */
+  dropDevice(username: string, resource: string): Promise<void> {
+    return tx(this.pool, async (c) => {
+      await c.query('DELETE FROM device_inbox WHERE username = $1 AND resource = $2', [username, resource]);
+      await c.query('DELETE FROM devices WHERE username = $1 AND resource = $2', [username, resource]);
+    });
+  }
+
   constructor(private readonly pool: pg.Pool) {}
   async put(username: string, deviceId: string, notifier: string, token: string, now: number): Promise<void> {
     if (token === '') {

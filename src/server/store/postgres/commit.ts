@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { CommitResult, MessageCommit, NewDelivery } from '../ports.ts';
 import { tx } from './pool.ts';
+import { putSummariesOn, summaryCountsOn } from './summaries.ts';
 import { addTraces } from './trace.ts';
 import { pushInfoOn } from './users.ts';
 
@@ -77,7 +78,11 @@ export function commitMessage(pool: pg.Pool, channel: string, c: MessageCommit):
     // 3. Every decision: one statement for the pushed users, one for the held reasons.
     await addTraces(q, seq, c.traces);
 
-    // 4. Wake the delivery workers of every node; PostgreSQL sends it at COMMIT, never after a rollback.
+    // 4. Summaries: held messages counted (SPEC 1.7), or the one just sent dropped.
+    if (c.summaryUsers?.length && c.summarize) await putSummariesOn(q, c.summarize(await summaryCountsOn(q, c.summaryUsers)));
+    if (c.summarySentTo !== undefined) await q.query('DELETE FROM summary_pending WHERE username = $1', [c.summarySentTo]);
+
+    // 5. Wake the delivery workers of every node; PostgreSQL sends it at COMMIT, never after a rollback.
     if (webpush.length) await q.query('SELECT pg_notify($1, $2)', [channel, String(seq)]);
     return { seq, queued: webpush.length, stream };
   });

@@ -14,6 +14,7 @@ import { PgMeta } from './meta.ts';
 import { migratePg } from './migrations.ts';
 import { connectFailure, createPool } from './pool.ts';
 import { PgSettings } from './settings.ts';
+import { PgSummaries } from './summaries.ts';
 import { PgTrace } from './trace.ts';
 import { PgUsers } from './users.ts';
 
@@ -68,6 +69,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     messages: new PgMessages(pool),
     deliveries: new PgDeliveries(pool, opts.webpushCert),
     trace: new PgTrace(pool),
+    summaries: new PgSummaries(pool),
     commitMessage: (c) => commitMessage(pool, channel, c),
     housekeep: (now) => housekeep(pool, now),
     async ping() {

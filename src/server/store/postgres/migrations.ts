@@ -103,6 +103,18 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ALTER COLUMN username TYPE TEXT COLLATE "C", ALTER COLUMN device_id TYPE TEXT COLLATE "C", ALTER COLUMN language TYPE TEXT COLLATE "C", ALTER COLUMN claimed_by TYPE TEXT COLLATE "C";
   ALTER TABLE stream_pushes ALTER COLUMN username TYPE TEXT COLLATE "C", ALTER COLUMN device_id TYPE TEXT COLLATE "C", ALTER COLUMN message_id TYPE TEXT COLLATE "C", ALTER COLUMN language TYPE TEXT COLLATE "C";
   `,
+  // 3: SPEC 1.7/1.8 — via and mention on every decision (held rows grouped by reason, via and
+  // mention), and pending summaries claimed under a lease so one node sends each.
+  `
+  ALTER TABLE trace ADD COLUMN via TEXT COLLATE "C" NOT NULL DEFAULT '', ADD COLUMN mention TEXT COLLATE "C" NOT NULL DEFAULT '';
+  ALTER TABLE trace_held ADD COLUMN via TEXT COLLATE "C" NOT NULL DEFAULT '', ADD COLUMN mention TEXT COLLATE "C" NOT NULL DEFAULT '';
+  ALTER TABLE trace_held DROP CONSTRAINT trace_held_pkey;
+  ALTER TABLE trace_held ADD PRIMARY KEY (seq, reason, via, mention);
+  CREATE TABLE summary_pending (
+    username TEXT COLLATE "C" PRIMARY KEY, counts TEXT NOT NULL, due BIGINT, claimed_by TEXT COLLATE "C", claimed_until BIGINT
+  );
+  CREATE INDEX summary_pending_due ON summary_pending(due);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,29 +4,26 @@
  * different nodes never lose each other's fields.
  */
 import type pg from 'pg';
-import type { AppSettings, AppSettingsPatch, ConversationSettings, ConversationSettingsPatch, RemindType, WireScope } from '../../../core/index.ts';
+import { type AppSettings, type AppSettingsPatch, applyAppSettingsPatch, type ConversationSettings, type ConversationSettingsPatch, type RemindType, type WireScope } from '../../../core/index.ts';
+import { appSettingsOf, defaultAppSettings, rulesToColumn } from '../app-settings-row.ts';
+import { conversationSettingsFromRow } from '../stored-checks.ts';
 import type { SettingsPort } from '../ports.ts';
 import { tx } from './pool.ts';
 
-type AppTuple = [string, RemindType, number | null, number | null, number, string];
-const APP_COLS = 'username, type, window_start, window_end, duration_until, time_zone';
+type AppTuple = [string, RemindType, number | null, number | null, number, string, string];
+const APP_COLS = 'username, type, window_start, window_end, duration_until, time_zone, rules';
 
 function appFrom(r: AppTuple | undefined, defaultZone: string): AppSettings {
-  if (!r) return { type: 'ALL', window: null, durationUntil: 0, timeZone: defaultZone };
-  const [, type, start, end, durationUntil, zone] = r;
-  return {
-    type,
-    window: start === null || end === null ? null : { start, end },
-    durationUntil,
-    // '' = never chosen: the server's --default-time-zone applies.
-    timeZone: zone || defaultZone,
-  };
+  if (!r) return defaultAppSettings(defaultZone);
+  const [username, type, window_start, window_end, duration_until, time_zone, rules] = r;
+  return appSettingsOf({ username, type, window_start, window_end, duration_until, time_zone, rules }, defaultZone);
 }
 
 type ConvTuple = [string, RemindType | null, number];
 
-function convFrom([, type, durationUntil]: ConvTuple): ConversationSettings {
-  return type ? { type, durationUntil } : { durationUntil };
+function convFrom([username, type, duration_until]: ConvTuple): ConversationSettings {
+  // Each bad field reads as its default, with a warning (as on SQLite).
+  return conversationSettingsFromRow({ username, scope: '', conv_id: '', type, duration_until });
 }
 
 /** The remind-type page key: ordered byte-wise (COLLATE "C"), as SQLite's BINARY does. */
@@ -60,18 +57,23 @@ export class PgSettings implements SettingsPort {
       );
       const r = await c.query<AppTuple>({ text: `SELECT ${APP_COLS} FROM app_settings WHERE username = $1 FOR UPDATE`, values: [username], rowMode: 'array' });
       const row = r.rows[0]!;
-      const cur = appFrom(row, this.defaultZone);
-      const window = patch.window !== undefined ? patch.window : cur.window;
-      const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
+      // The patch rule lives in core (the extension's outbox applies the same one).
+      const next = applyAppSettingsPatch(appFrom(row, this.defaultZone), patch, now);
       const zone = patch.timeZone ?? row[5];
       const w = await c.query<AppTuple>({
-        text: `UPDATE app_settings SET type = $2, window_start = $3, window_end = $4, duration_until = $5, time_zone = $6
+        text: `UPDATE app_settings SET type = $2, window_start = $3, window_end = $4, duration_until = $5, time_zone = $6, rules = $7
                WHERE username = $1 RETURNING ${APP_COLS}`,
-        values: [username, patch.type ?? cur.type, window?.start ?? null, window?.end ?? null, until, zone],
+        values: [username, next.type, next.window?.start ?? null, next.window?.end ?? null, next.durationUntil, zone, rulesToColumn(next)],
         rowMode: 'array',
       });
       return appFrom(w.rows[0], this.defaultZone);
     });
+  }
+
+  /** How many conversation settings the user has (both scopes), for the per-user bound. */
+  async conversationCount(username: string): Promise<number> {
+    const r = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM conv_settings WHERE username = $1', [username]);
+    return r.rows[0]?.n ?? 0;
   }
 
   async conversation(username: string, scope: WireScope, id: string): Promise<ConversationSettings> {

@@ -1,7 +1,7 @@
 /** The record of push decisions (SPEC 3.8) on PostgreSQL. */
 import type pg from 'pg';
-import type { ReasonCode } from '../../../core/index.ts';
-import type { ImMessage, NewTrace, TraceDevice, TraceEntry, TracePort } from '../ports.ts';
+import type { NewTrace, TraceDevice, TraceEntry, TracePort } from '../ports.ts';
+import { groupHeld, SEP, traceEntryOf } from '../trace-entry.ts';
 import { type Queryable, tx } from './pool.ts';
 
 /**
@@ -10,29 +10,24 @@ import { type Queryable, tx } from './pool.ts';
  * Two statements whatever the group size.
  */
 export async function addTraces(q: Queryable, seq: number, rows: readonly NewTrace[]): Promise<void> {
-  const held = new Map<ReasonCode, string[]>();
+  const { pushed: list, held } = groupHeld(rows);
   // Last decision per user wins (INSERT OR REPLACE in SQLite); one upsert may not touch a row twice.
-  const pushed = new Map<string, TraceDevice[]>();
-  for (const [u, push, reason, devices] of rows) {
-    if (push) pushed.set(u, devices);
-    else {
-      const list = held.get(reason);
-      if (list) list.push(u);
-      else held.set(reason, [u]);
-    }
-  }
+  const pushed = new Map(list.map((p) => [p[0], p]));
   if (pushed.size) {
+    const v = [...pushed.values()];
     await q.query(
-      `INSERT INTO trace (seq, username, push, reason, devices) SELECT $1, u, 1, 'PUSH', d FROM unnest($2::text[], $3::text[]) AS x(u, d)
-       ON CONFLICT (seq, username) DO UPDATE SET push = 1, reason = 'PUSH', devices = excluded.devices`,
-      [seq, [...pushed.keys()], [...pushed.values()].map((d) => JSON.stringify(d))],
+      `INSERT INTO trace (seq, username, push, reason, devices, via, mention)
+       SELECT $1, u, 1, r, d, vi, me FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(u, r, d, vi, me)
+       ON CONFLICT (seq, username) DO UPDATE SET push = 1, reason = excluded.reason, devices = excluded.devices, via = excluded.via, mention = excluded.mention`,
+      [seq, v.map((p) => p[0]), v.map((p) => p[1]), v.map((p) => JSON.stringify(p[2])), v.map((p) => p[3]), v.map((p) => p[4])],
     );
   }
   if (held.size) {
+    const keys = [...held.keys()].map((k) => k.split(SEP));
     await q.query(
-      `INSERT INTO trace_held (seq, reason, users) SELECT $1, r, u::jsonb FROM unnest($2::text[], $3::text[]) AS x(r, u)
-       ON CONFLICT (seq, reason) DO UPDATE SET users = trace_held.users || excluded.users`,
-      [seq, [...held.keys()], [...held.values()].map((u) => JSON.stringify(u))],
+      `INSERT INTO trace_held (seq, reason, via, mention, users) SELECT $1, r, vi, me, u::jsonb FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(r, vi, me, u)
+       ON CONFLICT (seq, reason, via, mention) DO UPDATE SET users = trace_held.users || excluded.users`,
+      [seq, keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2]), [...held.values()].map((u) => JSON.stringify(u))],
     );
   }
 }
@@ -56,10 +51,11 @@ export class PgTrace implements TracePort {
 
   /** Messages the user received (inbox) or sent, newest first; held reasons found by the name's membership in the held list. */
   async last(username: string, limit: number): Promise<TraceEntry[]> {
-    const r = await this.pool.query<{ push: number; reason: ReasonCode; devices: string; json: string }>(
+    const r = await this.pool.query<{ push: number; reason: string; devices: string; json: string }>(
       `SELECT * FROM (
          SELECT s.seq, COALESCE(t.push, 0) AS push, COALESCE(t.devices, '[]') AS devices, m.json,
-           COALESCE(t.reason, (SELECT h.reason FROM trace_held h WHERE h.seq = s.seq AND h.users ? $1 LIMIT 1)) AS reason
+           COALESCE(t.reason || chr(31) || t.via || chr(31) || t.mention,
+             (SELECT h.reason || chr(31) || h.via || chr(31) || h.mention FROM trace_held h WHERE h.seq = s.seq AND h.users ? $1 LIMIT 1)) AS reason
          FROM (
            (SELECT seq FROM inbox WHERE username = $1 ORDER BY seq DESC LIMIT $2)
            UNION (SELECT seq FROM messages WHERE sender = $1 ORDER BY seq DESC LIMIT $2)
@@ -67,9 +63,6 @@ export class PgTrace implements TracePort {
        ) x WHERE reason IS NOT NULL ORDER BY seq DESC LIMIT $2`,
       [username, limit],
     );
-    return r.rows.map((row) => {
-      const m = JSON.parse(row.json) as ImMessage;
-      return { messageId: m.id, ts: m.ts, conversation: m.conversation, push: row.push === 1, reason: row.reason, devices: JSON.parse(row.devices) as TraceDevice[] };
-    });
+    return r.rows.map((row) => traceEntryOf(row.json, row.push === 1, row.reason, row.devices));
   }
 }
