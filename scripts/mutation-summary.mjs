@@ -19,8 +19,12 @@ for (const [file, { mutants, source }] of Object.entries(report.files)) {
     if (DETECTED.has(m.status)) s.detected++;
     else if (UNDETECTED.has(m.status)) {
       s.undetected++;
-      const line = m.location.start.line;
-      survivors.push({ file, line, status: m.status, mutator: m.mutatorName, code: lines[line - 1]?.trim() ?? '', replacement: (m.replacement ?? '').replace(/\s+/g, ' ') });
+      const { start, end } = m.location;
+      // The mutated expression itself (columns are 1-based), not the whole line.
+      const code = start.line === end.line
+        ? (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1)
+        : `${(lines[start.line - 1] ?? '').slice(start.column - 1)} …`;
+      survivors.push({ file, line: start.line, status: m.status, mutator: m.mutatorName, code: code.replace(/\s+/g, ' ').trim(), replacement: (m.replacement ?? '').replace(/\s+/g, ' ') });
     } else s.invalid++;
   }
   scopes.set(scopeOf(file), s);
