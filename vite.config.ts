@@ -1,6 +1,7 @@
 /**
  * Builds the MV3 extension with crxjs: `vite build` → dist/ for Chrome,
- * `vite build --mode firefox` → dist-firefox/ (background scripts instead of a service worker).
+ * `vite build --mode firefox` → dist-firefox/ (background scripts instead of a service worker),
+ * `vite build --mode e2e` → dist/ for Chrome with the end-to-end suite's hooks in the worker.
  */
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';

@@ -12,7 +12,9 @@ import { exposeTestHooks } from './platform/test-hooks.ts';
 const ready = createDeps().then(createContext);
 
 registerListeners(ready);
-exposeTestHooks(ready);
+// Only the end-to-end build (`vite build --mode e2e`) has the hooks; Vite replaces MODE with a
+// constant, so the production build drops this call and the hooks module with it.
+if (import.meta.env.MODE === 'e2e') exposeTestHooks(ready);
 
 // Every start (install, browser start, or a wake-up after the worker was stopped) restores the
 // badge, the push stream and the outbox retry from what is stored.

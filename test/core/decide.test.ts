@@ -59,6 +59,10 @@ const rows: Row[] = [
   { name: 'conversation duration beats its own ALL', in: input({ conversation: { type: 'ALL', durationUntil: NOW + HOUR } }), reason: 'DND_CONVERSATION' },
   { name: 'another conversation (no settings) is unaffected by a muted one', in: input({ conversation: undefined }), reason: 'PUSH', devices: ['web'] },
   { name: 'a conversation with an expired duration pushes', in: input({ conversation: { durationUntil: NOW - 1 } }), reason: 'PUSH', devices: ['web'] },
+  // The exact boundary: a mute holds while durationUntil > now, so one ending exactly now is over.
+  { name: 'a conversation mute ending exactly now does not hold the push', in: input({ conversation: { durationUntil: NOW } }), reason: 'PUSH', devices: ['web'] },
+  { name: 'a conversation mute ending 1 ms from now still holds the push', in: input({ conversation: { durationUntil: NOW + 1 } }), reason: 'DND_CONVERSATION' },
+  { name: 'an app mute ending 1 ms from now still holds the push', in: input({ app: app({ durationUntil: NOW + 1 }) }), reason: 'DND_APP_DURATION' },
   { name: 'DND beats remind type NONE (reason is the DND)', in: input({ app: { ...inWindow, type: 'NONE' } }), reason: 'DND_APP_WINDOW' },
 
   // 1.4 — force goes through DND only

@@ -10,13 +10,13 @@ const T = iso('2026-05-04T09:00:00Z');
 const paris = app({ window: { start: 1320, end: 420 }, timeZone: 'Europe/Paris' });
 
 describe('quietStatus with far expiries', () => {
+  // A walk day by day to 9e15 (~10^11 days) cannot end within the test's timeout: that is the
+  // guard, not a wall-clock bound a loaded machine would break.
   it.each([1e13, 8.64e15 - 1, 9e15])('an app duration until %d answers at once', (until) => {
-    const started = performance.now();
     const st = quietStatus({ ...paris, durationUntil: until }, undefined, T);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(st.quiet).toBe(true);
     expect(st.reason).toBe('DND_APP_DURATION');
-  });
+  }, 10_000);
 
   it('a far conversation duration still ends when the window next lets it', () => {
     // 1e13 is 2286-11-20T17:46:40Z, 18:46 in Paris: outside 22:00–07:00, so quiet ends then.

@@ -30,14 +30,13 @@ describe('jsonDepthExceeds', () => {
     expect(jsonDepthExceeds(`["\\u005b\\"[", []]`, 2)).toBe(false);
   });
 
+  // A million levels overflow any recursive walk, and a quadratic one (~10^12 steps) cannot end
+  // within the test's timeout; no wall-clock bound, which a loaded machine would break.
   it('10,000 levels are found in linear time, without recursion', () => {
-    const text = nested(10_000);
-    const started = performance.now();
-    expect(jsonDepthExceeds(text)).toBe(true);
+    expect(jsonDepthExceeds(nested(10_000))).toBe(true);
     expect(jsonDepthExceeds(nested(1_000_000, '{"a":', '}'))).toBe(true);
     expect(jsonDepthExceeds('[1,'.repeat(500_000) + '1' + ']'.repeat(500_000), 1_000_000)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1000);
-  });
+  }, 10_000);
 });
 
 describe('showValue, the value in error messages', () => {

@@ -238,13 +238,13 @@ describe('weekly schedule examples', () => {
     expect(isQuiet({ ...app, windowSkipUntil: t }, undefined, t)).toBe(true); // an expired skip reads as none
   });
 
+  // The bound is the test's timeout (an unbounded walk to 1e20 cannot end within it), not a
+  // wall-clock limit a loaded machine would break.
   it('an absurd expiry does not block: the walk is bounded; past the last date it never ends (#12)', () => {
     const t = at('2026-06-08T12:00:00Z');
     const app = { ...base, window: { start: 22 * 60, end: 7 * 60 }, quietSchedule: [{ days: ['sat'] as Day[], interval: { start: 0, end: 0 } }] };
     for (const far of [t + 400 * DAY, 1e15, 8.64e15, 1e20, Number.MAX_SAFE_INTEGER]) {
-      const started = performance.now();
       const st = quietStatus({ ...app, durationUntil: far }, undefined, t);
-      expect(performance.now() - started).toBeLessThan(2000);
       expect(st.quiet).toBe(true);
       if (far < 8e15) {
         // Still a date: quiet ends at the expiry, or where the window or schedule then ends.
@@ -254,7 +254,7 @@ describe('weekly schedule examples', () => {
         expect(isQuiet({ ...app, durationUntil: far }, undefined, st.quietUntil! - 1)).toBe(true);
       } else expect(st.quietUntil).toBeNull(); // past the last date a zone can show: never ends
     }
-  });
+  }, 10_000);
 
   it('a schedule covering the whole week never ends', () => {
     const app = { ...base, quietSchedule: [{ days: [...DAYS], interval: { start: 0, end: 0 } }] };

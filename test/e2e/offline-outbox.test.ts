@@ -3,7 +3,7 @@
  * service-worker restart, and reach the server in order once it is back on the same data folder.
  */
 import { describe, expect, it } from 'vitest';
-import { hasChromium, warnIfNoChromium } from './support/chromium.ts';
+import { skipBrowserSuite, warnIfNoChromium } from './support/chromium.ts';
 import { openPopup, signInFromOptions, useE2E } from './support/fixture.ts';
 import { workerStatus } from './support/hooks.ts';
 import { msg } from './support/messages.ts';
@@ -13,7 +13,7 @@ warnIfNoChromium('test/e2e/offline-outbox.test.ts');
 
 interface AppWire { type: string; ignoreDuration: number }
 
-describe.skipIf(!hasChromium)('changes made while the server is down', () => {
+describe.skipIf(skipBrowserSuite)('changes made while the server is down', () => {
   const e2e = useE2E();
 
   it('are kept through a worker restart and arrive when the server is back', async () => {

@@ -5,7 +5,7 @@
  * unless the message forces it.
  */
 import { describe, expect, it } from 'vitest';
-import { hasChromium, warnIfNoChromium } from './support/chromium.ts';
+import { skipBrowserSuite, warnIfNoChromium } from './support/chromium.ts';
 import { openChatPage } from './support/demo-chat.ts';
 import { signInFromOptions, useE2E, waitForBadge } from './support/fixture.ts';
 import { clickContextMenu, shownNotifications, workerStatus } from './support/hooks.ts';
@@ -18,13 +18,15 @@ warnIfNoChromium('test/e2e/push-stream.test.ts');
 const ALICE = { id: 'alice', type: 'singleChat' } as const;
 const BOB_CHAT = { id: 'bob', type: 'singleChat' } as const;
 
-describe.skipIf(!hasChromium)('pushes reach the browser through the stream', () => {
+describe.skipIf(skipBrowserSuite)('pushes reach the browser through the stream', () => {
   const e2e = useE2E();
   const shownIds = async () => (await shownNotifications(e2e.browser)).map((n) => n.id);
+  /** The device id the extension bound itself (read back from the server, never chosen by the test). */
+  let extensionDevice = '';
   /** Waits until the server has decided about `messageId` and returns its trace entry. */
   const decided = (messageId: string) => waitFor(`the push decision for ${messageId}`, () => traceOf(e2e.alice, messageId));
 
-  it('signs in and falls back to the stream channel', async () => {
+  it('signs in, falls back to the stream channel and uploads its own binding', async () => {
     const options = await signInFromOptions(e2e, 'alice');
     await options.close();
     const push = await waitFor(
@@ -36,6 +38,13 @@ describe.skipIf(!hasChromium)('pushes reach the browser through the stream', () 
       { timeoutMs: 20_000 },
     );
     expect(push.lastError).toBe('');
+    // What the extension uploaded itself: one stream binding under a device id it chose.
+    const certs = (await e2e.alice.request<{ name: string; type: string }[]>({ method: 'GET', path: '/push/certificates', idempotent: true })).data;
+    const bindings = (await e2e.alice.request<{ device_id: string; notifier_name: string }[]>({ method: 'GET', path: '/users/alice/push/binding', idempotent: true })).data;
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0]!.notifier_name).toBe(certs.find((c) => c.type === 'stream')?.name);
+    expect(bindings[0]!.device_id).toMatch(/\S/);
+    extensionDevice = bindings[0]!.device_id;
   });
 
   it('"Send test push" on the options page makes a notification arrive', async () => {
@@ -47,7 +56,7 @@ describe.skipIf(!hasChromium)('pushes reach the browser through the stream', () 
     await options.close();
   });
 
-  it('shows a message from bob once, with sender, text and conversation, while alice is offline', async () => {
+  it('shows a message from bob once, with sender, text and conversation, while alice is offline; the extension acks it on its own binding', async () => {
     const text = `hello from bob ${Date.now()}`;
     const id = await sendText(e2e.bob, ALICE, text);
     const shown = await waitFor('the notification', async () => (await shownNotifications(e2e.browser)).find((n) => n.id === id));
@@ -55,6 +64,11 @@ describe.skipIf(!hasChromium)('pushes reach the browser through the stream', () 
     expect(shown.body).toContain(text);
     expect(shown.conversation).toEqual(BOB_CHAT);
     expect((await decided(id)).reason).toBe('PUSH');
+    // It went to the binding the extension uploaded, and the extension acknowledged it on its stream.
+    await waitFor('the extension to acknowledge the push', async () => {
+      const d = (await decided(id)).devices;
+      return d.length === 1 && d[0]!.device_id === extensionDevice && d[0]!.result === 'delivered' ? true : undefined;
+    });
 
     // A later push arriving proves the stream moved on; the first one is still recorded once.
     const next = await sendText(e2e.bob, ALICE, `second ${Date.now()}`);

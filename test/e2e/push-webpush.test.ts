@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakePushService, startPushService } from '../fakes/push-service.ts';
-import { hasChromium, warnIfNoChromium } from './support/chromium.ts';
+import { skipBrowserSuite, warnIfNoChromium } from './support/chromium.ts';
 import { useE2E } from './support/fixture.ts';
 import { shownNotifications } from './support/hooks.ts';
 import { sendText, traceOf } from './support/rest.ts';
@@ -27,7 +27,7 @@ const DEVICE = 'chromium-webpush';
 
 interface Certificate { name: string; type: string; vapidPublicKey?: string }
 
-describe.skipIf(!hasChromium)('pushes reach the browser through Web Push', () => {
+describe.skipIf(skipBrowserSuite)('pushes reach the browser through Web Push', () => {
   let service: FakePushService;
   let caDir = '';
   const e2e = useE2E({

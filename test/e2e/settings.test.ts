@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { localMinuteOfDay } from '../../src/core/index.ts';
 import { formatClock } from '../../src/shared/time-format.ts';
-import { hasChromium, warnIfNoChromium } from './support/chromium.ts';
+import { skipBrowserSuite, warnIfNoChromium } from './support/chromium.ts';
 import { BROWSER_ZONE, openPopup, signInFromOptions, useE2E, waitForBadge } from './support/fixture.ts';
 import { demoGroupId } from './support/demo-chat.ts';
 import { clickContextMenu, dispatchMenuClickHook } from './support/hooks.ts';
@@ -22,7 +22,7 @@ const HOUR = 3_600_000;
 interface AppWire { type: string; ignoreInterval: string; ignoreDuration: number; timeZone: string }
 interface ConvWire { type?: string; ignoreDuration: number }
 
-describe.skipIf(!hasChromium)('settings from the extension reach the server', () => {
+describe.skipIf(skipBrowserSuite)('settings from the extension reach the server', () => {
   const e2e = useE2E();
   const appSettings = async () => (await e2e.alice.getSilentModeForAll()).data as AppWire;
   const convSettings = async (conversationId: string, type: string) =>

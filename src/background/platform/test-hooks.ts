@@ -1,6 +1,7 @@
 /**
  * Hooks for the end-to-end suite, on `self` because worker.evaluate reaches only the global
- * scope. Harmless in production: each does what a user action or a push would do.
+ * scope. Built only into the test build (`npm run build:test`, mode e2e): the production
+ * service worker has none (test/extension/build checks).
  */
 import type { StatusView } from '../../shared/protocol.ts';
 import type { Ctx } from '../handlers/context.ts';

@@ -36,7 +36,7 @@ export class ExtensionBrowser {
 
   /** Launches Chromium with dist/ loaded and waits for the extension's service worker. */
   static async launch(opts: LaunchOptions = {}): Promise<ExtensionBrowser> {
-    if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`${DIST}/manifest.json is missing: run \`npm run build\` first`);
+    if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`${DIST}/manifest.json is missing: run \`npm run build:test\` first (the test build, with the hooks)`);
     const profileDir = mkdtempSync(join(tmpdir(), 'impc-e2e-profile-'));
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PushClient } from '../../../src/client/index.ts';
 import { ExtensionBrowser, type LaunchOptions } from './browser.ts';
-import { hasChromium } from './chromium.ts';
+import { requireChromium } from './chromium.ts';
 import { msg } from './messages.ts';
 import { CLIENT_ID, CLIENT_SECRET, userClient } from './rest.ts';
 import { type ServerOptions, ServerProcess } from './server.ts';
@@ -43,7 +43,7 @@ export interface E2EOptions {
 export function useE2E(opts: E2EOptions = {}): E2E {
   const e2e = {} as E2E;
   beforeAll(async () => {
-    if (!hasChromium) return;
+    requireChromium();
     const extra = opts.beforeLaunch ? await opts.beforeLaunch() : {};
     const serverOpts: ServerOptions = {
       ...opts.server,

@@ -27,7 +27,7 @@ type Scope = { __impcTest?: Hooks };
 export function shownNotifications(b: ExtensionBrowser): Promise<Shown[]> {
   return b.evaluate(async () => {
     const hooks = (self as unknown as Scope).__impcTest;
-    if (!hooks) throw new Error('self.__impcTest is missing in the service worker');
+    if (!hooks) throw new Error('self.__impcTest is missing in the service worker: dist/ is a production build; run `npm run build:test`');
     return hooks.shownNotifications();
   });
 }
@@ -36,7 +36,7 @@ export function shownNotifications(b: ExtensionBrowser): Promise<Shown[]> {
 export function workerStatus(b: ExtensionBrowser): Promise<StatusView> {
   return b.evaluate(async () => {
     const hooks = (self as unknown as Scope).__impcTest;
-    if (!hooks) throw new Error('self.__impcTest is missing in the service worker');
+    if (!hooks) throw new Error('self.__impcTest is missing in the service worker: dist/ is a production build; run `npm run build:test`');
     return hooks.status();
   });
 }

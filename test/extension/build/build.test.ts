@@ -4,7 +4,7 @@
  * clobbers the dist/ another suite is loading.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,9 @@ const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../..');
 const bin = (name: string) => join(ROOT, 'node_modules/.bin', name);
 const temp: string[] = [];
+/** Every built script's text, to look for what must not ship. */
+const scripts = (out: string) =>
+  (readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, f), 'utf8'));
 afterAll(() => {
   for (const d of temp) rmSync(d, { recursive: true, force: true });
 });
@@ -58,6 +61,9 @@ describe('extension build', () => {
     expect(m.commands['pause-1h']?.suggested_key?.default).toBeTruthy();
     // The README's screenshots live in assets/ too, but are no part of the extension.
     expect(existsSync(join(out, 'screenshots'))).toBe(false);
+    // The end-to-end hooks are built only in the test build (`npm run build:test`), never shipped.
+    expect(scripts(out).length).toBeGreaterThan(0);
+    expect(scripts(out).filter((js) => js.includes('__impcTest'))).toEqual([]);
     // Every __MSG_ key the manifest uses exists in both locales.
     const keys = [...JSON.stringify(m).matchAll(/__MSG_(\w+)__/g)].map((x) => x[1]!);
     for (const locale of ['en', 'zh_CN']) {
@@ -72,6 +78,7 @@ describe('extension build', () => {
     expect(m.background.scripts?.length).toBe(1);
     expect(m.background.type).toBe('module');
     expect(m.background.service_worker).toBeUndefined();
+    expect(scripts(out).filter((js) => js.includes('__impcTest'))).toEqual([]);
     expect(m.browser_specific_settings?.gecko).toMatchObject({ id: expect.stringContaining('@'), strict_min_version: expect.any(String) });
     let stdout: string;
     try {

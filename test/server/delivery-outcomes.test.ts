@@ -1,0 +1,109 @@
+/**
+ * SPEC 4: what the delivery worker does with each answer of the push service, asserted through
+ * the real server and the fake push service with counts that follow from the protocol (one
+ * request per attempt) and, for Retry-After, the due time the worker stored under a frozen clock —
+ * never how long something took.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakePushService, startPushService } from '../fakes/push-service.ts';
+import { call, eventually, register, send, signIn, startTestServer, type TestServer } from './helpers.ts';
+
+const MAX_ATTEMPTS = 3;
+const BACKOFF_MS = 100;
+const USERS = ['snd', 'r404', 'r400', 'r403', 'r413', 'rra', 'rdate'];
+let s: TestServer;
+let svc: FakePushService;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  svc = await startPushService();
+  s = await startTestServer({ push: { ca: svc.ca, backoffBaseMs: BACKOFF_MS, maxAttempts: MAX_ATTEMPTS, pollMs: 20 } as never, heartbeatMs: 60_000 });
+  svc.expectVapidKey(s.server.ctx.vapid.publicKey);
+  await register(s, ...USERS);
+  // A day-long token: the Retry-After tests move the server's clock forward.
+  for (const u of USERS) tokens[u] = await signIn(s, u, 86_400);
+});
+afterAll(async () => {
+  await s.close();
+  await svc.stop();
+});
+
+async function bind(user: string): Promise<string> {
+  const sub = svc.createSubscription();
+  const r = await call(s.base, 'PUT', `/users/${user}/push/binding`, {
+    token: tokens[user], body: { device_id: `${user}-web`, device_token: JSON.stringify(sub), notifier_name: 'webpush' },
+  });
+  expect(r.status).toBe(200);
+  return sub.endpoint;
+}
+
+async function result(user: string, id: string): Promise<string> {
+  const r = await call<{ data: { messageId: string; devices: { result: string }[] }[] }>(s.base, 'GET', `/users/${user}/notification/trace`, { token: tokens[user] });
+  return r.json.data.find((t) => t.messageId === id)?.devices[0]?.result ?? '';
+}
+
+const settled = (user: string, id: string, prefix: string) =>
+  eventually(async () => {
+    const r = await result(user, id);
+    return r.startsWith(prefix) ? r : undefined;
+  }, 10_000, `${user}'s push to be "${prefix}…"`);
+
+const dm = async (user: string, text: string) => (await send(s, tokens.snd!, 'users', [user], text))[user]!;
+const bindings = async (user: string) => (await call<{ data: unknown[] }>(s.base, 'GET', `/users/${user}/push/binding`, { token: tokens[user] })).json.data;
+
+describe('the worker acts on the push service answer (SPEC 4)', () => {
+  it('a 404 removes the binding after one request, like a 410', async () => {
+    const ep = await bind('r404');
+    svc.failWith(ep, { status: 404 });
+    const id = await dm('r404', 'unknown subscription');
+    expect(await settled('r404', id, 'gone')).toContain('binding removed');
+    expect(await bindings('r404')).toEqual([]);
+    expect(svc.attempts(ep)).toBe(1);
+  });
+
+  it.each([400, 403, 413])('a non-retryable %i is given up after its one request, and the binding is kept', async (status) => {
+    const user = `r${status}`;
+    const ep = await bind(user);
+    svc.failWith(ep, { status });
+    const id = await dm(user, `answered ${status}`);
+    await settled(user, id, 'failed');
+    // Given up on the first answer: no row is left that could be sent again, and the service saw
+    // one request (a retried 4xx is sent maxAttempts times before it reads "failed").
+    expect(await s.server.ctx.deliveries.count()).toBe(0);
+    expect(svc.attempts(ep)).toBe(1);
+    expect(await bindings(user)).toHaveLength(1);
+  });
+});
+
+describe('Retry-After (SPEC 4), under a frozen clock', () => {
+  /** Freezes the server clock (both nodes share it) at a whole second, for HTTP dates. */
+  function freeze(): { at: number; set: (t: number) => void; restore: () => void } {
+    const cfg = s.server.ctx.config;
+    let t = Math.floor(Date.now() / 1000) * 1000;
+    cfg.now = () => t;
+    return { at: t, set: (x) => { t = x; }, restore: () => { cfg.now = Date.now; } };
+  }
+
+  it.each([
+    ['seconds', (_t0: number) => '600', 600_000],
+    ['an HTTP date', (t0: number) => new Date(t0 + 120_000).toUTCString(), 120_000],
+  ])('a 429 with Retry-After as %s is retried exactly when the service asked, not after the backoff', async (_kind, header, waitMs) => {
+    const user = waitMs === 600_000 ? 'rra' : 'rdate';
+    const ep = await bind(user);
+    const clock = freeze();
+    try {
+      svc.failWith(ep, { status: 429, retryAfter: header(clock.at), times: 1 });
+      const id = await dm(user, 'slow down');
+      await settled(user, id, 'retrying');
+      expect(svc.attempts(ep)).toBe(1);
+      // The row waits for the asked delay (the backoff would have been 100 ms).
+      expect(await s.server.ctx.deliveries.nextDueAfter(clock.at)).toBe(clock.at + waitMs);
+      clock.set(clock.at + waitMs);
+      await svc.waitFor((p) => p.endpoint === ep && p.payload?.m === id, 10_000);
+      await settled(user, id, 'sent');
+      expect(svc.attempts(ep)).toBe(2);
+    } finally {
+      clock.restore();
+    }
+  });
+});
