@@ -75,9 +75,19 @@ export function parseTimeZone(value: unknown, field = 'timeZone'): Result<string
   return ok(zonesByLowerCase().get(lower) ?? value);
 }
 
+/** Answers of `isTimeZone` so far: stored settings repeat a handful of zones, and each Intl check costs tens of µs. */
+const knownZones = new Map<string, boolean>();
+
 /** True when the platform knows this zone. */
 export function isTimeZone(value: unknown): value is string {
-  return parseTimeZone(value).ok;
+  if (typeof value !== 'string') return false;
+  let known = knownZones.get(value);
+  if (known === undefined) {
+    known = parseTimeZone(value).ok;
+    if (knownZones.size >= 1024) knownZones.clear();
+    knownZones.set(value, known);
+  }
+  return known;
 }
 
 /** UTC offset in minutes of `timeZone` at instant `t` (east positive: Paris in winter = 60). */
