@@ -87,7 +87,7 @@ export default async function gatewayBench(): Promise<void> {
     await stopProc(b);
     await stopProc(a);
   } finally {
-    killAllProcs();
+    await killAllProcs();
     await svc.stop();
   }
 }

@@ -81,7 +81,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  killAllProcs();
+  await killAllProcs();
   await svc?.stop();
   await dropProcData(specA);
   await dropProcData(specB);

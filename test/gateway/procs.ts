@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,9 +34,14 @@ export interface ProcSpec {
 
 const started: ChildProcess[] = [];
 
+/** Folders made by `tempDir`, removed by `killAllProcs`. */
+const madeDirs: string[] = [];
+
 /** A fresh temporary folder (not test/server/helpers.ts: it registers vitest hooks, and the bench runs outside vitest). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 /** A port free right now (for a process that must be known before it starts, or restart on the same one). */
@@ -118,6 +123,12 @@ export async function dropProcData(spec: ProcSpec | undefined): Promise<void> {
   if (spec?.env.DATABASE_SCHEMA && spec.env.REDIS_PREFIX) await dropIsolation(spec.env.DATABASE_SCHEMA, spec.env.REDIS_PREFIX);
 }
 
-export function killAllProcs(): void {
-  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+/** Kills every process still running, then removes the data and CA folders made for them. */
+export async function killAllProcs(): Promise<void> {
+  const exits = started.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => {
+    c.once('exit', r);
+    c.kill('SIGKILL');
+  }));
+  await Promise.all(exits);
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
