@@ -6,6 +6,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Context } from '../context.ts';
+import { Pump } from '../pump.ts';
 import type { JobRow } from '../store/ports.ts';
 
 export type JobResult = { outcome: string; error?: string } | { retryAt: number; error: string };
@@ -18,30 +19,30 @@ const POLL_MS = 500;
 
 export class JobWorker {
   private readonly inFlight = new Set<number>();
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
-  private pumping = false;
-  private again = false;
+  private readonly pump: Pump;
 
-  constructor(private readonly ctx: Context, private readonly handlers: Record<string, JobHandler>, private readonly log?: FastifyBaseLogger) {}
+  constructor(private readonly ctx: Context, private readonly handlers: Record<string, JobHandler>, private readonly log?: FastifyBaseLogger) {
+    this.pump = new Pump(() => this.pass(), (err) => {
+      this.log?.error({ err }, 'jobs worker could not read the queue');
+      return POLL_MS;
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.pump.start();
   }
 
   /** Wakes the worker now (jobs were queued). */
   kick(): void {
-    if (!this.stopped) this.schedule(0);
+    this.pump.kick();
   }
 
   /** Stops claiming, waits (bounded) for jobs in flight, and gives the rest of its claims back. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.pump.stopped) return;
+    this.pump.halt();
     const until = Date.now() + 2000;
-    while ((this.inFlight.size > 0 || this.pumping) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while ((this.inFlight.size > 0 || this.pump.running) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     try {
       await this.ctx.store.jobs.release(this.ctx.config.nodeId);
     } catch (err) {
@@ -49,41 +50,22 @@ export class JobWorker {
     }
   }
 
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pump().catch((err: unknown) => {
-      this.log?.error({ err }, 'jobs worker could not read the queue');
-      if (!this.stopped) this.schedule(POLL_MS);
-    }), ms);
-    this.timer.unref();
-  }
-
-  private async pump(): Promise<void> {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
+  /** One pass: claims what there is room for and starts it; returns when to look again. */
+  private async pass(): Promise<number | undefined> {
+    const room = CONCURRENCY - this.inFlight.size;
+    // Full: every finished job kicks the worker again.
+    if (room <= 0) return undefined;
+    const now = this.ctx.config.now();
+    const rows = (await this.ctx.store.jobs.claim(this.ctx.config.nodeId, now, room, this.ctx.config.push.leaseMs)).filter((r) => !this.inFlight.has(r.id));
+    for (const row of rows) {
+      this.inFlight.add(row.id);
+      void this.run(row).finally(() => {
+        this.inFlight.delete(row.id);
+        this.kick();
+      });
     }
-    this.pumping = true;
-    this.again = false;
-    try {
-      const room = CONCURRENCY - this.inFlight.size;
-      if (room <= 0) return;
-      const now = this.ctx.config.now();
-      const rows = (await this.ctx.store.jobs.claim(this.ctx.config.nodeId, now, room, this.ctx.config.push.leaseMs)).filter((r) => !this.inFlight.has(r.id));
-      for (const row of rows) {
-        this.inFlight.add(row.id);
-        void this.run(row).finally(() => {
-          this.inFlight.delete(row.id);
-          this.kick();
-        });
-      }
-      const next = await this.ctx.store.jobs.nextDueAfter(now);
-      this.schedule(next === null ? POLL_MS : Math.min(POLL_MS, Math.max(5, next - now)));
-    } finally {
-      this.pumping = false;
-      if (this.again && !this.stopped) this.schedule(0);
-    }
+    const next = await this.ctx.store.jobs.nextDueAfter(now);
+    return next === null ? POLL_MS : Math.min(POLL_MS, Math.max(5, next - now));
   }
 
   private async run(job: JobRow): Promise<void> {
@@ -97,12 +79,12 @@ export class JobWorker {
       const error = (err as Error).message;
       result = job.attempts + 1 >= MAX_THROWS ? { outcome: 'gave up', error } : { retryAt: this.ctx.config.now() + Math.min(60_000, 1000 * 2 ** job.attempts), error };
     }
-    if (this.stopped && 'retryAt' in result) return; // shutting down: the claim is released, the job runs at the next start
+    if (this.pump.stopped && 'retryAt' in result) return; // shutting down: the claim is released, the job runs at the next start
     try {
       if ('retryAt' in result) await this.ctx.store.jobs.retry(job.id, job.attempts + 1, result.retryAt, result.error);
       else await this.ctx.store.jobs.done(job, result.outcome, result.error ?? null, this.ctx.config.now());
     } catch (err) {
-      if (!this.stopped) this.log?.error({ err, kind: job.kind, job: job.id }, 'could not record a job result; it runs again when its lease ends');
+      if (!this.pump.stopped) this.log?.error({ err, kind: job.kind, job: job.id }, 'could not record a job result; it runs again when its lease ends');
     }
   }
 }

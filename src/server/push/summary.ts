@@ -10,50 +10,40 @@ import type { FastifyBaseLogger } from 'fastify';
 import { buildSummaryPayload, summaryDueAt } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import type { ImMessage, NewDelivery, SummaryRow } from '../store/ports.ts';
+import { Pump } from '../pump.ts';
 import { payloadOf } from './payload.ts';
 
 /** Summaries claimed per round. */
 const BATCH = 32;
 
 export class SummaryScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
-  private running = false;
-  private again = false;
+  private readonly pump: Pump;
 
-  constructor(private readonly ctx: Context, private readonly log?: FastifyBaseLogger) {}
+  constructor(private readonly ctx: Context, private readonly log?: FastifyBaseLogger) {
+    // A failed pass is reported inside `pass`; this only covers a throw outside it.
+    this.pump = new Pump(() => this.pass(), (err) => {
+      this.log?.error({ err }, 'summary scheduler failed');
+      return 1000;
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.pump.start();
   }
 
   /** Looks again now (a summary was counted, or settings moved one). */
   kick(): void {
-    if (!this.stopped) this.schedule(0);
+    this.pump.kick();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.pump.halt();
     const until = Date.now() + 2000;
-    while (this.running && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (this.pump.running && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   }
 
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), ms);
-    this.timer.unref();
-  }
-
-  private async run(): Promise<void> {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    this.again = false;
+  /** One pass: sends what is due; returns when to look again. */
+  private async pass(): Promise<number> {
     const { pollMs, leaseMs } = this.ctx.config.push;
     // At least once a second: a summary due at the end of a short pause goes out on time even
     // when another node counted it (its wake-up does not reach this node).
@@ -74,10 +64,8 @@ export class SummaryScheduler {
       else if (due !== null) next = Math.max(0, Math.min(next, due - now));
     } catch (err) {
       this.log?.error({ err }, 'summary scheduler could not read the store');
-    } finally {
-      this.running = false;
-      if (!this.stopped) this.schedule(this.again ? 0 : next);
     }
+    return next;
   }
 
   /** One due summary: moved (still quiet), dropped (online, nothing bound, nothing held) or sent. */

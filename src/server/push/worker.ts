@@ -13,6 +13,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { parseWebPushSubscription } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import type { DeliveryRow, ImMessage, SettledDelivery } from '../store/ports.ts';
+import { Pump } from '../pump.ts';
 import { payloadOf } from './payload.ts';
 import { topicFor } from './topic.ts';
 import { type SendOutcome, WebPushSender } from './webpush.ts';
@@ -62,11 +63,8 @@ export class DeliveryWorker {
   private settling: SettledDelivery[] = [];
   private settleTimer: NodeJS.Timeout | undefined;
   private settleChain: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private pumping = false;
-  /** A wake-up that came while a pump was reading: pump again as soon as it ends. */
-  private again = false;
+  /** Claims and starts rows; kicked by fan-outs (and other nodes' NOTIFY) and by finished requests. */
+  private readonly pump: Pump;
 
   /** `log` hears about pushes that failed (never tokens, endpoints' paths or message text). */
   constructor(private readonly ctx: Context, private readonly log?: FastifyBaseLogger) {
@@ -80,26 +78,34 @@ export class DeliveryWorker {
       encryptThreads: p.encryptThreads,
       maxSockets: Math.max(32, p.concurrency),
     });
+    // Running from construction: a row queued before `start` (kick) is not left waiting for the poll.
+    this.pump = new Pump(() => this.pass(), (err) => {
+      // The store did not answer (a database restart, a network blip): try again soon.
+      this.log?.error({ err }, 'delivery worker could not read the queue');
+      return this.ctx.config.push.pollMs;
+    }, { startHalted: false });
+  }
+
+  private get stopped(): boolean {
+    return this.pump.stopped;
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.pump.start();
   }
 
   /** Wakes the worker now (new rows were queued). */
   kick(): void {
-    if (!this.stopped) this.schedule(0);
+    this.pump.kick();
   }
 
   /** Stops claiming rows, waits (bounded) for requests in flight, and gives the rest of its claims back. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.pump.halt();
     this.buffer = [];
     this.buffered.clear();
     const until = Date.now() + 2000;
-    while ((this.inFlight.size > 0 || this.pumping) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while ((this.inFlight.size > 0 || this.pump.running) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     try {
       await this.flushSettled();
     } catch (err) {
@@ -111,16 +117,6 @@ export class DeliveryWorker {
       this.log?.warn({ err }, 'could not release delivery claims; they expire with their lease');
     }
     this.sender.close();
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pump().catch((err: unknown) => {
-      // The store did not answer (a database restart, a network blip): try again soon.
-      this.log?.error({ err }, 'delivery worker could not read the queue');
-      if (!this.stopped) this.schedule(this.ctx.config.push.pollMs);
-    }), ms);
-    this.timer.unref();
   }
 
   private room(): number {
@@ -147,49 +143,38 @@ export class DeliveryWorker {
       void this.deliver(row).finally(() => {
         this.inFlight.delete(row.id);
         // The next buffered row goes at once; the pump is needed only when the buffer is empty.
-        if (this.buffer.length && !this.pumping && !this.stopped) void this.startBuffered(this.ctx.config.now()).catch((err: unknown) => this.log?.error({ err }, 'delivery worker could not record a wait'));
+        if (this.buffer.length && !this.pump.running && !this.stopped) void this.startBuffered(this.ctx.config.now()).catch((err: unknown) => this.log?.error({ err }, 'delivery worker could not record a wait'));
         else this.kick();
       });
     }
   }
 
-  private async pump(): Promise<void> {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = true;
-    this.again = false;
-    try {
-      const { pollMs, leaseMs, claimBatch } = this.ctx.config.push;
-      const now = this.ctx.config.now();
-      await this.startBuffered(now);
-      // Full: every finished request starts the next buffered row or kicks the worker again.
-      if (this.room() <= 0) return;
-      // Claim ahead (a batch per read, not a read per slot), starting rows as they come; rows for
-      // a resting service turn into waits, so a few more batches may be read to fill the room.
-      for (let batch = 0; batch < 8 && this.room() > 0 && !this.stopped; batch++) {
-        const size = Math.max(this.room(), claimBatch);
-        const rows = await this.ctx.deliveries.claim(this.ctx.config.nodeId, now, size, leaseMs);
-        let fresh = 0;
-        for (const row of rows) {
-          if (this.inFlight.has(row.id) || this.buffered.has(row.id)) continue;
-          this.buffer.push({ row, claimedAt: now });
-          this.buffered.add(row.id);
-          fresh++;
-        }
-        await this.startBuffered(now);
-        if (fresh < size) break;
+  /** One pass: starts buffered rows, claims more while there is room; returns when to look again. */
+  private async pass(): Promise<number | undefined> {
+    const { pollMs, leaseMs, claimBatch } = this.ctx.config.push;
+    const now = this.ctx.config.now();
+    await this.startBuffered(now);
+    // Full: every finished request starts the next buffered row or kicks the worker again.
+    if (this.room() <= 0) return undefined;
+    // Claim ahead (a batch per read, not a read per slot), starting rows as they come; rows for
+    // a resting service turn into waits, so a few more batches may be read to fill the room.
+    for (let batch = 0; batch < 8 && this.room() > 0 && !this.stopped; batch++) {
+      const size = Math.max(this.room(), claimBatch);
+      const rows = await this.ctx.deliveries.claim(this.ctx.config.nodeId, now, size, leaseMs);
+      let fresh = 0;
+      for (const row of rows) {
+        if (this.inFlight.has(row.id) || this.buffered.has(row.id)) continue;
+        this.buffer.push({ row, claimedAt: now });
+        this.buffered.add(row.id);
+        fresh++;
       }
-      if (this.buffer.length || this.stopped) return;
-      // Everything due now is in flight; wake for the next retry (or poll, as a safety net).
-      const next = await this.ctx.deliveries.nextDueAfter(now);
-      this.schedule(next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now)));
-    } finally {
-      this.pumping = false;
-      if (this.again && !this.stopped) this.schedule(0);
+      await this.startBuffered(now);
+      if (fresh < size) break;
     }
+    if (this.buffer.length || this.stopped) return undefined;
+    // Everything due now is in flight; wake for the next retry (or poll, as a safety net).
+    const next = await this.ctx.deliveries.nextDueAfter(now);
+    return next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now));
   }
 
   /** The stored message and its sender's nickname, read once for all rows of one message. */
