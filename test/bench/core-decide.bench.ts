@@ -7,6 +7,9 @@ import {
   type AppSettings, type ConversationSettings, decide, type DecisionInput, type DeviceState, inWindow, localMinuteOfDay,
   prepareMessage, type PreparedMessage, type PushPolicy, type ReasonCode, REASON_CODES, type RemindType, type ScheduleEntry,
 } from '../../src/core/index.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { report, RESULTS_DIR } from './lib/report.ts';
 
 const N = 1_000_000;
 const BASELINE_N = 20_000;
@@ -147,7 +150,17 @@ function calibrate(): number {
   return ((c.user + c.system) / 1000) * (1e9 / 300_000_000);
 }
 
+/** The last recorded B1 figure (decisions per CPU-second, allOffline), the reference "do not let it fall" is judged against. */
+function lastRecorded(): number | undefined {
+  const file = join(RESULTS_DIR, 'B1.json');
+  if (!existsSync(file)) return undefined;
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { figure?: unknown };
+  return typeof r.figure === 'number' ? r.figure : undefined;
+}
+
 export default async function coreDecideBench(): Promise<void> {
+  const previous = lastRecorded();
+  const figures: Record<string, { decide: number; naive: number; floor: number }> = {};
   console.log(`machine: a loop of 1e9 integer adds takes ${calibrate().toFixed(0)} ms of CPU (≈300 ms on an idle 3+ GHz desktop core)`);
   const t0 = performance.now();
   const people = population();
@@ -206,6 +219,7 @@ export default async function coreDecideBench(): Promise<void> {
 
     const line = (label: string, r: Rate, n: number, tail: string) =>
       console.log(`  ${label.padEnd(20)}${fmt(r.perCpuSecond).padStart(11)} per CPU-second, ${fmt(r.perSecond).padStart(11)} wall  (best of ${RUNS}: ${r.cpuMs.toFixed(1)} ms CPU for ${n.toLocaleString('en-US')})${tail}`);
+    figures[policy] = { decide: fast.perCpuSecond, naive: naive.perCpuSecond, floor: floor.perCpuSecond };
     console.log(`\npolicy ${policy}:`);
     line('decide()', fast, N, `; ${fast.check.toLocaleString('en-US')} pushes`);
     line('decide(), 10k group', hot, N, ` (the first ${GROUP_N.toLocaleString('en-US')} recipients ×${N / GROUP_N})`);
@@ -235,4 +249,18 @@ export default async function coreDecideBench(): Promise<void> {
   console.log(`\npolicy allOffline, SPEC 1.7 rules in use (50% weekly schedules, 5% skip-once, 30% priority senders, 30% keywords, a text message):`);
   console.log(`  ${'decide(), 1.7 rules'.padEnd(20)}${fmt(rules.perCpuSecond).padStart(11)} per CPU-second, ${fmt(rules.perSecond).padStart(11)} wall  (best of ${RUNS}: ${rules.cpuMs.toFixed(1)} ms CPU for ${N.toLocaleString('en-US')}); ${rules.check.toLocaleString('en-US')} pushes, ${mentioned.toLocaleString('en-US')} with a mention, ${through.toLocaleString('en-US')} through DND`);
   console.log(`  reasons: ${REASON_CODES.filter((c) => counts.has(c)).map((c) => `${c} ${((counts.get(c)! / N) * 100).toFixed(1)}%`).join(', ')}`);
+
+  // One line for the table. "Do not let it fall": against the last recorded run, allowing the
+  // run-to-run noise of this shared machine (15 %); the naive baseline is measured in this run.
+  const all = figures.allOffline!;
+  const any = figures.anyOffline!;
+  const met = previous === undefined || all.decide >= previous * 0.85;
+  const vs = previous === undefined ? 'no earlier run recorded' : `${((all.decide / previous - 1) * 100).toFixed(1)} % against the last recorded ${fmt(previous)}`;
+  report({
+    id: 'B1', title: `decide() over ${N.toLocaleString('en-US')} recipients with mixed settings (allOffline, per CPU-second)`,
+    figure: all.decide, unit: 'decisions/s', baseline: all.naive, baselineLabel: 'a fresh Intl.DateTimeFormat per recipient, same decisions',
+    ratio: all.decide / all.naive, target: 'does not fall (≥ 85 % of the last recorded run)', met,
+    limits: `${vs}; anyOffline ${fmt(any.decide)}; 1.7 rules in use ${fmt(rules.perCpuSecond)}; ${((all.decide / all.floor) * 100).toFixed(0)} % of the read-only floor`,
+    details: { previous, allOffline: all, anyOffline: any, rules: rules.perCpuSecond },
+  });
 }
