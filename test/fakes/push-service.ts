@@ -3,7 +3,8 @@
  * checks what the real ones check and decrypts what it receives.
  *
  * API:
- *   const svc = await startPushService({ vapidPublicKey? })   // https on 127.0.0.1, port 0
+ *   const svc = await startPushService({ vapidPublicKey?, http1Only? })   // https on 127.0.0.1, port 0;
+ *                                HTTP/2 and HTTP/1.1 (ALPN) like the real services, or HTTP/1.1 only
  *   svc.ca                       PEM of its self-signed certificate: give it to the server as
  *                                config.push.ca (or NODE_EXTRA_CA_CERTS for a child process)
  *   svc.origin                   https://127.0.0.1:PORT
@@ -11,7 +12,7 @@
  *   const sub = svc.createSubscription()   browser PushSubscription JSON: {endpoint, keys:{p256dh, auth}}
  *                                (the private key and auth secret stay here for decryption)
  *   svc.received                 every accepted push: {endpoint, payload (decrypted JSON), text,
- *                                ttl, topic, urgency, jwt claims, at}
+ *                                ttl, topic, urgency, jwt claims, at, httpVersion ('2.0' or '1.1')}
  *   svc.rejected                 requests refused because the VAPID JWT or encryption was wrong, with why
  *   svc.failWith(endpoint, {status: 410 | 429 | 500 | ..., retryAfter?: '1', times?: n})
  *                                answer that status (times: only the next n requests; default forever)
@@ -21,8 +22,10 @@
  *   await svc.stop()
  */
 import { createECDH, createHmac, createDecipheriv, createPublicKey, randomBytes, verify } from 'node:crypto';
-import { createServer, type Server } from 'node:https';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { createServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import selfsigned from 'selfsigned';
 
 export interface FakeSubscriptionJSON {
@@ -40,6 +43,8 @@ export interface ReceivedPush {
   urgency: string | undefined;
   claims: { aud: string; exp: number; sub: string };
   at: number;
+  /** '2.0' or '1.1': which protocol the sender used. */
+  httpVersion: string;
 }
 
 export interface Failure {
@@ -115,10 +120,16 @@ export class FakePushService {
   private readonly waiters: { pred: (p: ReceivedPush) => boolean; resolve: (p: ReceivedPush) => void }[] = [];
   private vapidKey: string | undefined;
   private nextId = 1;
+  private readonly sockets = new Set<TLSSocket>();
 
-  constructor(private readonly server: Server, readonly ca: string, vapidKey?: string) {
+  constructor(private readonly server: HttpsServer | Http2SecureServer, readonly ca: string, vapidKey?: string) {
     this.vapidKey = vapidKey;
-    server.on('request', (req, res) => {
+    server.on('secureConnection', (socket: TLSSocket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    // The compatibility API gives HTTP/2 streams the same request/response shape as HTTP/1.1.
+    (server as HttpsServer).on('request', (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -148,7 +159,7 @@ export class FakePushService {
           }
           const push: ReceivedPush = {
             endpoint, payload, text: plain, ttl: req.headers.ttl as string, topic: req.headers.topic as string | undefined,
-            urgency: req.headers.urgency as string | undefined, claims, at: Date.now(),
+            urgency: req.headers.urgency as string | undefined, claims, at: Date.now(), httpVersion: req.httpVersion,
           };
           this.received.push(push);
           for (const w of [...this.waiters]) {
@@ -218,13 +229,14 @@ export class FakePushService {
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 }
 
 /** Starts the fake push service on 127.0.0.1 with a fresh self-signed certificate. */
-export async function startPushService(opts: { vapidPublicKey?: string } = {}): Promise<FakePushService> {
+export async function startPushService(opts: { vapidPublicKey?: string; http1Only?: boolean } = {}): Promise<FakePushService> {
   const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec',
     algorithm: 'sha256',
@@ -233,7 +245,9 @@ export async function startPushService(opts: { vapidPublicKey?: string } = {}): 
       { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
     ],
   });
-  const server = createServer({ key: pems.private, cert: pems.cert, keepAlive: true });
+  const server = opts.http1Only
+    ? createServer({ key: pems.private, cert: pems.cert, keepAlive: true })
+    : createSecureServer({ key: pems.private, cert: pems.cert, allowHTTP1: true });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return new FakePushService(server, pems.cert, opts.vapidPublicKey);
 }

@@ -46,7 +46,7 @@ export function guardedLookup(allowPrivate: boolean) {
 }
 
 /** Why a non-public address may not be used (the worker does not retry these: "non-public"). */
-function refusal(address: string): string {
+export function refusal(address: string): string {
   return `refused: the push service address ${address} is non-public; loopback and private addresses need --allow-private-push-endpoints`;
 }
 

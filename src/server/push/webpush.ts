@@ -1,12 +1,14 @@
 /**
  * Sends one Web Push request: RFC 8291 aes128gcm (on worker threads, see aes128gcm.ts), RFC 8292 VAPID with one
  * JWT per push-service origin reused until near expiry (re-signing per message costs ~75 % of
- * the CPU), a keep-alive agent, a timeout, TTL 24 h and a Topic per conversation.
+ * the CPU), HTTP/2 where the push service speaks it (h2-sessions.ts) and a keep-alive HTTP/1.1
+ * agent where it does not, a timeout, TTL 24 h and a Topic per conversation.
  */
 import { Agent, request } from 'node:https';
 import webpush from 'web-push';
 import type { WebPushSubscription } from '../../core/index.ts';
 import { EncryptPool, encryptFor } from './aes128gcm.ts';
+import { H2Sessions } from './h2-sessions.ts';
 import { guardConnection, guardedLookup, literalHostProblem, PrivateAddressError } from './ssrf.ts';
 
 export interface VapidKeys {
@@ -36,6 +38,8 @@ export class WebPushSender {
   private readonly agent: Agent;
   /** Encryption threads, or undefined to encrypt on the event loop. */
   private readonly pool: EncryptPool | undefined;
+  /** HTTP/2 sessions per origin; undefined when HTTP/1.1 only (an agent was given, or http2: false). */
+  private readonly h2: H2Sessions | undefined;
 
   constructor(
     private readonly vapid: VapidKeys,
@@ -46,10 +50,13 @@ export class WebPushSender {
       encryptThreads?: number;
       /** Sockets per push-service origin (keep-alive). */
       maxSockets?: number;
+      /** Try HTTP/2 first (default true; the agent's HTTP/1.1 serves origins that do not speak it). */
+      http2?: boolean;
     },
   ) {
     this.agent = opts.agent ?? new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32, ...(opts.ca ? { ca: opts.ca } : {}) });
     this.pool = opts.encryptThreads ? new EncryptPool(opts.encryptThreads) : undefined;
+    this.h2 = opts.agent || opts.http2 === false ? undefined : new H2Sessions({ ca: opts.ca, allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs, now: opts.now });
   }
 
   /** The aes128gcm body for a subscription (RFC 8291), on a thread when the pool has one. */
@@ -90,6 +97,19 @@ export class WebPushSender {
       'Content-Length': String(body.length),
       Authorization: this.authorization(url.origin),
     };
+    if (this.h2?.speaksH2(url.origin)) {
+      const out = await this.h2.post(url, headers, body);
+      switch (out.kind) {
+        case 'answer': return { status: out.status, ...(out.retryAfter !== undefined ? { retryAfter: out.retryAfter } : {}) };
+        case 'refused': return { status: 0, error: out.error };
+        case 'unanswered': return { status: 0, error: out.error, unanswered: true };
+        case 'no-h2': break; // remembered: this and later pushes to the origin go over HTTP/1.1
+      }
+    }
+    return this.sendHttp1(url, headers, body);
+  }
+
+  private sendHttp1(url: URL, headers: Record<string, string>, body: Buffer): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve) => {
       const req = request(
         url,
@@ -112,6 +132,7 @@ export class WebPushSender {
   }
 
   close(): void {
+    this.h2?.close();
     if (!this.opts.agent) this.agent.destroy();
     void this.pool?.close();
   }

@@ -6,10 +6,11 @@
  * Every request is checked cheaply (known endpoint, Content-Encoding aes128gcm, TTL, a
  * `vapid t=..., k=...` header with the expected key); one in `verifyEvery` (1 = all) is fully
  * verified: the JWT signature and claims, and the body decrypted with the subscription's keys
- * and parsed as JSON. A failed check is a 400 and counted as rejected, with why.
+ * and parsed as JSON. A failed check is a 400 and counted as rejected, with why. It speaks HTTP/2
+ * and HTTP/1.1 (ALPN), as the real services do.
  */
 import { createECDH, randomBytes } from 'node:crypto';
-import { createServer } from 'node:https';
+import { createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import selfsigned from 'selfsigned';
 import { decryptAes128gcm, verifyVapid } from '../../fakes/push-service.ts';
@@ -53,7 +54,8 @@ const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1'
   keyType: 'ec', algorithm: 'sha256',
   extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
 });
-const server = createServer({ key: pems.private, cert: pems.cert, keepAlive: true, keepAliveTimeout: 30_000 }, (req, res) => {
+// HTTP/2 with HTTP/1.1 on the side (ALPN), like FCM, autopush and Apple's service.
+const server = createSecureServer({ key: pems.private, cert: pems.cert, allowHTTP1: true }, (req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
