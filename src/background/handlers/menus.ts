@@ -8,7 +8,7 @@ import { t } from '../../shared/i18n.ts';
 import type { Ctx } from './context.ts';
 import type { MenuItem } from './deps.ts';
 import { chatPatterns } from './patterns.ts';
-import { confirmQuick, conversationUndo } from './quick.ts';
+import { CONFIRM_TAG, confirmQuick, conversationUndo } from './quick.ts';
 import { checkAppOptions } from './settings-ops.ts';
 import { writeApp, writeConversation } from './settings.ts';
 
@@ -85,6 +85,17 @@ export async function handleMenuClick(
   const conversation = parseChatUrl(tab?.url ?? info.pageUrl, await chatPatterns(ctx));
   // The menu shows on every page of the chat host; only a real chat URL names a conversation.
   if (!conversation) return null;
+  // SPEC 1.7: a direct message counts as a mention, so "only @mentions" would change nothing in a
+  // direct chat (the popup and options do not offer it there). Say so instead of writing a no-op.
+  if (item.change.remindType === 'AT' && conversation.type === 'singleChat') {
+    const name = (await ctx.db.getConversation(conversation))?.name ?? conversation.id;
+    try {
+      await ctx.browser.showNotification({ tag: CONFIRM_TAG, title: t('bgQuickAtDirect', [name]), body: t('bgQuickAtDirectHint') });
+    } catch {
+      // Notifications may be blocked: nothing changed, so nothing is lost.
+    }
+    return 'mode-at-direct';
+  }
   await quickConversationChange(ctx, conversation, item.change, item.doneKey);
   return id;
 }

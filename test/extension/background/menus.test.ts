@@ -69,6 +69,15 @@ describe('chat menu', () => {
     expect(d24.ignoreDuration).toBeGreaterThan(Date.now() + 23 * HOUR);
   });
 
+  it('"Only @mentions" in a direct chat changes nothing and says why (a direct message counts as a mention)', async () => {
+    const shown: { title: string; body?: string }[] = [];
+    ctx.browser.showNotification = async (n) => void shown.push(n);
+    expect(await writesOf(() => handleMenuClick(ctx, { menuItemId: 'mode-at' }, { url: `${srv.url}/#/chat/singleChat/bob` }))).toEqual([]);
+    expect(shown).toEqual([expect.objectContaining({ title: 'bob: direct messages always count as mentions', body: expect.stringContaining('Nothing changed') })]);
+    const bob = await otherDevice(srv.url, 'alice');
+    expect(((await bob.getSilentModeForConversation({ conversationId: 'bob', type: 'singleChat' })).data as { type?: string }).type).toBeUndefined();
+  });
+
   it('does nothing on a page of the chat host that is not a chat', async () => {
     expect(await writesOf(() => handleMenuClick(ctx, { menuItemId: 'mute-1h' }, { url: `${srv.url}/#/contacts` }))).toEqual([]);
     expect(await handleMenuClick(ctx, { menuItemId: 'unknown' }, { url: `${srv.url}/#/chat/singleChat/bob` })).toBeNull();
