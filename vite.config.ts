@@ -49,6 +49,12 @@ export default defineConfig(({ mode }) => {
       outDir,
       emptyOutDir: true,
       target: 'es2022',
+      rolldownOptions: {
+        // src/core is pure (lint keeps it so): a core module none of whose exports a page uses is
+        // left out of that page's graph, instead of riding along through core/index.ts into the
+        // chunk all three entries share (B6: validation and the language list were the popup's).
+        treeshake: { moduleSideEffects: (id: string) => !/[\\/]src[\\/]core[\\/]/.test(id) },
+      },
     },
   };
 });

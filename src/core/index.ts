@@ -12,6 +12,8 @@ export * from './language.ts';
 export * from './push-payload.ts';
 export * from './push-subscription.ts';
 export * from './validate.ts';
+export * from './duration.ts';
+export { type Infer, type Issue, parse as parseSchema, type Schema } from './schema.ts';
 export * from './wire.ts';
 export * from './schedule.ts';
 export * from './keywords.ts';

@@ -1,21 +1,25 @@
-/** Push languages: Microsoft Azure Translator codes (SPEC 1.5). */
-import data from './azure-languages.json' with { type: 'json' };
+/**
+ * Push languages: Microsoft Azure Translator codes (SPEC 1.5). Core holds each code and its
+ * English name (for suggestions); native names are the options page's, read from the shared
+ * list itself (azure-languages.json), so they stay out of the SDK and the popup (B6).
+ */
+import { LANGUAGE_LIST } from './language-list.ts';
 import { fail, ok, type Result } from './result.ts';
 
 export interface PushLanguage {
   readonly code: string;
+  /** English name. */
   readonly name: string;
-  readonly nativeName: string;
-  readonly dir: 'ltr' | 'rtl';
 }
 
 /** All 135 Azure Translator languages, in Azure's spelling. */
-export const PUSH_LANGUAGES: readonly PushLanguage[] = data.languages as PushLanguage[];
+export const PUSH_LANGUAGES: readonly PushLanguage[] = /* @__PURE__ */ LANGUAGE_LIST.map(([code, name]) => ({ code, name }));
 
-const byLower = new Map(PUSH_LANGUAGES.map((l) => [l.code.toLowerCase(), l]));
+let byLower: Map<string, PushLanguage> | undefined;
 
 /** Looks a code up case-insensitively. */
 export function findLanguage(code: string): PushLanguage | undefined {
+  byLower ??= new Map(PUSH_LANGUAGES.map((l) => [l.code.toLowerCase(), l]));
   return byLower.get(code.toLowerCase());
 }
 

@@ -1,19 +1,18 @@
 /**
- * Every input of SPEC 2 and 3, checked with zod and reported as FieldErrors that name the
- * field, the value and what is allowed. Schemas say what is allowed; `parseWith` says the rest.
+ * Every input of SPEC 2 and 3, checked with core's schema kit and reported as FieldErrors that
+ * name the field, the value and what is allowed. Schemas say what is allowed; `parseWith` says the rest.
  */
-import { z } from 'zod';
+import { checkDuration } from './duration.ts';
 import { parseEntryInterval, parseInterval } from './interval.ts';
 import { parseLanguage } from './language.ts';
 import {
-  type AppSettings, CONVERSATION_TYPES, type ConversationType, type DailyWindow, DAYS, MAX_DURATION_MS, MAX_KEYWORD_CHARS, MAX_KEYWORDS,
+  type AppSettings, CONVERSATION_TYPES, type ConversationType, type DailyWindow, DAYS, MAX_KEYWORD_CHARS, MAX_KEYWORDS,
   MAX_PRIORITY_SENDERS, MAX_SCHEDULE_ENTRIES, MAX_SKIP_AHEAD_MS, MESSAGE_TYPES, type MessageType, PUSH_POLICIES,
   type PushPolicy, REMIND_TYPES, type RemindType, type ScheduleEntry, type Translation,
 } from './model.ts';
 import { fieldError, type FieldError, type Result } from './result.ts';
+import * as s from './schema.ts';
 import { parseTimeZone } from './time-zone.ts';
-
-const allowed = (text: string) => ({ error: text });
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = input;
@@ -32,23 +31,18 @@ function joinPath(prefix: string, path: readonly PropertyKey[]): string {
   return text.startsWith('[') ? prefix + text : `${prefix}.${text}`;
 }
 
-/** Runs a schema and turns zod's issues into FieldErrors. `prefix` names the root ("options"). */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): Result<z.output<S>> {
+/** Runs a schema and turns its issues into FieldErrors. `prefix` names the root ("options"). */
+export function parseWith<T>(schema: s.Schema<T>, input: unknown, prefix = ''): Result<T> {
   // No id, name or text anywhere takes a NUL character: refused here, for every entry point, so it
   // never reaches a store (PostgreSQL cannot hold one in text).
   const nul = nulPath(input, [], 0);
   if (nul) return { ok: false, errors: [fieldError(joinPath(prefix, nul), valueAt(input, nul), 'text without NUL characters (U+0000)')] };
-  const r = schema.safeParse(input);
-  if (r.success) return { ok: true, value: r.data };
+  const r = s.parse(schema, input);
+  if (r.ok) return r;
   const errors: FieldError[] = [];
-  for (const issue of r.error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const path = [...issue.path, key];
-        errors.push(fieldError(joinPath(prefix, path), valueAt(input, path), issue.message));
-      }
-    } else {
-      errors.push(fieldError(joinPath(prefix, issue.path), valueAt(input, issue.path), issue.message));
+  for (const issue of r.issues) {
+    for (const path of issue.keys ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]) {
+      errors.push(fieldError(joinPath(prefix, path), valueAt(input, path), issue.message));
     }
   }
   return { ok: false, errors };
@@ -73,88 +67,86 @@ function nulPath(v: unknown, path: (string | number)[], depth: number): (string 
   return undefined;
 }
 
-/** Turns a core Result check into a zod refinement, keeping core's wording. */
-function viaResult<T>(check: (v: unknown) => Result<T>) {
-  return (v: unknown, ctx: z.RefinementCtx): T => {
+/** A schema that is a core Result check, keeping core's wording. */
+/* @__NO_SIDE_EFFECTS__ */
+function viaResult<T>(check: (v: unknown) => Result<T>): s.Schema<T> {
+  return s.transform(s.unknown(), (v, fail) => {
     const r = check(v);
     if (r.ok) return r.value;
-    for (const e of r.errors) ctx.addIssue({ code: 'custom', message: e.allowed });
-    return z.NEVER;
-  };
+    for (const e of r.errors) fail(e.allowed);
+    return undefined as T;
+  });
 }
 
-const strict = <T extends z.ZodRawShape>(shape: T, fields: string) =>
-  z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys' ? `unknown field; allowed fields are ${fields}` : 'a JSON object',
-  });
+/** An object with exactly these fields: an unknown one is named with the list of allowed ones. */
+/* @__NO_SIDE_EFFECTS__ */
+const strict = <S extends { readonly [key: string]: s.Schema<unknown> }>(shape: S, fields: string, ...checks: s.Check[]) =>
+  s.object(shape, (code) => (code === 'unrecognized_keys' ? `unknown field; allowed fields are ${fields}` : 'a JSON object'), true, ...checks);
 
-export const remindTypeSchema = z.enum(REMIND_TYPES, allowed('one of "ALL", "AT", "NONE"'));
-export const conversationTypeSchema = z.enum(CONVERSATION_TYPES, allowed('one of "singleChat", "groupChat", "chatRoom"'));
-export const durationSchema = z
-  .number(allowed(`an integer number of milliseconds from 0 to ${MAX_DURATION_MS} (7 days)`))
-  .int(allowed(`an integer number of milliseconds from 0 to ${MAX_DURATION_MS} (7 days)`))
-  .min(0, allowed(`must be from 0 to ${MAX_DURATION_MS} ms (7 days); 0 clears it`))
-  .max(MAX_DURATION_MS, allowed(`must be from 0 to ${MAX_DURATION_MS} ms (7 days); 0 clears it`));
-export const intervalSchema = z.unknown().transform(viaResult<DailyWindow | null>((v) => parseInterval(v, '')));
-export const timeZoneSchema = z.unknown().transform(viaResult<string>((v) => parseTimeZone(v, '')));
-export const languageSchema = z.unknown().transform(viaResult<string>((v) => parseLanguage(v, '')));
-export const usernameSchema = z
-  .string(allowed('1–64 characters of a-z, A-Z, 0-9, "_", "." and "-"'))
-  .regex(/^[a-zA-Z0-9_.-]{1,64}$/, allowed('1–64 characters of a-z, A-Z, 0-9, "_", "." and "-"'))
-  .transform((s) => s.toLowerCase());
-const idSchema = z
-  .string(allowed('an id of 1–128 characters'))
-  .min(1, allowed('an id of 1–128 characters'))
-  .max(128, allowed('an id of 1–128 characters'));
+/** A string of `min`–`max` characters, one message for all three rules. */
+/* @__NO_SIDE_EFFECTS__ */
+const sized = (min: number, max: number, text: string) => s.string(text, ...(min > 0 ? [s.minLength(min, text)] : []), s.maxLength(max, text));
+
+export const remindTypeSchema = s.enumOf(REMIND_TYPES, 'one of "ALL", "AT", "NONE"');
+export const conversationTypeSchema = s.enumOf(CONVERSATION_TYPES, 'one of "singleChat", "groupChat", "chatRoom"');
+/** Whole milliseconds from 0 to 7 days (core's `checkDuration`). */
+export const durationSchema = viaResult((v) => checkDuration(v, ''));
+export const intervalSchema = viaResult<DailyWindow | null>((v) => parseInterval(v, ''));
+export const timeZoneSchema = viaResult<string>((v) => parseTimeZone(v, ''));
+export const languageSchema = viaResult<string>((v) => parseLanguage(v, ''));
+const USERNAME_TEXT = '1–64 characters of a-z, A-Z, 0-9, "_", "." and "-"';
+export const usernameSchema = s.transform(s.string(USERNAME_TEXT, s.regex(/^[a-zA-Z0-9_.-]{1,64}$/, USERNAME_TEXT)), (v) => v.toLowerCase());
+const idSchema = sized(1, 128, 'an id of 1–128 characters');
 
 // ---- SPEC 1.7 rules ------------------------------------------------------------------------------
 
 const DAYS_TEXT = `one of ${DAYS.map((d) => `"${d}"`).join(', ')}`;
 const DAY_LIST_TEXT = 'an array of 1–7 different days, each "mon", "tue", "wed", "thu", "fri", "sat" or "sun"';
 
-export const dayListSchema = z
-  .array(z.enum(DAYS, allowed(DAYS_TEXT)), allowed(DAY_LIST_TEXT))
-  .min(1, allowed(DAY_LIST_TEXT))
-  .max(7, allowed(DAY_LIST_TEXT))
-  .superRefine((days, ctx) => {
+export const dayListSchema = s.array(
+  s.enumOf(DAYS, DAYS_TEXT),
+  DAY_LIST_TEXT,
+  s.minLength(1, DAY_LIST_TEXT),
+  s.maxLength(7, DAY_LIST_TEXT),
+  s.superRefine<string[]>((days, add) => {
     const seen = new Set<string>();
     days.forEach((d, i) => {
-      if (seen.has(d)) ctx.addIssue({ code: 'custom', path: [i], message: 'repeated; each day at most once' });
+      if (seen.has(d)) add('repeated; each day at most once', [i]);
       seen.add(d);
     });
-  });
+  }),
+);
 
 export const scheduleEntrySchema = strict(
   {
     days: dayListSchema,
-    interval: z.unknown().transform(viaResult<DailyWindow>((v) => parseEntryInterval(v, ''))),
+    interval: viaResult<DailyWindow>((v) => parseEntryInterval(v, '')),
   },
   'days, interval',
 );
 
 const SCHEDULE_TEXT = `an array of at most ${MAX_SCHEDULE_ENTRIES} entries {"days": [...], "interval": "H:M-H:M"}; [] clears`;
-export const quietScheduleSchema = z
-  .array(scheduleEntrySchema, allowed(SCHEDULE_TEXT))
-  .max(MAX_SCHEDULE_ENTRIES, allowed(`at most ${MAX_SCHEDULE_ENTRIES} entries; merge days that share an interval`))
-  .transform((entries): ScheduleEntry[] => entries.map((e) => ({ days: e.days, interval: e.interval })));
+export const quietScheduleSchema = s.transform(
+  s.array(scheduleEntrySchema, SCHEDULE_TEXT, s.maxLength(MAX_SCHEDULE_ENTRIES, `at most ${MAX_SCHEDULE_ENTRIES} entries; merge days that share an interval`)),
+  (entries): ScheduleEntry[] => entries.map((e) => ({ days: e.days, interval: e.interval })),
+);
 
 const SENDERS_TEXT = `an array of at most ${MAX_PRIORITY_SENDERS} usernames; [] clears`;
-export const prioritySendersSchema = z
-  .array(usernameSchema, allowed(SENDERS_TEXT))
-  .max(MAX_PRIORITY_SENDERS, allowed(`at most ${MAX_PRIORITY_SENDERS} usernames`))
-  .transform((names) => [...new Set(names)]);
+export const prioritySendersSchema = s.transform(
+  s.array(usernameSchema, SENDERS_TEXT, s.maxLength(MAX_PRIORITY_SENDERS, `at most ${MAX_PRIORITY_SENDERS} usernames`)),
+  (names) => [...new Set(names)],
+);
 
 const KEYWORD_TEXT = `a word or phrase of 1–${MAX_KEYWORD_CHARS} characters (spaces around it are trimmed)`;
-export const keywordSchema = z
-  .string(allowed(KEYWORD_TEXT))
-  .transform((s) => s.trim().normalize('NFC'))
-  .refine((s) => s.length > 0 && Array.from(s).length <= MAX_KEYWORD_CHARS, allowed(KEYWORD_TEXT));
+export const keywordSchema = s.transform(
+  s.string(KEYWORD_TEXT),
+  (v) => v.trim().normalize('NFC'),
+  s.refine<string>((v) => v.length > 0 && Array.from(v).length <= MAX_KEYWORD_CHARS, KEYWORD_TEXT),
+);
 
-export const keywordsSchema = z
-  .array(keywordSchema, allowed(`an array of at most ${MAX_KEYWORDS} words or phrases; [] clears`))
-  .max(MAX_KEYWORDS, allowed(`at most ${MAX_KEYWORDS} keywords`))
-  .transform((words) => {
+export const keywordsSchema = s.transform(
+  s.array(keywordSchema, `an array of at most ${MAX_KEYWORDS} words or phrases; [] clears`, s.maxLength(MAX_KEYWORDS, `at most ${MAX_KEYWORDS} keywords`)),
+  (words) => {
     // Duplicates ignoring case dropped; the first spelling is kept.
     const seen = new Set<string>();
     return words.filter((w) => {
@@ -163,15 +155,13 @@ export const keywordsSchema = z
       seen.add(key);
       return true;
     });
-  });
+  },
+);
 
 const SKIP_TEXT = 'an instant in ms since epoch at most 24 hours ahead, or 0 to clear';
-export const windowSkipUntilSchema = z
-  .number(allowed(SKIP_TEXT))
-  .int(allowed(SKIP_TEXT))
-  .min(0, allowed(SKIP_TEXT));
+export const windowSkipUntilSchema = s.number(SKIP_TEXT, s.int(SKIP_TEXT), s.min(0, SKIP_TEXT));
 
-export const summarySchema = z.boolean(allowed('true or false'));
+export const summarySchema = s.boolean('true or false');
 
 /** Checks `windowSkipUntil` against `now`: at most 24 h ahead; a past instant clears (0). */
 export function checkSkipUntil(value: number, now: number, field = 'windowSkipUntil'): Result<number> {
@@ -203,24 +193,25 @@ const APP_FIELDS = 'type, ignoreDuration, ignoreInterval, timeZone, quietSchedul
 
 const appSettingsBody = strict(
   {
-    type: z.unknown().transform(
+    type: s.optional(
       viaResult<RemindType>((v) =>
         v === 'DEFAULT'
           ? { ok: false, errors: [fieldError('', v, '"DEFAULT" applies to a conversation only; the app level takes "ALL", "AT" or "NONE"')] }
           : parseWith(remindTypeSchema, v),
       ),
-    ).optional(),
-    ignoreDuration: durationSchema.optional(),
-    ignoreInterval: intervalSchema.optional(),
-    timeZone: timeZoneSchema.optional(),
-    quietSchedule: quietScheduleSchema.optional(),
-    windowSkipUntil: windowSkipUntilSchema.optional(),
-    prioritySenders: prioritySendersSchema.optional(),
-    keywords: keywordsSchema.optional(),
-    summary: summarySchema.optional(),
+    ),
+    ignoreDuration: s.optional(durationSchema),
+    ignoreInterval: s.optional(intervalSchema),
+    timeZone: s.optional(timeZoneSchema),
+    quietSchedule: s.optional(quietScheduleSchema),
+    windowSkipUntil: s.optional(windowSkipUntilSchema),
+    prioritySenders: s.optional(prioritySendersSchema),
+    keywords: s.optional(keywordsSchema),
+    summary: s.optional(summarySchema),
   },
   APP_FIELDS,
-).refine((b) => Object.keys(b).length > 0, allowed(`at least one of ${APP_FIELDS}`));
+  s.refine((b: object) => Object.keys(b).length > 0, `at least one of ${APP_FIELDS}`),
+);
 
 /**
  * PUT .../notification/user/{me} body. Pass `now` so `windowSkipUntil` is checked (at most 24 h
@@ -279,12 +270,13 @@ export const WINDOW_FOR_CONVERSATION =
 
 const conversationSettingsBody = strict(
   {
-    type: z.enum([...REMIND_TYPES, 'DEFAULT'], allowed('one of "ALL", "AT", "NONE", or "DEFAULT" to follow the app setting')).optional(),
-    ignoreDuration: durationSchema.optional(),
-    ignoreInterval: z.unknown().refine(() => false, allowed(WINDOW_FOR_CONVERSATION)).optional(),
+    type: s.optional(s.enumOf([...REMIND_TYPES, 'DEFAULT'], 'one of "ALL", "AT", "NONE", or "DEFAULT" to follow the app setting')),
+    ignoreDuration: s.optional(durationSchema),
+    ignoreInterval: s.optional(s.unknown(s.refine(() => false, WINDOW_FOR_CONVERSATION))),
   },
   'type, ignoreDuration',
-).refine((b) => Object.keys(b).length > 0, allowed('at least one of type, ignoreDuration'));
+  s.refine((b: object) => Object.keys(b).length > 0, 'at least one of type, ignoreDuration'),
+);
 
 /** PUT .../notification/{user|chatgroup}/{id} body. */
 export function parseConversationSettingsBody(body: unknown): Result<ConversationSettingsPatch> {
@@ -304,70 +296,80 @@ export const languageBodySchema = strict({ translationLanguage: languageSchema }
 
 export const bindingBodySchema = strict(
   {
-    device_id: z.string(allowed('the device resource, 1–64 characters')).min(1, allowed('the device resource, 1–64 characters')).max(64, allowed('the device resource, 1–64 characters')),
-    device_token: z.string(allowed('a string up to 4096 characters; "" unbinds')).max(4096, allowed('a string up to 4096 characters; "" unbinds')),
-    notifier_name: z.string(allowed('the name of a push certificate of the app, 1–64 characters')).min(1, allowed('the name of a push certificate of the app, 1–64 characters')).max(64, allowed('the name of a push certificate of the app, 1–64 characters')),
+    device_id: sized(1, 64, 'the device resource, 1–64 characters'),
+    device_token: sized(0, 4096, 'a string up to 4096 characters; "" unbinds'),
+    notifier_name: sized(1, 64, 'the name of a push certificate of the app, 1–64 characters'),
   },
   'device_id, device_token, notifier_name',
 );
-export type BindingBody = z.output<typeof bindingBodySchema>;
+export type BindingBody = s.Infer<typeof bindingBodySchema>;
 
 // ---- SPEC 3.1 accounts -----------------------------------------------------------------------
 
-export const tokenBodySchema = z.discriminatedUnion(
+const ttlSchema = s.optional(s.number(
+  'seconds, an integer from 60 to 31536000',
+  s.int('an integer'),
+  s.min(60, 'at least 60 seconds'),
+  s.max(31_536_000, 'at most 31536000 seconds (a year)'),
+));
+
+export const tokenBodySchema = s.discriminatedUnion(
   'grant_type',
   [
     strict(
       {
-        grant_type: z.literal('password'),
+        grant_type: s.literal('password'),
         username: usernameSchema,
-        password: z.string(allowed('the password, a string')).min(1, allowed('the password, a non-empty string')).max(256, allowed('at most 256 characters')),
-        ttl: z.number(allowed('seconds, an integer from 60 to 31536000')).int(allowed('an integer')).min(60, allowed('at least 60 seconds')).max(31_536_000, allowed('at most 31536000 seconds (a year)')).optional(),
+        password: s.string('the password, a string', s.minLength(1, 'the password, a non-empty string'), s.maxLength(256, 'at most 256 characters')),
+        ttl: ttlSchema,
       },
       'grant_type, username, password, ttl',
     ),
     strict(
       {
-        grant_type: z.literal('client_credentials'),
-        client_id: z.string(allowed('the app client id')).min(1, allowed('the app client id')),
-        client_secret: z.string(allowed('the app client secret')).min(1, allowed('the app client secret')),
-        ttl: z.number(allowed('seconds, an integer from 60 to 31536000')).int(allowed('an integer')).min(60, allowed('at least 60 seconds')).max(31_536_000, allowed('at most 31536000 seconds (a year)')).optional(),
+        grant_type: s.literal('client_credentials'),
+        client_id: s.string('the app client id', s.minLength(1, 'the app client id')),
+        client_secret: s.string('the app client secret', s.minLength(1, 'the app client secret')),
+        ttl: ttlSchema,
       },
       'grant_type, client_id, client_secret, ttl',
     ),
   ],
-  allowed('grant_type must be "password" or "client_credentials"'),
+  'grant_type must be "password" or "client_credentials"',
 );
-export type TokenBody = z.output<typeof tokenBodySchema>;
+export type TokenBody = s.Infer<typeof tokenBodySchema>;
 
 export const registerBodySchema = strict(
   {
     username: usernameSchema,
-    password: z.string(allowed('a password of 1–256 characters')).min(1, allowed('a password of 1–256 characters')).max(256, allowed('a password of 1–256 characters')),
-    nickname: z.string(allowed('a nickname of up to 100 characters')).max(100, allowed('a nickname of up to 100 characters')).optional(),
+    password: sized(1, 256, 'a password of 1–256 characters'),
+    nickname: s.optional(sized(0, 100, 'a nickname of up to 100 characters')),
   },
   'username, password, nickname',
 );
 
+const maxUsersSchema = s.optional(s.number('an integer', s.int('an integer'), s.min(0, 'a positive integer', true)));
+const membersSchema = s.optional(s.array(usernameSchema, 'an array of usernames', s.maxLength(20_000, 'at most 20000 members')));
+
 export const createGroupBodySchema = strict(
   {
-    groupname: z.string(allowed('a group name of 1–128 characters')).min(1, allowed('a group name of 1–128 characters')).max(128, allowed('a group name of 1–128 characters')),
-    desc: z.string(allowed('a description up to 512 characters')).max(512, allowed('a description up to 512 characters')).optional(),
-    public: z.boolean(allowed('true or false')).optional(),
-    maxusers: z.number(allowed('an integer')).int(allowed('an integer')).positive(allowed('a positive integer')).optional(),
+    groupname: sized(1, 128, 'a group name of 1–128 characters'),
+    desc: s.optional(sized(0, 512, 'a description up to 512 characters')),
+    public: s.optional(s.boolean('true or false')),
+    maxusers: maxUsersSchema,
     owner: usernameSchema,
-    members: z.array(usernameSchema, allowed('an array of usernames')).max(20_000, allowed('at most 20000 members')).optional(),
+    members: membersSchema,
   },
   'groupname, desc, public, maxusers, owner, members',
 );
 
 export const createRoomBodySchema = strict(
   {
-    name: z.string(allowed('a room name of 1–128 characters')).min(1, allowed('a room name of 1–128 characters')).max(128, allowed('a room name of 1–128 characters')),
-    description: z.string(allowed('a description up to 512 characters')).max(512, allowed('a description up to 512 characters')).optional(),
-    maxusers: z.number(allowed('an integer')).int(allowed('an integer')).positive(allowed('a positive integer')).optional(),
+    name: sized(1, 128, 'a room name of 1–128 characters'),
+    description: s.optional(sized(0, 512, 'a description up to 512 characters')),
+    maxusers: maxUsersSchema,
     owner: usernameSchema,
-    members: z.array(usernameSchema, allowed('an array of usernames')).max(20_000, allowed('at most 20000 members')).optional(),
+    members: membersSchema,
   },
   'name, description, maxusers, owner, members',
 );
@@ -389,44 +391,43 @@ export interface SendMessageBody {
   translations?: Translation[];
 }
 
-const objectSchema = z.record(z.string(), z.unknown(), allowed('a JSON object'));
+const objectSchema = s.record('a JSON object');
 
 function sendSchema(target: SendTarget) {
   const recipient = target === 'users' ? usernameSchema : idSchema;
   return strict(
     {
-      from: usernameSchema.optional(),
-      to: z
-        .array(recipient, allowed(`an array of ${target === 'users' ? 'usernames' : 'ids'}`))
-        .min(1, allowed('at least one recipient'))
-        .max(SEND_LIMITS[target], allowed(`at most ${SEND_LIMITS[target]} ${target === 'users' ? 'users' : target === 'chatgroups' ? 'groups' : 'rooms'} per call`)),
-      type: z.enum(MESSAGE_TYPES, allowed(`one of ${MESSAGE_TYPES.map((t) => `"${t}"`).join(', ')}`)),
+      from: s.optional(usernameSchema),
+      to: s.array(
+        recipient,
+        `an array of ${target === 'users' ? 'usernames' : 'ids'}`,
+        s.minLength(1, 'at least one recipient'),
+        s.maxLength(SEND_LIMITS[target], `at most ${SEND_LIMITS[target]} ${target === 'users' ? 'users' : target === 'chatgroups' ? 'groups' : 'rooms'} per call`),
+      ),
+      type: s.enumOf(MESSAGE_TYPES, `one of ${MESSAGE_TYPES.map((t) => `"${t}"`).join(', ')}`),
       body: objectSchema,
-      ext: objectSchema.optional(),
-      translations: z
-        .array(
-          strict(
-            {
-              language: z.unknown().transform(viaResult<string>((v) => parseLanguage(v, ''))),
-              text: z.string(allowed('the translated text')).max(4096, allowed('at most 4096 characters')),
-            },
-            'language, text',
-          ),
-          allowed('an array of {language, text}'),
-        )
-        .max(20, allowed('at most 20 translations'))
-        .optional(),
-      routetype: z.string().optional(),
-      sync_device: z.boolean().optional(),
+      ext: s.optional(objectSchema),
+      translations: s.optional(s.array(
+        strict(
+          {
+            language: languageSchema,
+            text: s.string('the translated text', s.maxLength(4096, 'at most 4096 characters')),
+          },
+          'language, text',
+        ),
+        'an array of {language, text}',
+        s.maxLength(20, 'at most 20 translations'),
+      )),
+      routetype: s.optional(s.string()),
+      sync_device: s.optional(s.boolean()),
     },
     'from, to, type, body, ext, translations, routetype, sync_device',
-  ).superRefine((b, ctx) => {
-    if (b.type === 'txt' && typeof b.body.msg !== 'string')
-      ctx.addIssue({ code: 'custom', path: ['body', 'msg'], message: 'a text message needs body.msg, a string' });
-    const size = new TextEncoder().encode(JSON.stringify(b.body) + JSON.stringify(b.ext ?? {})).length;
-    if (size > MAX_MESSAGE_BYTES)
-      ctx.addIssue({ code: 'custom', path: ['body'], message: `body and ext together must be at most 5 KB (${MAX_MESSAGE_BYTES} bytes); this message has ${size}` });
-  });
+    s.superRefine<{ type: MessageType; body: Record<string, unknown>; ext?: Record<string, unknown> }>((b, add) => {
+      if (b.type === 'txt' && typeof b.body.msg !== 'string') add('a text message needs body.msg, a string', ['body', 'msg']);
+      const size = new TextEncoder().encode(JSON.stringify(b.body) + JSON.stringify(b.ext ?? {})).length;
+      if (size > MAX_MESSAGE_BYTES) add(`body and ext together must be at most 5 KB (${MAX_MESSAGE_BYTES} bytes); this message has ${size}`, ['body']);
+    }),
+  );
 }
 
 const sendSchemas = { users: sendSchema('users'), chatgroups: sendSchema('chatgroups'), chatrooms: sendSchema('chatrooms') };
@@ -448,22 +449,27 @@ const LAST_CHECK_INSTANT = 8.64e15 - 30 * 86_400_000;
 export const checkBodySchema = strict(
   {
     conversation: strict({ id: idSchema, type: conversationTypeSchema }, 'id, type'),
-    from: usernameSchema.optional(),
-    text: z.string(allowed('the message text, up to 5120 characters')).max(MAX_MESSAGE_BYTES, allowed('the message text, up to 5120 characters')).optional(),
-    mentioned: z.boolean(allowed('true or false')).optional(),
-    at: z.number(allowed('an instant in ms since epoch')).int(allowed('an integer')).min(0, allowed('an instant in ms since epoch')).max(LAST_CHECK_INSTANT, allowed('an instant in ms since epoch, before the year 275000')).optional(),
+    from: s.optional(usernameSchema),
+    text: s.optional(sized(0, MAX_MESSAGE_BYTES, 'the message text, up to 5120 characters')),
+    mentioned: s.optional(s.boolean('true or false')),
+    at: s.optional(s.number(
+      'an instant in ms since epoch',
+      s.int('an integer'),
+      s.min(0, 'an instant in ms since epoch'),
+      s.max(LAST_CHECK_INSTANT, 'an instant in ms since epoch, before the year 275000'),
+    )),
   },
   'conversation, from, text, mentioned, at',
 );
-export type CheckBody = z.output<typeof checkBodySchema>;
+export type CheckBody = s.Infer<typeof checkBodySchema>;
 
 export const policyBodySchema = strict(
-  { policy: z.enum(PUSH_POLICIES, allowed('"allOffline" or "anyOffline"')) },
+  { policy: s.enumOf(PUSH_POLICIES, '"allOffline" or "anyOffline"') },
   'policy',
 );
 export type PolicyBody = { policy: PushPolicy };
 
-export const featuresBodySchema = strict({ advanced: z.boolean(allowed('true or false')) }, 'advanced');
+export const featuresBodySchema = strict({ advanced: s.boolean('true or false') }, 'advanced');
 
 // ---- query strings -----------------------------------------------------------------------------
 
@@ -502,26 +508,32 @@ export function parseBatchQuery(query: { user?: unknown; group?: unknown }): Res
 
 // ---- WebSocket frames (SPEC 3.7, 4) -----------------------------------------------------------
 
-export const imClientFrameSchema = z.discriminatedUnion(
-  'op',
-  [
-    strict({ op: z.literal('auth'), token: z.string(allowed('the access token')).min(1, allowed('the access token')), resource: z.string(allowed('the device resource, 1–64 characters')).min(1, allowed('1–64 characters')).max(64, allowed('1–64 characters')) }, 'op, token, resource'),
-    strict({ op: z.literal('ack'), id: z.string(allowed('a message id')).min(1, allowed('a message id')) }, 'op, id'),
-    strict({ op: z.literal('ping') }, 'op'),
-  ],
-  allowed('op must be "auth", "ack" or "ping"'),
-);
-export type ImClientFrame = z.output<typeof imClientFrameSchema>;
+const tokenSchema = s.string('the access token', s.minLength(1, 'the access token'));
+const messageIdSchema = s.string('a message id', s.minLength(1, 'a message id'));
+/* @__NO_SIDE_EFFECTS__ */
+const deviceSchema = (what: string) => s.string(what, s.minLength(1, '1–64 characters'), s.maxLength(64, '1–64 characters'));
+const OP_TEXT = 'op must be "auth", "ack" or "ping"';
 
-export const streamClientFrameSchema = z.discriminatedUnion(
+export const imClientFrameSchema = s.discriminatedUnion(
   'op',
   [
-    strict({ op: z.literal('auth'), token: z.string(allowed('the access token')).min(1, allowed('the access token')), device_id: z.string(allowed('the device id, 1–64 characters')).min(1, allowed('1–64 characters')).max(64, allowed('1–64 characters')) }, 'op, token, device_id'),
-    strict({ op: z.literal('ack'), m: z.string(allowed('a message id')).min(1, allowed('a message id')) }, 'op, m'),
-    strict({ op: z.literal('ping') }, 'op'),
+    strict({ op: s.literal('auth'), token: tokenSchema, resource: deviceSchema('the device resource, 1–64 characters') }, 'op, token, resource'),
+    strict({ op: s.literal('ack'), id: messageIdSchema }, 'op, id'),
+    strict({ op: s.literal('ping') }, 'op'),
   ],
-  allowed('op must be "auth", "ack" or "ping"'),
+  OP_TEXT,
 );
-export type StreamClientFrame = z.output<typeof streamClientFrameSchema>;
+export type ImClientFrame = s.Infer<typeof imClientFrameSchema>;
+
+export const streamClientFrameSchema = s.discriminatedUnion(
+  'op',
+  [
+    strict({ op: s.literal('auth'), token: tokenSchema, device_id: deviceSchema('the device id, 1–64 characters') }, 'op, token, device_id'),
+    strict({ op: s.literal('ack'), m: messageIdSchema }, 'op, m'),
+    strict({ op: s.literal('ping') }, 'op'),
+  ],
+  OP_TEXT,
+);
+export type StreamClientFrame = s.Infer<typeof streamClientFrameSchema>;
 
 export type { ConversationType };

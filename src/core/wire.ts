@@ -2,7 +2,6 @@
  * The Easemob-compatible wire format (SPEC 2–3): SDK arguments → REST requests, stored settings
  * ↔ response data, and the success and error envelopes.
  */
-import { z } from 'zod';
 import { checkClockTime, formatEntryInterval, formatInterval, parseInterval, windowFromClock } from './interval.ts';
 import { parseLanguage } from './language.ts';
 import {
@@ -10,6 +9,7 @@ import {
   MAX_SKIP_AHEAD_MS, type RemindType, type ScheduleEntry, scopeOf,
 } from './model.ts';
 import { fail, fieldError, type Result } from './result.ts';
+import * as s from './schema.ts';
 import { parseTimeZone } from './time-zone.ts';
 import {
   checkBodySchema, conversationTypeSchema, durationSchema, keywordsSchema, MAX_BATCH_CONVERSATIONS, parseWith,
@@ -53,10 +53,8 @@ export function conversationPath(type: ConversationType, id: string): string {
 
 // ---- SDK arguments (SPEC 2) ----------------------------------------------------------------------
 
-const conversationIdSchema = z
-  .string({ error: 'a conversation id of 1–128 characters' })
-  .min(1, { error: 'a conversation id of 1–128 characters' })
-  .max(128, { error: 'a conversation id of 1–128 characters' });
+const CONVERSATION_ID_TEXT = 'a conversation id of 1–128 characters';
+const conversationIdSchema = s.string(CONVERSATION_ID_TEXT, s.minLength(1, CONVERSATION_ID_TEXT), s.maxLength(128, CONVERSATION_ID_TEXT));
 
 function obj(value: unknown, field: string): Result<Record<string, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(field, value, 'an object');
@@ -326,18 +324,21 @@ export function conversationSettingsMatter(s: ConversationSettings, now: number)
 
 const DAY_MS = 86_400_000;
 
-const appWireSchema = z.object({
+/** An expiry or instant as stored: a whole number of ms, not negative. */
+const instantSchema = s.number(undefined, s.int(), s.min(0));
+
+const appWireSchema = s.object({
   type: remindTypeSchema,
-  ignoreInterval: z.string().optional(),
-  ignoreDuration: z.number().int().min(0).optional(),
-  timeZone: z.string().optional(),
+  ignoreInterval: s.optional(s.string()),
+  ignoreDuration: s.optional(instantSchema),
+  timeZone: s.optional(s.string()),
 });
 
 /** A 1.7 field read back: its value when valid, else the default (a reference server sends none). */
-function orDefault<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
+function orDefault<T>(schema: s.Schema<T>, value: unknown, fallback: T): T {
   if (value === undefined) return fallback;
-  const r = schema.safeParse(value);
-  return r.success ? r.data : fallback;
+  const r = s.parse(schema, value);
+  return r.ok ? r.value : fallback;
 }
 
 /** Clock difference between the server that wrote an expiry and the reader that checks it. */
@@ -359,7 +360,7 @@ function checkExpiry(value: number | undefined, now: number | undefined, field: 
 
 /** A skip-once instant read back: one no write could have set (past a day ahead, or past the last date) reads as 0. */
 function skipFromWire(value: unknown, now: number | undefined): number {
-  const skip = orDefault(z.number().int().min(0), value, 0);
+  const skip = orDefault(instantSchema, value, 0);
   const max = now === undefined ? LAST_EXPIRY : now + MAX_SKIP_AHEAD_MS + EXPIRY_SLACK_MS;
   return skip > max ? 0 : skip;
 }
@@ -394,7 +395,7 @@ export function appSettingsFromWire(data: unknown, fallbackZone = 'UTC', now?: n
   };
 }
 
-const convWireSchema = z.object({ type: remindTypeSchema.optional(), ignoreDuration: z.number().int().min(0).optional() });
+const convWireSchema = s.object({ type: s.optional(remindTypeSchema), ignoreDuration: s.optional(instantSchema) });
 
 /** Reads one conversation's settings data back; pass `now` to refuse expiries no duration could have set. */
 export function conversationSettingsFromWire(data: unknown, now?: number): Result<ConversationSettings> {

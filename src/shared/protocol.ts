@@ -6,7 +6,7 @@
  */
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type {
-  AppSettings, ClockTime, ConversationRef, ConversationSettings, Day, Mention, PushLanguage, QuietReason, QuietRule, ReasonCode, RemindType, Via,
+  AppSettings, ClockTime, ConversationRef, ConversationSettings, Day, Mention, QuietReason, QuietRule, ReasonCode, RemindType, Via,
 } from '../core/index.ts';
 
 export interface SessionView {
@@ -206,7 +206,7 @@ export interface ProtocolMap {
   skipWindow(data: { until: number }): StatusView;
   /** Reverts the last menu/keyboard/notification change. */
   undoQuickAction(): StatusView;
-  getLanguage(): { language: string; languages: readonly PushLanguage[] };
+  getLanguage(): { language: string };
   setLanguage(data: { language: string }): { language: string };
   getPushStatus(): PushStatusView;
   /** Whether the server is a push gateway, and how copying settings to the user's app goes (asks the server). */

@@ -1,9 +1,9 @@
 /**
  * Pause and mute durations offered by the UI. The range check itself is core's
- * `durationSchema` (0 … 7 days); the UI adds only "at least one minute" for a custom pause.
+ * `checkDuration` (0 … 7 days); the UI adds only "at least one minute" for a custom pause.
  */
 import {
-  durationSchema, fieldError, instantsOfLocalTime, localDayNumber, localMinuteOfDay, MAX_DURATION_MS, parseWith, type Result,
+  checkDuration, fieldError, instantsOfLocalTime, localDayNumber, localMinuteOfDay, MAX_DURATION_MS, type Result,
 } from '../core/index.ts';
 
 export const MINUTE_MS = 60_000;
@@ -98,5 +98,5 @@ export function parseCustomDuration(amount: string, unitName: DurationUnit, fiel
   if (!Number.isFinite(n)) return { ok: false, errors: [fieldError(field, amount, 'a number')] };
   const ms = Math.round(n * (unitName === 'hours' ? HOUR_MS : MINUTE_MS));
   if (ms < MINUTE_MS) return { ok: false, errors: [fieldError(field, ms, 'at least 1 minute')] };
-  return parseWith(durationSchema, ms, field);
+  return checkDuration(ms, field);
 }

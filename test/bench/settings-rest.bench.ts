@@ -77,7 +77,7 @@ export async function run(opts: Options = {}): Promise<void> {
       report({
         id, title: `${title} (autocannon, 2 connections)`, figure: l.rps, unit: 'req/s', baseline: ceil, baselineLabel: 'Fastify constant route, same process', ratio: l.rps / ceil,
         target: '≥ 50 % of the ceiling, p99 < 10 ms', met,
-        limits: met ? `p99 ${l.p99} ms` : `p99 ${l.p99} ms; per request: token lookup (SQLite), zod validation, the store read/write${id === 'B4-put' ? ' (one SQLite transaction, WAL commit), the settings event to the user\u2019s sockets' : ''}, JSON envelope`,
+        limits: met ? `p99 ${l.p99} ms` : `p99 ${l.p99} ms; per request: token lookup (SQLite), body validation (core's schema kit), the store read/write${id === 'B4-put' ? ' (one SQLite transaction, WAL commit), the settings event to the user\u2019s sockets' : ''}, JSON envelope`,
         details: { p50: l.p50, p99: l.p99, seconds, ceilingBefore: c1.rps, ceilingAfter: c2.rps },
       }, opts);
     }

@@ -15,6 +15,13 @@ describe('PUSH_LANGUAGES', () => {
   });
 });
 
+describe('the short list core validates with', () => {
+  it('is the shared list’s codes and English names (else run node scripts/sync-languages.mjs)', () => {
+    const copy = JSON.parse(readFileSync(new URL('../../src/core/azure-languages.json', import.meta.url), 'utf8')) as { languages: { code: string; name: string }[] };
+    expect(PUSH_LANGUAGES).toEqual(copy.languages.map(({ code, name }) => ({ code, name })));
+  });
+});
+
 describe('parseLanguage', () => {
   it.each([
     ['en', 'en'],

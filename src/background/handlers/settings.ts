@@ -3,7 +3,7 @@
  * IndexedDB at once; refreshes run in the background, one at a time.
  */
 import {
-  appSettingsFromWire, type ConversationRef, conversationSettingsFromWire, DEFAULT_APP_SETTINGS, EMPTY_CONVERSATION_SETTINGS, PUSH_LANGUAGES,
+  appSettingsFromWire, type ConversationRef, conversationSettingsFromWire, DEFAULT_APP_SETTINGS, EMPTY_CONVERSATION_SETTINGS,
 } from '../../core/index.ts';
 import { conversationView, syncGroups } from './conversations.ts';
 import type { ConversationView } from '../../shared/protocol.ts';
@@ -188,8 +188,8 @@ export async function getConversation(ctx: Ctx, args: unknown): Promise<Conversa
   }
 }
 
-/** The cached push language and the list to choose from. */
-export async function getLanguage(ctx: Ctx): Promise<{ language: string; languages: typeof PUSH_LANGUAGES }> {
+/** The cached push language (the options page holds the list to choose from, with native names). */
+export async function getLanguage(ctx: Ctx): Promise<{ language: string }> {
   void revalidate(ctx);
-  return { language: (await ctx.db.get('language')) ?? '', languages: PUSH_LANGUAGES };
+  return { language: (await ctx.db.get('language')) ?? '' };
 }

@@ -5,10 +5,9 @@
  */
 import {
   type AppSettings, CONVERSATION_TYPES, type ConversationRef, type ConversationSettings, DEFAULT_APP_SETTINGS, formatEntryInterval, keywordsSchema,
-  prioritySendersSchema, pushRulesToBody, quietScheduleSchema, REMIND_TYPES, summarySchema, usernameSchema,
+  parseSchema, prioritySendersSchema, pushRulesToBody, quietScheduleSchema, REMIND_TYPES, type Schema, summarySchema, usernameSchema,
 } from '../../core/index.ts';
 import type { CachedConversation, KvValues, OutboxEntry, OutboxOp, PushRulesWire, PushState, QuickAction, RecentSender } from './deps.ts';
-import type { z } from 'zod';
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -48,10 +47,10 @@ export function repairApp(v: unknown): AppSettings {
 }
 
 /** A value through a core schema, or the default when absent or invalid. */
-function valid<T>(schema: z.ZodType<T>, v: unknown, fallback: T): T {
+function valid<T>(schema: Schema<T>, v: unknown, fallback: T): T {
   if (v === undefined) return fallback;
-  const r = schema.safeParse(v);
-  return r.success ? r.data : fallback;
+  const r = parseSchema(schema, v);
+  return r.ok ? r.value : fallback;
 }
 
 /** A stored schedule entry ({days, interval: {start, end}}) back in wire form, for core's schema. */
@@ -67,7 +66,7 @@ const MAX_RECENT_SENDERS = 50;
 function repairSenders(v: unknown): RecentSender[] {
   if (!Array.isArray(v)) return [];
   return v.flatMap((s): RecentSender[] => {
-    if (!isRec(s) || !usernameSchema.safeParse(s.username).success) return [];
+    if (!isRec(s) || !parseSchema(usernameSchema, s.username).ok) return [];
     const name = typeof s.name === 'string' && s.name.trim() ? s.name.slice(0, 128) : undefined;
     return [{ username: s.username as string, at: num(s.at), ...(name ? { name } : {}) }];
   }).slice(0, MAX_RECENT_SENDERS);

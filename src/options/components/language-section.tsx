@@ -1,6 +1,7 @@
 /** Push language: a searchable list of the Azure Translator codes, "" = no preference. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { parseLanguage, PUSH_LANGUAGES, type PushLanguage } from '../../core/index.ts';
+import data from '../../core/azure-languages.json' with { type: 'json' };
+import { parseLanguage } from '../../core/index.ts';
 import { t } from '../../shared/i18n.ts';
 import { sendMessage } from '../../shared/protocol.ts';
 import { describedBy, FieldError, NoticeLine } from '../../ui/field.tsx';
@@ -8,22 +9,33 @@ import { useAction } from '../../ui/use-action.ts';
 
 const FIELD = 'language';
 
+/** A language as the picker shows it: the shared Azure list's entry, native name included. */
+export interface PickerLanguage {
+  readonly code: string;
+  readonly name: string;
+  readonly nativeName: string;
+  readonly dir: 'ltr' | 'rtl';
+}
+
+/** The 135 Azure Translator languages of the shared list (core holds only codes and English names). */
+export const PICKER_LANGUAGES: readonly PickerLanguage[] = data.languages as PickerLanguage[];
+
 /** Languages whose code, English name or native name contain `query` (case-insensitive). */
-export function filterLanguages(all: readonly PushLanguage[], query: string): PushLanguage[] {
+export function filterLanguages(all: readonly PickerLanguage[], query: string): PickerLanguage[] {
   const q = query.trim().toLocaleLowerCase();
   if (!q) return [...all];
   return all.filter((l) => l.code.toLowerCase().includes(q) || l.name.toLocaleLowerCase().includes(q) || l.nativeName.toLocaleLowerCase().includes(q));
 }
 
 /** "French — Français" (the code is for the list, not for people). */
-export function languageLabel(l: PushLanguage): string {
+export function languageLabel(l: PickerLanguage): string {
   return l.name === l.nativeName ? l.name : `${l.name} — ${l.nativeName}`;
 }
 
 /** The language section. */
 export function LanguageSection(props: { signedIn: boolean }) {
   const action = useAction([FIELD], { translationLanguage: FIELD });
-  const [languages, setLanguages] = useState<readonly PushLanguage[]>(PUSH_LANGUAGES);
+  const languages = PICKER_LANGUAGES;
   const [saved, setSaved] = useState<string | null>(null);
   const [selected, setSelected] = useState('');
   const [query, setQuery] = useState('');
@@ -32,7 +44,6 @@ export function LanguageSection(props: { signedIn: boolean }) {
     if (!props.signedIn) return;
     void action.run(() => sendMessage('getLanguage')).then((r) => {
       if (!r) return;
-      if (r.languages.length > 0) setLanguages(r.languages);
       setSaved(r.language);
       setSelected(r.language);
     });
@@ -53,7 +64,7 @@ export function LanguageSection(props: { signedIn: boolean }) {
 
   const savedLanguage = saved ? languages.find((l) => l.code.toLowerCase() === saved.toLowerCase()) : undefined;
   const savedLabel = saved === null ? '…' : saved === '' ? t('optionsLanguageNone') : savedLanguage ? languageLabel(savedLanguage) : saved;
-  const name = (l: PushLanguage): string => (l.name === l.nativeName ? `${l.name} (${l.code})` : `${l.name} — ${l.nativeName} (${l.code})`);
+  const name = (l: PickerLanguage): string => (l.name === l.nativeName ? `${l.name} (${l.code})` : `${l.name} — ${l.nativeName} (${l.code})`);
   return (
     <section class="card" aria-labelledby="lang-heading">
       <h2 id="lang-heading">{t('optionsLanguageHeading')}</h2>

@@ -1,12 +1,11 @@
 /** Reading client frames safely: bad JSON or a bad shape gets an error frame, never a crash. */
 import type { WebSocket } from 'ws';
-import type { z } from 'zod';
-import { describeFieldErrors, jsonDepthExceeds, MAX_JSON_DEPTH, parseWith } from '../../core/index.ts';
+import { describeFieldErrors, jsonDepthExceeds, MAX_JSON_DEPTH, parseWith, type Schema } from '../../core/index.ts';
 import { ApiError } from '../errors.ts';
 import { sendFrame } from '../presence/hub.ts';
 
 /** Parses one text frame with a core schema, answering `{"op":"error"}` when it does not fit. */
-export function readFrame<S extends z.ZodType>(socket: WebSocket, raw: unknown, schema: S): z.output<S> | undefined {
+export function readFrame<T>(socket: WebSocket, raw: unknown, schema: Schema<T>): T | undefined {
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : Array.isArray(raw) ? Buffer.concat(raw as Buffer[]).toString('utf8') : String(raw);
   // Refused before parsing: the parser and the schema's walk would recurse through every level (SPEC 7, #1).
   if (jsonDepthExceeds(text)) {

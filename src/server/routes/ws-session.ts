@@ -4,9 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { z } from 'zod';
 import type { Context } from '../context.ts';
 import type { ApiError } from '../errors.ts';
+import type { Schema } from '../../core/index.ts';
 import { closeAtExpiry } from '../limits/token-expiry.ts';
 import { closeForAbuse, guardSocket } from '../limits/ws-guard.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
@@ -19,7 +19,7 @@ type Frame = { op: string };
 type AuthFrame<F extends Frame> = Extract<F, { op: 'auth' }> & { token: string };
 
 export interface SocketSpec<F extends Frame, S> {
-  readonly schema: z.ZodType<F>;
+  readonly schema: Schema<F>;
   /** "the IM connection", "the push stream": named in error frames. */
   readonly what: string;
   /** The auth frame to send, shown to a client that sends something else first. */

@@ -91,8 +91,7 @@ describe('writes', () => {
   it('sets the push language in Azure spelling', async () => {
     expect(await api.setLanguage(ctx, { language: 'ZH-hans' })).toEqual({ language: 'zh-Hans' });
     const lang = await api.getLanguage(ctx);
-    expect(lang.language).toBe('zh-Hans');
-    expect(lang.languages.length).toBe(135);
+    expect(lang).toEqual({ language: 'zh-Hans' });
     await eventually(async () => ((await (await otherDevice(srv.url, 'alice')).getPushPerformLanguage()).data as { language: string }).language === 'zh-Hans');
   });
 

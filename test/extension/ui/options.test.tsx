@@ -18,7 +18,7 @@ const HOUR = 3_600_000;
 function defaults(view: StatusView): void {
   reply('getStatus', () => view);
   reply('getChatPatterns', () => ({ patterns: ['http://127.0.0.1:8080/#/chat/{type}/{id}'] }));
-  reply('getLanguage', () => ({ language: '', languages: [] }));
+  reply('getLanguage', () => ({ language: '' }));
   reply('getPushStatus', () => PUSH);
   reply('listConversations', () => ({ items: [], stale: false }));
   reply('getRecentSenders', () => ({ senders: [] }));
