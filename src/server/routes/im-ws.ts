@@ -27,11 +27,9 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
           async register() {
             await ctx.router.attach('im', user, resource, socket, { op: 'kicked', reason: 'another connection signed in with the same resource' });
             await makeRoomForResource(ctx, user, resource);
-            if (!(await ctx.bindings.isKnown(user, resource))) await ctx.messages.adoptBacklog(user, resource);
-            await ctx.bindings.seen(user, resource, now);
-            await ctx.users.resetOffline(user);
-            // A device came online: what quiet time held is seen now, no summary follows (SPEC 1.7).
-            await ctx.store.summaries.drop(user);
+            // Backlog adopted by a new resource, seen, offline count reset, and no summary after
+            // this (what quiet time held is seen now, SPEC 1.7): one unit.
+            await ctx.store.deviceOnline(user, resource, now);
           },
           ready: { op: 'ready', resource },
           backlog: async () => (await ctx.messages.backlog(user, resource)).map((msg) => ({ op: 'msg', msg })),

@@ -420,6 +420,13 @@ export interface Store {
    * cost a few statements per batch instead of a transaction per push.
    */
   settleDeliveries(rows: readonly SettledDelivery[]): Awaitable<void>;
+  /**
+   * A device signed in on the IM connection, as one unit (SPEC 3.7, 1.6, 1.7): a resource new to
+   * the user inherits what no device of the user has acknowledged; the device is marked seen and
+   * no longer kicked; the user's offline count resets; a pending summary is dropped. One commit
+   * (one round trip on PostgreSQL) instead of four: a reconnect storm is bounded by these.
+   */
+  deviceOnline(username: string, resource: string, now: number): Awaitable<void>;
   /** Periodic clean-up in one transaction; rows removed per table. */
   housekeep(now: number): Awaitable<Record<string, number>>;
   /** A cheap round trip, for /ready. */

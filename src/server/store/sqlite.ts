@@ -36,6 +36,7 @@ export class SqliteStore implements Store {
   readonly jobs: JobsRepo;
   private readonly commitTx;
   private readonly settleTx;
+  private readonly deviceOnlineTx;
 
   constructor(readonly db: Db, opts: SqliteStoreOptions) {
     this.meta = new MetaRepo(db);
@@ -61,6 +62,12 @@ export class SqliteStore implements Store {
       this.deliveries.streamPutMany(c.message.id, seq, stream, c.now);
       return { seq, queued: webpush.length, stream };
     });
+    this.deviceOnlineTx = db.transaction((username: string, resource: string, now: number) => {
+      if (!this.bindings.isKnown(username, resource)) this.messages.adoptBacklog(username, resource);
+      this.bindings.seen(username, resource, now);
+      this.users.resetOffline(username);
+      this.summaries.drop(username);
+    });
     // Inside one transaction each statement is a B-tree edit, not a WAL commit of its own.
     this.settleTx = db.transaction((rows: readonly SettledDelivery[]) => {
       for (const r of rows) {
@@ -77,6 +84,10 @@ export class SqliteStore implements Store {
 
   commitMessage(c: MessageCommit): CommitResult {
     return this.commitTx(c);
+  }
+
+  deviceOnline(username: string, resource: string, now: number): void {
+    this.deviceOnlineTx(username, resource, now);
   }
 
   housekeep(now: number): Record<string, number> {

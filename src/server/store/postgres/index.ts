@@ -5,6 +5,7 @@
 import type { Store } from '../ports.ts';
 import { PgBindings } from './bindings.ts';
 import { commitMessage, settleDeliveries } from './commit.ts';
+import { deviceOnline } from './device-online.ts';
 import { PgDeliveries } from './deliveries.ts';
 import { PgGroups } from './groups.ts';
 import { housekeep } from './housekeeping.ts';
@@ -74,6 +75,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     jobs: new PgJobs(pool),
     commitMessage: (c) => commitMessage(pool, channel, c),
     settleDeliveries: (rows) => settleDeliveries(pool, rows),
+    deviceOnline: (username, resource, now) => deviceOnline(pool, username, resource, now),
     housekeep: (now) => housekeep(pool, now),
     async ping() {
       await pool.query('SELECT 1');
