@@ -49,6 +49,8 @@ export default defineConfig(({ mode }) => {
       outDir,
       emptyOutDir: true,
       target: 'es2022',
+      // The test build also carries B5's floor page (an empty Preact page, test/bench/pages/).
+      ...(mode === 'e2e' ? { rollupOptions: { input: { 'bench-empty': resolve(import.meta.dirname, 'test/bench/pages/empty.html') } } } : {}),
     },
   };
 });
