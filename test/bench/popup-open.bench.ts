@@ -24,6 +24,14 @@ export interface Options {
   quick?: boolean;
 }
 
+/**
+ * Where the time above the floor went, measured with marks in the popup (Nov 2026): its first
+ * render waits for the background (tabs.query, then the getStatus round trip: ~15–20 ms with the
+ * worker running, ~250 ms or more when it must start), and its script pulls the chunk it shares
+ * with the options page and the background (zod, the language list; B6) before anything renders.
+ */
+const WHY = 'the first render waits for the background (tabs.query, then getStatus: ~15\u201320 ms with the worker running, \u2265 250 ms when it must start) and for the popup\u2019s bigger script (the shared core chunk with zod, B6); next: paint the last status the background stored (e.g. chrome.storage.session) before asking it';
+
 /** Where the test build puts the floor page. */
 export const EMPTY_PAGE = 'test/bench/pages/empty.html';
 
@@ -97,7 +105,9 @@ export async function run(opts: Options = {}): Promise<void> {
       id: 'B5', title: `Popup open → status rendered from the cache (headless Chromium, median of ${runs})`, figure: p, unit: 'ms',
       baseline: f, baselineLabel: 'empty Preact page of the same build, opened the same way', ratio: f / p,
       target: '≤ 50 ms above the floor (median)', met,
-      limits: `${over.toFixed(1)} ms above the floor; with the service worker stopped first: ${median(asleep).toFixed(0)} ms`,
+      limits: met
+        ? `${over.toFixed(1)} ms above the floor; with the service worker stopped first: ${median(asleep).toFixed(0)} ms`
+        : `${over.toFixed(1)} ms above the floor (${median(asleep).toFixed(0)} ms with the service worker stopped first): ${WHY}`,
       details: { overFloorMs: over, popupMs: r(popup), floorMs: r(floor), workerStoppedMs: r(asleep) },
     }, opts);
   } finally {
