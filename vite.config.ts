@@ -54,6 +54,8 @@ export default defineConfig(({ mode }) => {
         // left out of that page's graph, instead of riding along through core/index.ts into the
         // chunk all three entries share (B6: validation and the language list were the popup's).
         treeshake: { moduleSideEffects: (id: string) => !/[\\/]src[\\/]core[\\/]/.test(id) },
+        // The test build also carries B5's floor page (an empty Preact page, test/bench/pages/).
+        ...(mode === 'e2e' ? { input: { 'bench-empty': resolve(import.meta.dirname, 'test/bench/pages/empty.html') } } : {}),
       },
     },
   };

@@ -8,6 +8,8 @@ import { PausePanel } from './components/pause-panel.tsx';
 import { OfflineCount, StatusSummary } from './components/status-summary.tsx';
 import { QuickUndo, SyncState } from '../ui/sync-state.tsx';
 import { useStatus } from '../ui/use-status.ts';
+import { markRendered } from '../ui/rendered-mark.ts';
+import { useEffect } from 'preact/hooks';
 
 export interface PopupProps {
   /** Time source, injected so tests can fix "now". */
@@ -22,6 +24,11 @@ export interface PopupProps {
 export function PopupApp({ clock = Date.now, pollMs = 3000, tickMs = 1000 }: PopupProps) {
   const { status, loadError, apply, applyChat } = useStatus(pollMs);
   const now = useNow(clock, tickMs);
+  // B5: the status (signed in or out) is on screen; effects run after the browser paints.
+  const shown = status !== null;
+  useEffect(() => {
+    if (shown) markRendered();
+  }, [shown]);
 
   if (!status) {
     return (

@@ -3,7 +3,8 @@
  * both engines keep the same (harmless) values and the crypto runs once, here.
  */
 import { createHash, randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
-import type { Store, TokenOwner, UserRow } from './store/ports.ts';
+import type { Router } from './cluster/router.ts';
+import type { Store, UserRow } from './store/ports.ts';
 
 const SCRYPT_N = 16384;
 const UNKNOWN_USER_HASH = `scrypt$${SCRYPT_N}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`;
@@ -57,7 +58,12 @@ export async function issueToken(store: Store, username: string | null, ttlSecon
   return { token, expires };
 }
 
-/** The owner of a raw token, or undefined; expired tokens are returned for the caller to refuse. */
-export function tokenOwner(store: Store, token: string): Promise<TokenOwner | undefined> | TokenOwner | undefined {
-  return store.users.tokenOwner(tokenHash(token));
+/**
+ * Revokes a token: removed from the store, then every node is told to forget its cached owner
+ * (auth-cache.ts), so the very next request with it is refused everywhere.
+ */
+export async function revokeToken(store: Store, router: Router, token: string): Promise<void> {
+  const hash = tokenHash(token);
+  await store.users.deleteToken(hash);
+  await router.invalidate({ token: hash });
 }

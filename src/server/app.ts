@@ -200,7 +200,8 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
   let draining = false;
 
   // CORS: bearer tokens, no cookies, so any origin (the extension's pages) may call.
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook (an async one costs a promise on every request). Answering without `done()` ends the request here.
+  app.addHook('onRequest', (req, reply, done) => {
     markStart(req);
     reply.header('Access-Control-Allow-Origin', '*');
     if (req.method === 'OPTIONS') {
@@ -214,8 +215,11 @@ export async function buildApp(config: ServerConfig): Promise<ServerApp> {
     }
     // No id, name or query value holds a NUL character (bodies are checked by core's parseWith):
     // refused before any route reads the URL, since no store can keep one in text.
-    if (/%00|\u0000/i.test(req.url))
-      return reply.code(400).send(errorEnvelope('illegal_argument', 'the URL holds a NUL character (%00); ids, names and query values take text without it', config.now()));
+    if (/%00|\u0000/i.test(req.url)) {
+      reply.code(400).send(errorEnvelope('illegal_argument', 'the URL holds a NUL character (%00); ids, names and query values take text without it', config.now()));
+      return;
+    }
+    done();
   });
 
   installRateLimit(app, ctx);

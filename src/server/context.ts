@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import webpush from 'web-push';
 import { type AppKey, parseAppKey, type PushPolicy } from '../core/index.ts';
+import { AuthCache } from './auth-cache.ts';
 import { LocalRouter } from './cluster/local-router.ts';
 import type { RouterLog } from './cluster/redis-connect.ts';
 import type { Router } from './cluster/router.ts';
@@ -43,6 +44,8 @@ export interface Context {
   trace: Store['trace'];
   /** Presence and frames, this process or cluster-wide. */
   router: Router;
+  /** Token owners and known users, remembered between requests (dropped through `router.invalidate`). */
+  auth: AuthCache;
   vapid: VapidKeys;
   certificates: Certificate[];
   credentials: Credentials;
@@ -141,6 +144,7 @@ export async function createContext(config: ServerConfig, log?: RouterLog): Prom
     deliveries: store.deliveries,
     trace: store.trace,
     router,
+    auth: new AuthCache(store, config),
     vapid,
     certificates,
     credentials,
@@ -155,6 +159,7 @@ export async function createContext(config: ServerConfig, log?: RouterLog): Prom
     if (what.user !== undefined) store.settings.invalidate({ user: what.user });
     if (what.conversation) store.settings.invalidate({ conversation: what.conversation });
     if (what.bindingsOf !== undefined) store.bindings.invalidate(what.bindingsOf);
+    if (what.token !== undefined) ctx.auth.forgetToken(what.token);
   });
   return ctx;
 }

@@ -26,6 +26,7 @@ const invalidation = z.looseObject({
   user: z.string().optional(),
   conversation: z.object({ scope: z.enum(['user', 'chatgroup']), id: z.string() }).optional(),
   bindingsOf: z.string().optional(),
+  token: z.string().optional(),
   meta: z.literal(true).optional(),
 });
 

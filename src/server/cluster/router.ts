@@ -9,8 +9,11 @@ import type { WebSocket } from 'ws';
 /** IM connections make a device online; push streams do not. */
 export type SocketKind = 'im' | 'stream';
 
-/** Settings or bindings that changed: every node drops its cached copy. */
-export type Invalidation = { user?: string; conversation?: { scope: 'user' | 'chatgroup'; id: string }; bindingsOf?: string; meta?: true };
+/**
+ * Settings or bindings that changed, or a token (by its sha256 hash) taken out of the store
+ * before its expiry: every node drops its cached copy.
+ */
+export type Invalidation = { user?: string; conversation?: { scope: 'user' | 'chatgroup'; id: string }; bindingsOf?: string; token?: string; meta?: true };
 
 export interface Router {
   /** This node's name (logs, presence, trace). */

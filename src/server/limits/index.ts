@@ -4,7 +4,7 @@
  * hashing. Kept beside the Context (one set per built app) so routes reach them through `limitsOf`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { tokenHash } from '../accounts.ts';
+import { bearerOf } from '../bearer.ts';
 import type { Context } from '../context.ts';
 import { LimitedError } from '../errors.ts';
 import { FailureWindows } from './failure-window.ts';
@@ -74,6 +74,12 @@ export function addressKey(ip: string): string {
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
+/** The path of a request URL, without its query. */
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
 /** Paths a load balancer polls: never limited. */
 const UNLIMITED = new Set(['/health', '/ready']);
 
@@ -85,24 +91,27 @@ export function installRateLimit(app: FastifyInstance, ctx: Context): void {
   // A gateway's callback endpoint (SPEC 9.2) takes the whole upstream app's message rate from a
   // few addresses; each callback is checked by its signature before anything is stored.
   const unlimited = ctx.gateway ? new Set([...UNLIMITED, `/${ctx.key.org}/${ctx.key.app}/callbacks/easemob`]) : UNLIMITED;
-  app.addHook('onRequest', async (req: FastifyRequest) => {
-    if (req.method === 'OPTIONS' || unlimited.has(req.url.split('?')[0]!)) return;
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const bad = m ? badTokens.waitFor(addressKey(req.ip)) : 0;
+  // Callback hooks, not async ones: they run on every request, and a promise each was measurable (B4).
+  app.addHook('onRequest', (req: FastifyRequest, _reply, done) => {
+    if (req.method === 'OPTIONS' || unlimited.has(pathOf(req.url))) return done();
+    const bearer = bearerOf(req);
+    const bad = bearer ? badTokens.waitFor(addressKey(req.ip)) : 0;
     if (bad > 0)
-      throw new LimitedError(`Too many requests with unknown or expired tokens from this address: at most ${ctx.config.rateLimit} per second; sign in again, then wait and send again.`, bad);
-    const r = m ? perToken.take(tokenHash(m[1]!)) : perAddress.take(addressKey(req.ip));
+      return done(new LimitedError(`Too many requests with unknown or expired tokens from this address: at most ${ctx.config.rateLimit} per second; sign in again, then wait and send again.`, bad));
+    const r = bearer ? perToken.take(bearer.hash) : perAddress.take(addressKey(req.ip));
     if (!r.ok) {
-      throw new LimitedError(
-        m
+      return done(new LimitedError(
+        bearer
           ? `Too many requests with this token: at most ${ctx.config.rateLimit} per second (bursts of ${2 * ctx.config.rateLimit}); wait and send again.`
           : `Too many requests without a token from this address: at most ${ctx.config.rateLimit} per second (bursts of ${2 * ctx.config.rateLimit}); wait and send again.`,
         r.retryAfterMs,
-      );
+      ));
     }
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     if (reply.statusCode === 401 && req.headers.authorization) badTokens.take(addressKey(req.ip));
+    done();
   });
 }
 

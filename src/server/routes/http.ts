@@ -1,7 +1,8 @@
 /** Helpers every route uses: who is calling, may they act for this user, and the success envelope. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, type Result, successEnvelope, usernameSchema, parseWith } from '../../core/index.ts';
-import { tokenOwner } from '../accounts.ts';
+import { tokenHash } from '../accounts.ts';
+import { bearerOf } from '../bearer.ts';
 import type { Context } from '../context.ts';
 import { ApiError, badInput } from '../errors.ts';
 
@@ -17,16 +18,20 @@ export function markStart(req: FastifyRequest): void {
 
 /** Reads and checks the bearer token. */
 export async function callerOf(ctx: Context, req: FastifyRequest): Promise<Caller> {
-  const header = req.headers.authorization;
-  if (!header) throw new ApiError('unauthorized', 'Missing Authorization header: send "Authorization: Bearer <token>" with a token from POST /{org}/{app}/token.');
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw new ApiError('auth_bad_access_token', 'The Authorization header must be "Bearer <token>".');
-  return callerOfToken(ctx, m[1]!);
+  const bearer = bearerOf(req);
+  if (bearer === undefined) throw new ApiError('unauthorized', 'Missing Authorization header: send "Authorization: Bearer <token>" with a token from POST /{org}/{app}/token.');
+  if (bearer === null) throw new ApiError('auth_bad_access_token', 'The Authorization header must be "Bearer <token>".');
+  return callerOfHash(ctx, bearer.hash);
 }
 
 /** Checks a raw token (also used by WebSocket auth frames). */
-export async function callerOfToken(ctx: Context, token: string): Promise<Caller> {
-  const owner = await tokenOwner(ctx.store, token);
+export function callerOfToken(ctx: Context, token: string): Promise<Caller> {
+  return callerOfHash(ctx, tokenHash(token));
+}
+
+/** Checks a token by its hash: known, not expired (expiry is checked at every use, cached or not). */
+async function callerOfHash(ctx: Context, hash: string): Promise<Caller> {
+  const owner = await ctx.auth.tokenOwner(hash);
   if (!owner) throw new ApiError('auth_bad_access_token', 'Unknown access token: sign in again to get a new one.');
   if (owner.expires <= ctx.config.now()) throw new ApiError('auth_bad_access_token', 'The access token has expired: sign in again to get a new one.');
   return owner.username === null ? { kind: 'app' } : { kind: 'user', username: owner.username };
@@ -38,7 +43,7 @@ export async function actFor(ctx: Context, req: FastifyRequest, rawUser: string,
   const user = parseUser(rawUser, field);
   if (caller.kind === 'user' && caller.username !== user)
     throw new ApiError('forbidden', `A user token acts only for its own user ("${caller.username}"), not for "${user}".`);
-  if (!(await ctx.users.get(user))) throw new ApiError('service_resource_not_found', `User "${user}" does not exist.`);
+  if (!(await ctx.auth.userExists(user))) throw new ApiError('service_resource_not_found', `User "${user}" does not exist.`);
   return { caller, user };
 }
 
@@ -50,8 +55,13 @@ export async function requireApp(ctx: Context, req: FastifyRequest): Promise<voi
 
 /** Validates a username from a path or body. */
 export function parseUser(value: unknown, field = 'username'): string {
+  // Every route parses one or two names: the common valid case skips zod, which words the errors.
+  if (typeof value === 'string' && USERNAME.test(value)) return value.toLowerCase();
   return must(parseWith(usernameSchema, value, field));
 }
+
+/** Exactly core's usernameSchema rule (test/server/auth-cache.test.ts compares the two). */
+export const USERNAME = /^[a-zA-Z0-9_.-]{1,64}$/;
 
 /** The value of a core Result, or a 400 naming the field. */
 export function must<T>(r: Result<T>): T {

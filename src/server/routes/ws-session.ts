@@ -11,7 +11,7 @@ import { closeAtExpiry } from '../limits/token-expiry.ts';
 import { closeForAbuse, guardSocket } from '../limits/ws-guard.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
-import { tokenOwner } from '../accounts.ts';
+import { tokenHash } from '../accounts.ts';
 import { callerOfToken } from './http.ts';
 import { AUTH_TIMEOUT_MS, readFrame } from './ws-frames.ts';
 
@@ -72,7 +72,7 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
     }
     clearTimeout(authTimer);
     if (closed) return;
-    const owner = await tokenOwner(ctx.store, frame.token);
+    const owner = await ctx.auth.tokenOwner(tokenHash(frame.token));
     if (owner) stopExpiry = closeAtExpiry(socket, owner.expires, ctx.config.now);
     session = await spec.onAuth(caller.username, frame, socket);
     // Closed while registering: the close handler ran before there was a session to clean up.

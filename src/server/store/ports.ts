@@ -177,6 +177,8 @@ export interface UsersPort {
   /** Stores a token's hash (never the token). */
   insertToken(hash: string, username: string | null, expires: number): Awaitable<void>;
   tokenOwner(hash: string): Awaitable<TokenOwner | undefined>;
+  /** Removes a token before its expiry (revocation); callers then announce it (accounts.ts `revokeToken`). */
+  deleteToken(hash: string): Awaitable<void>;
   /** Which of these usernames exist. */
   existing(usernames: readonly string[]): Awaitable<Set<string>>;
   nickname(username: string): Awaitable<string>;

@@ -150,6 +150,11 @@ export class SettingsRepo implements SettingsPort {
 
   /** Many conversations of one user. */
   conversationsOf(username: string, scope: WireScope, ids: readonly string[]): Map<string, ConversationSettings> {
+    // One id (every settings write checks its own row first): the primary key, without json_each.
+    if (ids.length === 1) {
+      const r = this.s.conv.get(username, scope, ids[0]) as ConvRow | undefined;
+      return r ? new Map([[r.conv_id, convFromRow(r)]]) : new Map();
+    }
     const rows = this.s.convOfUser.all(username, scope, JSON.stringify(ids)) as ConvRow[];
     return new Map(rows.map((r) => [r.conv_id, convFromRow(r)]));
   }
@@ -162,13 +167,16 @@ export class SettingsRepo implements SettingsPort {
     // Dropped before and after: a failed or rolled-back write then only costs a re-read.
     const key = `${scope}\u001f${id}`;
     this.convCache.delete(key);
+    const removed = type === null && until <= now;
     try {
-      if (type === null && until <= now) this.s.delConv.run(username, scope, id);
+      if (removed) this.s.delConv.run(username, scope, id);
       else this.s.putConv.run(username, scope, id, type, until, now);
     } finally {
       this.convCache.delete(key);
     }
-    return this.conversation(username, scope, id);
+    // What was just written, read the way a stored row is (no second query: nothing else writes
+    // between the two statements of this synchronous method).
+    return removed ? { durationUntil: 0 } : convFromRow({ username, scope, conv_id: id, type, duration_until: until });
   }
 
   conversationCount(username: string): number {

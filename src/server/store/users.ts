@@ -18,6 +18,7 @@ export class UsersRepo implements UsersPort {
       insertToken: db.prepare('INSERT INTO tokens (hash, username, expires) VALUES (?, ?, ?)'),
       token: db.prepare('SELECT username, expires FROM tokens WHERE hash = ?'),
       purge: db.prepare('DELETE FROM tokens WHERE expires < ?'),
+      dropToken: db.prepare('DELETE FROM tokens WHERE hash = ?'),
       existing: db.prepare('SELECT username FROM users WHERE username IN (SELECT value FROM json_each(?))'),
       nick: db.prepare('SELECT nickname FROM users WHERE username = ?'),
       setNick: db.prepare('UPDATE users SET nickname = ? WHERE username = ?'),
@@ -50,6 +51,9 @@ export class UsersRepo implements UsersPort {
   /** The owner of a token (by its hash), or undefined when unknown; expired tokens are returned for the caller to refuse. */
   tokenOwner(hash: string): TokenOwner | undefined {
     return this.s.token.get(hash) as TokenOwner | undefined;
+  }
+  deleteToken(hash: string): void {
+    this.s.dropToken.run(hash);
   }
   /** Which of these usernames exist. */
   existing(usernames: readonly string[]): Set<string> {

@@ -46,6 +46,9 @@ export class PgUsers implements UsersPort {
     const r = await this.pool.query<TokenOwner>('SELECT username, expires FROM tokens WHERE hash = $1', [hash]);
     return r.rows[0];
   }
+  async deleteToken(hash: string): Promise<void> {
+    await this.pool.query('DELETE FROM tokens WHERE hash = $1', [hash]);
+  }
   async existing(usernames: readonly string[]): Promise<Set<string>> {
     if (usernames.length === 0) return new Set();
     const r = await this.pool.query<[string]>({ text: 'SELECT username FROM users WHERE username IN (SELECT unnest($1::text[]))', values: [usernames], rowMode: 'array' });
