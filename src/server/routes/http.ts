@@ -55,7 +55,7 @@ export async function requireApp(ctx: Context, req: FastifyRequest): Promise<voi
 
 /** Validates a username from a path or body. */
 export function parseUser(value: unknown, field = 'username'): string {
-  // Every route parses one or two names: the common valid case skips zod, which words the errors.
+  // Every route parses one or two names: the common valid case skips the schema, which words the errors.
   if (typeof value === 'string' && USERNAME.test(value)) return value.toLowerCase();
   return must(parseWith(usernameSchema, value, field));
 }
