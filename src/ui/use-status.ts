@@ -39,7 +39,13 @@ export function useStatus(pollMs: number, withTab = true): StatusState {
       }
     };
     void (async () => {
-      if (withTab) tabUrl.current = await activeTabUrl();
+      // The status paints from the background's cache at once; the tab query runs meanwhile and
+      // the current chat follows in a second read (B5: the first paint waited for both in turn).
+      const tab = withTab ? activeTabUrl() : undefined;
+      await load();
+      const url = await tab;
+      if (url === undefined || !alive) return;
+      tabUrl.current = url;
       await load();
     })();
     const id = pollMs > 0 ? setInterval(() => void load(), pollMs) : undefined;
