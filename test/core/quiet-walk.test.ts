@@ -32,9 +32,11 @@ describe('a mute that outlasts two weeks of nightly windows', () => {
 });
 
 describe('the last representable days (#12)', () => {
-  it('two days before the end of time: quiet in the window, with no change reported, and no throw', () => {
-    const st = quietStatus(nightly, undefined, 8.64e15 - 2 * DAY);
-    expect(st).toMatchObject({ quiet: true, quietUntil: null, nextChange: null });
+  it.each([
+    ['at the last instant the walk reads', LAST_INSTANT],
+    ['two days before the end of time', 8.64e15 - 2 * DAY],
+  ])('%s: quiet in the window, with no change reported, and no throw', (_when, t) => {
+    expect(quietStatus(nightly, undefined, t)).toMatchObject({ quiet: true, quietUntil: null, nextChange: null });
   });
 
   it('a day before the last instant the walk reads, the window still ends at 07:00', () => {
