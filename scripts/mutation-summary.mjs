@@ -22,9 +22,12 @@ for (const [file, { mutants, source }] of Object.entries(report.files)) {
   perFile.set(file, f);
   s.files.add(file);
   for (const m of mutants) {
-    if (DETECTED.has(m.status)) s.detected++, f.detected++;
-    else if (UNDETECTED.has(m.status)) {
-      s.undetected++, f.undetected++;
+    if (DETECTED.has(m.status)) {
+      s.detected++;
+      f.detected++;
+    } else if (UNDETECTED.has(m.status)) {
+      s.undetected++;
+      f.undetected++;
       const { start, end } = m.location;
       // The mutated expression itself (columns are 1-based), not the whole line.
       const code = start.line === end.line
