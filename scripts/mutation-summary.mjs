@@ -1,9 +1,12 @@
 // Writes reports/mutation-summary.md (committed) from Stryker's JSON report (not committed):
 // the score per scope, against the targets, and every surviving mutant by file and line.
-// Run by `npm run test:mutation` after `stryker run`; `node scripts/mutation-summary.mjs [report.json]`.
+// Run by `npm run test:mutation` after `stryker run`; `node scripts/mutation-summary.mjs [report.json ...]`.
+// A report holds only the files of its run: pass several (file by file runs) and they are merged,
+// a later report's file replacing an earlier one's.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const report = JSON.parse(readFileSync(process.argv[2] ?? 'reports/mutation/mutation.json', 'utf8'));
+const paths = process.argv.length > 2 ? process.argv.slice(2) : ['reports/mutation/mutation.json'];
+const report = { files: Object.assign({}, ...paths.map((p) => JSON.parse(readFileSync(p, 'utf8')).files)) };
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 /** src/core is one scope (target 90 %); every other mutated file is its own (target 80 %). */
@@ -11,14 +14,20 @@ const scopeOf = (file) => (file.startsWith('src/core/') ? 'src/core' : file);
 
 const scopes = new Map();
 const survivors = [];
+const perFile = new Map();
 for (const [file, { mutants, source }] of Object.entries(report.files)) {
   const lines = source.split('\n');
   const s = scopes.get(scopeOf(file)) ?? { detected: 0, undetected: 0, invalid: 0, files: new Set() };
+  const f = { detected: 0, undetected: 0 };
+  perFile.set(file, f);
   s.files.add(file);
   for (const m of mutants) {
-    if (DETECTED.has(m.status)) s.detected++;
-    else if (UNDETECTED.has(m.status)) {
+    if (DETECTED.has(m.status)) {
+      s.detected++;
+      f.detected++;
+    } else if (UNDETECTED.has(m.status)) {
       s.undetected++;
+      f.undetected++;
       const { start, end } = m.location;
       // The mutated expression itself (columns are 1-based), not the whole line.
       const code = start.line === end.line
@@ -39,6 +48,10 @@ const out = [
   '| scope | files | killed | survived | score | target |',
   '|---|---|---|---|---|---|',
   ...[...scopes].sort().map(([name, s]) => `| \`${name}\` | ${s.files.size} | ${s.detected} | ${s.undetected} | ${pct(s)} | ${name === 'src/core' ? '90 %' : '80 %'} |`),
+  '',
+  '| file | killed | survived | score |',
+  '|---|---|---|---|',
+  ...[...perFile].sort().map(([name, f]) => `| \`${name}\` | ${f.detected} | ${f.undetected} | ${pct(f)} |`),
   '',
   '## Surviving mutants',
   '',

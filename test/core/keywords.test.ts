@@ -23,6 +23,21 @@ const cases: ReadonlyArray<readonly [string[], string, boolean]> = [
   [['ship'], 'ship\u0301', false], // an accent on the p makes another word
   [['ship'], 'shipping ship', true], // a later hit counts
   [['ship'], 'sh ip', false],
+  // the ASCII neighbours of digits and letters are not word characters; the digits and letters at
+  // each end of their ranges are
+  [['ship'], '/ship:', true],
+  [['ship'], '@ship[', true],
+  [['ship'], '`ship{', true],
+  [['ship'], '0ship', false],
+  [['ship'], 'ship9', false],
+  [['ship'], 'aship', false],
+  [['ship'], 'shipz', false],
+  // letters outside the Basic Multilingual Plane (a surrogate pair) are letters too
+  [['ship'], '\u{1D400}ship', false], // MATHEMATICAL BOLD CAPITAL A
+  [['ship'], 'ship\u{1D400}', false],
+  [['ship'], '\u{1D400}\u0301ship', false], // with a combining accent after it
+  [['ship'], '\u{1F680}\u0301ship', true], // an accent on an emoji does not make it a letter
+  [['ship'], '\u{1D7CE} ship', true], // MATHEMATICAL BOLD DIGIT ZERO, then a space
   // phrases
   [['ship it'], 'ok, SHIP IT now', true],
   [['ship it'], 'ship items', false],

@@ -42,6 +42,14 @@ describe('summary counts', () => {
     expect(c.conversations[0]!.id).toBe(`c${MAX_SUMMARY_TRACKED + 9}`);
   });
 
+  it('a message that arrives late (older ts) moves "since" back, and not its conversation\'s "last"', () => {
+    let c = hold(EMPTY_SUMMARY, 'a', T + 2000);
+    c = hold(c, 'b', T + 1000);
+    c = hold(c, 'a', T, true);
+    expect(c.since).toBe(T);
+    expect(c.conversations.map((x) => [x.id, x.last, x.count, x.mentions])).toEqual([['a', T + 2000, 2, 1], ['b', T + 1000, 1, 0]]);
+  });
+
   it('only app-level DND counts, and only with summary on', () => {
     const on = app({ summary: true });
     expect(countsForSummary(on, 'DND_APP_WINDOW')).toBe(true);
@@ -75,6 +83,13 @@ describe('buildSummaryPayload', () => {
         { id: 'c3', type: 'groupChat', count: 1, mentions: 0 },
       ],
     });
+  });
+
+  it('lists the latest conversations first whatever order the stored counts come back in', () => {
+    const conv = (id: string, last: number) => ({ id, type: 'groupChat' as const, count: 1, mentions: 0, last });
+    const stored: SummaryCounts = { count: 3, mentions: 0, since: T, conversations: [conv('old', T), conv('new', T + 2000), conv('mid', T + 1000)] };
+    const p = buildSummaryPayload({ receiver: 'alice', counts: stored, badge: 3, now: T + HOUR });
+    expect(p.conversations.map((x) => x.id)).toEqual(['new', 'mid', 'old']);
   });
 
   it('message pushes carry kind "message"', () => {
