@@ -6,7 +6,7 @@
  * a start that falls in a DST gap therefore begins when the clock jumps past it, and an hour
  * the clock repeats is judged by what the clock reads each time.
  */
-import { DAYS, type Day, MINUTES_PER_DAY, type ScheduleEntry } from './model.ts';
+import { DAYS, type Day, type ScheduleEntry } from './model.ts';
 
 /** An entry reduced to bit masks of weekdays (bit 0 = Monday). */
 export interface CompiledEntry {
@@ -59,10 +59,4 @@ export function entryBoundaries(e: CompiledEntry, weekday: number): number[] {
   const endsToday = e.end > e.start ? (e.startMask & bit) !== 0 : (e.carryMask & bit) !== 0;
   if (endsToday) out.push(e.end);
   return out;
-}
-
-/** A short human label of an entry, e.g. "mon–thu 22:00–07:00", for status lines. */
-export function describeEntry(entry: ScheduleEntry): string {
-  const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-  return `${entry.days.join(',')} ${clock(entry.interval.start)}–${clock(entry.interval.end % MINUTES_PER_DAY)}`;
 }
