@@ -11,7 +11,7 @@
  *   const sub = svc.createSubscription()   browser PushSubscription JSON: {endpoint, keys:{p256dh, auth}}
  *                                (the private key and auth secret stay here for decryption)
  *   svc.received                 every accepted push: {endpoint, payload (decrypted JSON), text,
- *                                ttl, topic, urgency, jwt claims, at}
+ *                                ttl, topic, urgency, contentType, authorization, jwt claims, at}
  *   svc.rejected                 requests refused because the VAPID JWT or encryption was wrong, with why
  *   svc.failWith(endpoint, {status: 410 | 429 | 500 | ..., retryAfter?: '1', times?: n})
  *                                answer that status (times: only the next n requests; default forever)
@@ -38,6 +38,9 @@ export interface ReceivedPush {
   ttl: string | undefined;
   topic: string | undefined;
   urgency: string | undefined;
+  contentType: string | undefined;
+  /** The whole Authorization header (to tell a reused VAPID JWT from a new one). */
+  authorization: string;
   claims: { aud: string; exp: number; sub: string };
   at: number;
 }
@@ -148,7 +151,8 @@ export class FakePushService {
           }
           const push: ReceivedPush = {
             endpoint, payload, text: plain, ttl: req.headers.ttl as string, topic: req.headers.topic as string | undefined,
-            urgency: req.headers.urgency as string | undefined, claims, at: Date.now(),
+            urgency: req.headers.urgency as string | undefined, contentType: req.headers['content-type'],
+            authorization: req.headers.authorization ?? '', claims, at: Date.now(),
           };
           this.received.push(push);
           for (const w of [...this.waiters]) {
