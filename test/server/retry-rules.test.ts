@@ -29,6 +29,16 @@ describe('retryAfterMs reads Retry-After as seconds or an HTTP date', () => {
     expect(retryAfterMs('12abc', NOW)).toBeUndefined();
     expect(retryAfterMs('abc12', NOW)).toBeUndefined();
   });
+
+  it('fractions and negative numbers are not read as dates long past (which would retry at once)', () => {
+    expect(retryAfterMs('1.5', NOW)).toBeUndefined();
+    expect(retryAfterMs('-1', NOW)).toBeUndefined();
+  });
+
+  it('the older HTTP-date forms are read too', () => {
+    expect(retryAfterMs('Monday, 30-Nov-26 12:00:30 GMT', NOW)).toBe(30_000);
+    expect(retryAfterMs('Mon Nov 30 12:00:30 2026', NOW)).toBe(Date.parse('Mon Nov 30 12:00:30 2026') - NOW);
+  });
 });
 
 describe('isRetryable: which answers are worth another attempt', () => {
