@@ -3,6 +3,7 @@
  * checks VAPID and decrypts): the request a push service sees, the outcome the worker gets back
  * for each kind of answer (or none), and the VAPID JWT cache under an injected clock.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,27 @@ afterAll(async () => {
   sender.close();
   await svc.stop();
 });
+
+/** An HTTPS service of the test's own making (handler), and a sender with `timeoutMs` that trusts it. */
+async function withOwnService(
+  handler: (req: IncomingMessage, res: ServerResponse) => void, timeoutMs: number,
+  use: (sender: WebPushSender, endpoint: string) => Promise<void>,
+): Promise<void> {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'own-push-service' }], {
+    keyType: 'ec', algorithm: 'sha256',
+    extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  const server = createHttpsServer({ key: pems.private, cert: pems.cert }, handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const own = new WebPushSender(vapid, SUBJECT, { ca: pems.cert, timeoutMs, allowPrivate: true, now: Date.now, encryptThreads: 0 });
+  try {
+    await use(own, `https://127.0.0.1:${(server.address() as AddressInfo).port}/push/own`);
+  } finally {
+    own.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
 
 describe('what the push service receives', () => {
   it('one aes128gcm POST it can verify and decrypt, with TTL 24 h, the Topic, normal urgency and an octet-stream body', async () => {
@@ -71,29 +93,24 @@ describe('the outcome of each answer', () => {
   });
 
   it('an answer cut off in its body still reports the status the service gave', async () => {
-    const pems = await selfsigned.generate([{ name: 'commonName', value: 'cut-off-push-service' }], {
-      keyType: 'ec', algorithm: 'sha256',
-      extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
-    const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+    await withOwnService((req, res) => {
       req.resume();
       req.on('end', () => {
         res.writeHead(503, { 'Content-Length': '100' });
         res.write('partial', () => res.socket?.destroy());
       });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const own = new WebPushSender(vapid, SUBJECT, { ca: pems.cert, timeoutMs: 10_000, allowPrivate: true, now: Date.now, encryptThreads: 0 });
-    try {
-      const sub = svc.createSubscription();
-      const o = await own.send({ ...sub, endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}/push/cut` }, '{}', 't');
+    }, 10_000, async (own, endpoint) => {
+      const o = await own.send({ ...svc.createSubscription(), endpoint }, '{}', 't');
       expect(o.status).toBe(503);
       expect(o.error).toBeTruthy();
-    } finally {
-      own.close();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    }
+    });
+  });
+
+  it('no answer within the timeout is "unanswered", and says how long it waited', async () => {
+    // The service reads the request and never answers: only the timeout can end it.
+    await withOwnService((req) => req.resume(), 300, async (own, endpoint) => {
+      expect(await own.send({ ...svc.createSubscription(), endpoint }, '{}', 't')).toEqual({ status: 0, error: 'no answer within 300 ms', unanswered: true });
+    });
   });
 });
 
