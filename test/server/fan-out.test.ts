@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePushService, startPushService } from '../fakes/push-service.ts';
-import { call, register, send, signIn, startTestServer, type TestServer } from './helpers.ts';
+import { call, connectStream, register, send, signIn, startTestServer, type TestServer } from './helpers.ts';
 
 /** Ten minutes: no test waits that long, so nothing here is sent by the safety-net poll. */
 const NEVER_POLL_MS = 600_000;
@@ -17,12 +17,53 @@ beforeAll(async () => {
   svc = await startPushService();
   s = await startTestServer({ push: { ca: svc.ca, pollMs: NEVER_POLL_MS } as never });
   svc.expectVapidKey(s.server.ctx.vapid.publicKey);
-  await register(s, 'ada', 'ben');
-  for (const u of ['ada', 'ben']) tokens[u] = await signIn(s, u);
+  await register(s, 'ada', 'ben', 'cal', 'dot');
+  for (const u of ['ada', 'ben', 'cal', 'dot']) tokens[u] = await signIn(s, u);
 });
 afterAll(async () => {
   await s.close();
   await svc.stop();
+});
+
+type Trace = { messageId: string; devices: { device_id: string; notifier: string; result: string }[] };
+const devicesOf = async (user: string, id: string) =>
+  (await call<{ data: Trace[] }>(s.base, 'GET', `/users/${user}/notification/trace`, { token: tokens[user] })).json.data.find((t) => t.messageId === id)?.devices;
+
+async function bind(user: string, device: string, notifier: 'webpush' | 'stream'): Promise<string> {
+  const sub = svc.createSubscription();
+  const r = await call(s.base, 'PUT', `/users/${user}/push/binding`, {
+    token: tokens[user], body: { device_id: device, device_token: notifier === 'webpush' ? JSON.stringify(sub) : 'stream', notifier_name: notifier },
+  });
+  expect(r.status).toBe(200);
+  return sub.endpoint;
+}
+
+describe('the trace written with the message', () => {
+  it('a Web Push row is "queued" until a worker sends it; a stream push is "sent" when the stream is open, "pending" when not', async () => {
+    const endpoint = await bind('cal', 'cal-web', 'webpush');
+    await bind('cal', 'cal-ext', 'stream');
+    await bind('dot', 'dot-ext', 'stream');
+    const stream = await connectStream(s, tokens.cal!, 'cal-ext');
+    // No wake-up and no poll within the test: the Web Push row waits in the queue.
+    const wake = s.server.ctx.wake;
+    s.server.ctx.wake = () => undefined;
+    try {
+      const ids = await send(s, tokens.ada!, 'users', ['cal', 'dot'], 'traced');
+      expect((await devicesOf('cal', ids.cal!))?.sort((a, b) => a.device_id.localeCompare(b.device_id))).toEqual([
+        { device_id: 'cal-ext', notifier: 'stream', result: 'sent' },
+        { device_id: 'cal-web', notifier: 'webpush', result: 'queued' },
+      ]);
+      expect(await devicesOf('dot', ids.dot!)).toEqual([{ device_id: 'dot-ext', notifier: 'stream', result: 'pending' }]);
+      expect((await stream.next((f) => f.op === 'push')).push).toMatchObject({ m: ids.cal, t: 'cal', body: 'traced' });
+      expect(await s.server.ctx.deliveries.count()).toBe(1);
+      s.server.ctx.wake = wake;
+      wake();
+      await svc.waitFor((x) => x.endpoint === endpoint && x.payload?.m === ids.cal, 10_000);
+    } finally {
+      s.server.ctx.wake = wake;
+      await stream.close();
+    }
+  });
 });
 
 describe('after the commit', () => {
