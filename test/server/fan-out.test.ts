@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePushService, startPushService } from '../fakes/push-service.ts';
-import { call, connectStream, register, send, signIn, startTestServer, type TestServer } from './helpers.ts';
+import { call, connectStream, createGroup, register, send, signIn, startTestServer, type TestServer } from './helpers.ts';
 
 /** Ten minutes: no test waits that long, so nothing here is sent by the safety-net poll. */
 const NEVER_POLL_MS = 600_000;
@@ -17,8 +17,8 @@ beforeAll(async () => {
   svc = await startPushService();
   s = await startTestServer({ push: { ca: svc.ca, pollMs: NEVER_POLL_MS } as never });
   svc.expectVapidKey(s.server.ctx.vapid.publicKey);
-  await register(s, 'ada', 'ben', 'cal', 'dot');
-  for (const u of ['ada', 'ben', 'cal', 'dot']) tokens[u] = await signIn(s, u);
+  await register(s, 'ada', 'ben', 'cal', 'dot', 'eve', 'fay');
+  for (const u of ['ada', 'ben', 'cal', 'dot', 'eve', 'fay']) tokens[u] = await signIn(s, u);
 });
 afterAll(async () => {
   await s.close();
@@ -76,5 +76,36 @@ describe('after the commit', () => {
     const id = (await send(s, tokens.ada!, 'users', ['ben'], 'wake up'))['ben']!;
     const p = await svc.waitFor((x) => x.endpoint === sub.endpoint && x.payload?.m === id, 10_000);
     expect(p.payload).toMatchObject({ m: id, t: 'ben', body: 'wake up' });
+  });
+});
+
+describe('held for the summary (SPEC 1.7), under a frozen clock', () => {
+  it('each message held by an app pause is counted once, mentions apart, and the summary goes out when the pause ends', async () => {
+    const endpoint = await bind('eve', 'eve-web', 'webpush');
+    const cfg = s.server.ctx.config;
+    const t0 = Date.now();
+    let now = t0;
+    cfg.now = () => now;
+    try {
+      expect((await call(s.base, 'PUT', '/users/eve/notification/user/eve', { token: tokens.eve, body: { summary: true, ignoreDuration: 60_000 } })).status).toBe(200);
+      const g = await createGroup(s, 'ada', ['eve', 'fay']);
+      const dm = (await send(s, tokens.ada!, 'users', ['eve'], 'direct'))['eve']!;
+      const plain = (await send(s, tokens.fay!, 'chatgroups', [g], 'to all'))[g]!;
+      const at = (await send(s, tokens.ada!, 'chatgroups', [g], 'to eve', { ext: { em_at_list: ['eve'] } }))[g]!;
+      expect(await s.server.ctx.deliveries.count()).toBe(0);
+      for (const id of [dm, plain, at]) {
+        const r = await call<{ data: { messageId: string; push: boolean; reason: string }[] }>(s.base, 'GET', '/users/eve/notification/trace', { token: tokens.eve });
+        expect(r.json.data.find((x) => x.messageId === id)).toMatchObject({ push: false, reason: 'DND_APP_DURATION' });
+      }
+      now = t0 + 60_000;
+      s.server.ctx.wakeSummaries();
+      const p = await svc.waitFor((x) => x.endpoint === endpoint && x.payload?.kind === 'summary', 10_000);
+      expect(p.payload).toMatchObject({
+        kind: 'summary', t: 'eve', count: 3, mentions: 2,
+        conversations: expect.arrayContaining([{ id: g, type: 'groupChat', count: 2, mentions: 1 }, { id: 'ada', type: 'singleChat', count: 1, mentions: 1 }]),
+      });
+    } finally {
+      cfg.now = Date.now;
+    }
   });
 });
