@@ -4,7 +4,7 @@
  * for each kind of answer (or none), and the VAPID JWT cache under an injected clock.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { Agent, createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import selfsigned from 'selfsigned';
@@ -12,6 +12,7 @@ import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUSH_TTL_SECONDS, WebPushSender } from '../../src/server/push/webpush.ts';
 import { type FakePushService, startPushService, verifyVapid } from '../fakes/push-service.ts';
+import { eventually } from './helpers.ts';
 
 const SUBJECT = 'mailto:ops@example.com';
 const vapid = webpush.generateVAPIDKeys();
@@ -27,20 +28,24 @@ afterAll(async () => {
   await svc.stop();
 });
 
+const cas = new Map<Server, string>();
+const ownCa = (server: Server) => cas.get(server)!;
+
 /** An HTTPS service of the test's own making (handler), and a sender with `timeoutMs` that trusts it. */
 async function withOwnService(
   handler: (req: IncomingMessage, res: ServerResponse) => void, timeoutMs: number,
-  use: (sender: WebPushSender, endpoint: string) => Promise<void>,
+  use: (sender: WebPushSender, endpoint: string, server: Server) => Promise<void>,
 ): Promise<void> {
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'own-push-service' }], {
     keyType: 'ec', algorithm: 'sha256',
     extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
   });
   const server = createHttpsServer({ key: pems.private, cert: pems.cert }, handler);
+  cas.set(server, pems.cert);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const own = new WebPushSender(vapid, SUBJECT, { ca: pems.cert, timeoutMs, allowPrivate: true, now: Date.now, encryptThreads: 0 });
   try {
-    await use(own, `https://127.0.0.1:${(server.address() as AddressInfo).port}/push/own`);
+    await use(own, `https://127.0.0.1:${(server.address() as AddressInfo).port}/push/own`, server);
   } finally {
     own.close();
     server.closeAllConnections();
@@ -68,7 +73,8 @@ describe('the outcome of each answer', () => {
     expect(await sender.send(busy, '{}', 't')).toEqual({ status: 429, retryAfter: '30' });
     const broken = svc.createSubscription();
     svc.failWith(broken.endpoint, { status: 500, times: 1 });
-    expect(await sender.send(broken, '{}', 't')).toEqual({ status: 500 });
+    // Strict: no `retryAfter` key at all (not even undefined) when the service sent none.
+    expect(await sender.send(broken, '{}', 't')).toStrictEqual({ status: 500 });
   });
 
   it('keys that are not a P-256 point: no request, and a failure that is not "unanswered" (never retried)', async () => {
@@ -150,5 +156,29 @@ describe('the VAPID JWT (RFC 8292), under an injected clock', () => {
     await sender.send(one, '{}', 't');
     await sender.send(two, '{}', 't');
     expect(svc.pushesFor(two.endpoint)[0]!.authorization).toBe(svc.pushesFor(one.endpoint)[0]!.authorization);
+  });
+});
+
+describe('close()', () => {
+  it('ends the keep-alive connections of its own agent, and leaves an agent it was given alone', async () => {
+    await withOwnService((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(201).end());
+    }, 10_000, async (own, endpoint, server) => {
+      expect((await own.send({ ...svc.createSubscription(), endpoint }, '{}', 't')).status).toBe(201);
+      const open = () => new Promise<number>((r) => server.getConnections((_e, n) => r(n)));
+      expect(await open()).toBe(1);
+      own.close();
+      await eventually(async () => ((await open()) === 0 ? true : undefined), 5000, 'the keep-alive connection to close');
+
+      const agent = new Agent({ keepAlive: true, ca: ownCa(server) });
+      const lent = new WebPushSender(vapid, SUBJECT, { agent, timeoutMs: 10_000, allowPrivate: true, now: Date.now, encryptThreads: 0 });
+      expect((await lent.send({ ...svc.createSubscription(), endpoint }, '{}', 't')).status).toBe(201);
+      const kept = Object.values(agent.freeSockets).flat();
+      expect(kept).toHaveLength(1);
+      lent.close();
+      expect(kept[0]!.destroyed).toBe(false);
+      agent.destroy();
+    });
   });
 });
