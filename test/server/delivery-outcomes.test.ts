@@ -10,7 +10,7 @@ import { call, eventually, register, send, signIn, startTestServer, type TestSer
 
 const MAX_ATTEMPTS = 3;
 const BACKOFF_MS = 100;
-const USERS = ['snd', 'r404', 'r400', 'r403', 'r413', 'rra', 'rdate', 'r200', 'r299', 'r300', 'rback', 'rcap'];
+const USERS = ['snd', 'r404', 'r400', 'r403', 'r413', 'rra', 'rdate', 'r200', 'r299', 'r300', 'rback', 'rcap', 'rkeys'];
 let s: TestServer;
 let svc: FakePushService;
 const tokens: Record<string, string> = {};
@@ -88,6 +88,20 @@ describe('the worker acts on the push service answer (SPEC 4)', () => {
     const id = await dm('r300', 'redirected');
     expect(await settled('r300', id, 'failed')).toBe('failed (HTTP 300)');
     expect(svc.attempts(ep)).toBe(1);
+  });
+
+  it('a subscription whose keys cannot be used is given up at once, saying why, without a request', async () => {
+    const sub = svc.createSubscription();
+    // 65 bytes starting with 4, as a binding requires, but not a point on P-256.
+    const p256dh = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url');
+    const r = await call(s.base, 'PUT', '/users/rkeys/push/binding', {
+      token: tokens.rkeys, body: { device_id: 'rkeys-web', device_token: JSON.stringify({ ...sub, keys: { ...sub.keys, p256dh } }), notifier_name: 'webpush' },
+    });
+    expect(r.status).toBe(200);
+    const id = await dm('rkeys', 'unreadable');
+    expect(await settled('rkeys', id, 'failed')).toMatch(/^failed \(cannot encrypt for this subscription: .+\)$/);
+    expect(svc.attempts(sub.endpoint)).toBe(0);
+    expect(await bindings('rkeys')).toHaveLength(1);
   });
 
   it.each([400, 403, 413])('a non-retryable %i is given up after its one request, and the binding is kept', async (status) => {

@@ -35,6 +35,13 @@ describe('retryAfterMs reads Retry-After as seconds or an HTTP date', () => {
     expect(retryAfterMs('-1', NOW)).toBeUndefined();
   });
 
+  it('a date is read only when it starts with a day name (every HTTP-date does), spaces around it allowed', () => {
+    expect(retryAfterMs(' Mon, 30 Nov 2026 12:02:00 GMT', NOW)).toBe(120_000);
+    expect(retryAfterMs('30 Nov 2026 12:02:00 GMT', NOW)).toBeUndefined();
+    // One letter is no day name (Date.parse reads this as the year 2001).
+    expect(retryAfterMs('Z 2001', NOW)).toBeUndefined();
+  });
+
   it('the older HTTP-date forms are read too', () => {
     expect(retryAfterMs('Monday, 30-Nov-26 12:00:30 GMT', NOW)).toBe(30_000);
     expect(retryAfterMs('Mon Nov 30 12:00:30 2026', NOW)).toBe(Date.parse('Mon Nov 30 12:00:30 2026') - NOW);
@@ -53,5 +60,7 @@ describe('isRetryable: which answers are worth another attempt', () => {
   it('no answer is retried only when the request went out (unanswered), not when it could not be made', () => {
     expect(isRetryable({ status: 0, error: 'timeout', unanswered: true })).toBe(true);
     expect(isRetryable({ status: 0, error: 'address 10.0.0.1 is non-public' })).toBe(false);
+    // "unanswered" describes a missing answer: with a status, the status decides.
+    expect(isRetryable({ status: 400, error: 'aborted', unanswered: true })).toBe(false);
   });
 });
