@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePushService, startPushService } from '../fakes/push-service.ts';
-import { call, connectStream, createGroup, register, send, signIn, startTestServer, type TestServer } from './helpers.ts';
+import { call, connectIm, connectStream, createGroup, register, send, signIn, startTestServer, type TestServer } from './helpers.ts';
 
 /** Ten minutes: no test waits that long, so nothing here is sent by the safety-net poll. */
 const NEVER_POLL_MS = 600_000;
@@ -17,8 +17,8 @@ beforeAll(async () => {
   svc = await startPushService();
   s = await startTestServer({ push: { ca: svc.ca, pollMs: NEVER_POLL_MS } as never });
   svc.expectVapidKey(s.server.ctx.vapid.publicKey);
-  await register(s, 'ada', 'ben', 'cal', 'dot', 'eve', 'fay');
-  for (const u of ['ada', 'ben', 'cal', 'dot', 'eve', 'fay']) tokens[u] = await signIn(s, u);
+  await register(s, 'ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux');
+  for (const u of ['ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux']) tokens[u] = await signIn(s, u);
 });
 afterAll(async () => {
   await s.close();
@@ -106,6 +106,31 @@ describe('held for the summary (SPEC 1.7), under a frozen clock', () => {
       });
     } finally {
       cfg.now = Date.now;
+    }
+  });
+});
+
+describe('devices as the decision sees them', () => {
+  it('a kicked resource that was never bound does not make the reason KICKED: with nothing bound it is NO_BINDING', async () => {
+    const im = await connectIm(s, tokens.gil!, 'gil-phone');
+    expect((await call(s.base, 'DELETE', '/users/gil/disconnect/gil-phone', { token: s.appToken })).status).toBe(200);
+    await im.closed;
+    const id = (await send(s, tokens.ada!, 'users', ['gil'], 'anyone?'))['gil']!;
+    const r = await call<{ data: { messageId: string; reason: string }[] }>(s.base, 'GET', '/users/gil/notification/trace', { token: tokens.gil });
+    expect(r.json.data.find((t) => t.messageId === id)?.reason).toBe('NO_BINDING');
+  });
+
+  it('the badge counts only messages that came while no device was online (SPEC 1.6)', async () => {
+    await bind('hux', 'hux-ext', 'stream');
+    const im = await connectIm(s, tokens.hux!, 'hux-phone');
+    await send(s, tokens.ada!, 'users', ['hux'], 'seen online');
+    await im.close();
+    const live = await connectStream(s, tokens.hux!, 'hux-ext');
+    try {
+      const id = (await send(s, tokens.ada!, 'users', ['hux'], 'while away'))['hux']!;
+      expect((await live.next((f) => f.op === 'push')).push).toMatchObject({ m: id, badge: 1 });
+    } finally {
+      await live.close();
     }
   });
 });
