@@ -17,8 +17,8 @@ beforeAll(async () => {
   svc = await startPushService();
   s = await startTestServer({ push: { ca: svc.ca, pollMs: NEVER_POLL_MS } as never });
   svc.expectVapidKey(s.server.ctx.vapid.publicKey);
-  await register(s, 'ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux');
-  for (const u of ['ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux']) tokens[u] = await signIn(s, u);
+  await register(s, 'ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux', 'ivo');
+  for (const u of ['ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux', 'ivo']) tokens[u] = await signIn(s, u);
 });
 afterAll(async () => {
   await s.close();
@@ -118,6 +118,17 @@ describe('devices as the decision sees them', () => {
     const id = (await send(s, tokens.ada!, 'users', ['gil'], 'anyone?'))['gil']!;
     const r = await call<{ data: { messageId: string; reason: string }[] }>(s.base, 'GET', '/users/gil/notification/trace', { token: tokens.gil });
     expect(r.json.data.find((t) => t.messageId === id)?.reason).toBe('NO_BINDING');
+  });
+
+  it('a user online with nothing bound is ONLINE, not NO_BINDING (presence is decided first)', async () => {
+    const im = await connectIm(s, tokens.ivo!, 'ivo-phone');
+    try {
+      const id = (await send(s, tokens.ada!, 'users', ['ivo'], 'here?'))['ivo']!;
+      const r = await call<{ data: { messageId: string; reason: string }[] }>(s.base, 'GET', '/users/ivo/notification/trace', { token: tokens.ivo });
+      expect(r.json.data.find((t) => t.messageId === id)?.reason).toBe('ONLINE');
+    } finally {
+      await im.close();
+    }
   });
 
   it('the badge counts only messages that came while no device was online (SPEC 1.6)', async () => {
