@@ -131,6 +131,19 @@ describe('devices as the decision sees them', () => {
     }
   });
 
+  it('under anyOffline, a resource online but never bound is no bound device: NO_BINDING, not ONLINE', async () => {
+    const im = await connectIm(s, tokens.ivo!, 'ivo-tablet');
+    expect((await call(s.base, 'PUT', '/push/policy', { token: s.appToken, body: { policy: 'anyOffline' } })).status).toBe(200);
+    try {
+      const id = (await send(s, tokens.ada!, 'users', ['ivo'], 'any offline?'))['ivo']!;
+      const r = await call<{ data: { messageId: string; reason: string }[] }>(s.base, 'GET', '/users/ivo/notification/trace', { token: tokens.ivo });
+      expect(r.json.data.find((t) => t.messageId === id)?.reason).toBe('NO_BINDING');
+    } finally {
+      await call(s.base, 'PUT', '/push/policy', { token: s.appToken, body: { policy: 'allOffline' } });
+      await im.close();
+    }
+  });
+
   it('the badge counts only messages that came while no device was online (SPEC 1.6)', async () => {
     await bind('hux', 'hux-ext', 'stream');
     const im = await connectIm(s, tokens.hux!, 'hux-phone');
