@@ -12,7 +12,8 @@
  *   const sub = svc.createSubscription()   browser PushSubscription JSON: {endpoint, keys:{p256dh, auth}}
  *                                (the private key and auth secret stay here for decryption)
  *   svc.received                 every accepted push: {endpoint, payload (decrypted JSON), text,
- *                                ttl, topic, urgency, jwt claims, at, httpVersion ('2.0' or '1.1')}
+ *                                ttl, topic, urgency, contentType, authorization, jwt claims, at,
+ *                                httpVersion ('2.0' or '1.1')}
  *   svc.rejected                 requests refused because the VAPID JWT or encryption was wrong, with why
  *   svc.failWith(endpoint, {status: 410 | 429 | 500 | ..., retryAfter?: '1', times?: n})
  *                                answer that status (times: only the next n requests; default forever)
@@ -41,6 +42,9 @@ export interface ReceivedPush {
   ttl: string | undefined;
   topic: string | undefined;
   urgency: string | undefined;
+  contentType: string | undefined;
+  /** The whole Authorization header (to tell a reused VAPID JWT from a new one). */
+  authorization: string;
   claims: { aud: string; exp: number; sub: string };
   at: number;
   /** '2.0' or '1.1': which protocol the sender used. */
@@ -159,7 +163,8 @@ export class FakePushService {
           }
           const push: ReceivedPush = {
             endpoint, payload, text: plain, ttl: req.headers.ttl as string, topic: req.headers.topic as string | undefined,
-            urgency: req.headers.urgency as string | undefined, claims, at: Date.now(), httpVersion: req.httpVersion,
+            urgency: req.headers.urgency as string | undefined, contentType: req.headers['content-type'],
+            authorization: req.headers.authorization ?? '', claims, at: Date.now(), httpVersion: req.httpVersion,
           };
           this.received.push(push);
           for (const w of [...this.waiters]) {

@@ -10,7 +10,7 @@ import { call, eventually, register, send, signIn, startTestServer, type TestSer
 
 const MAX_ATTEMPTS = 3;
 const BACKOFF_MS = 100;
-const USERS = ['snd', 'r404', 'r400', 'r403', 'r413', 'rra', 'rdate'];
+const USERS = ['snd', 'r404', 'r400', 'r403', 'r413', 'rra', 'rdate', 'r200', 'r299', 'r300', 'rback', 'rcap', 'rkeys'];
 let s: TestServer;
 let svc: FakePushService;
 const tokens: Record<string, string> = {};
@@ -61,6 +61,49 @@ describe('the worker acts on the push service answer (SPEC 4)', () => {
     expect(svc.attempts(ep)).toBe(1);
   });
 
+  it('after a 404 removed the binding, the next message queues nothing for that device (no stale cached binding)', async () => {
+    const ep = await bind('r404');
+    svc.failWith(ep, { status: 404 });
+    const first = await dm('r404', 'unknown again');
+    await settled('r404', first, 'gone');
+    const next = await dm('r404', 'after removal');
+    const r = await call<{ data: { messageId: string; devices: unknown[] }[] }>(s.base, 'GET', '/users/r404/notification/trace', { token: tokens.r404 });
+    expect(r.json.data.find((t) => t.messageId === next)?.devices).toEqual([]);
+    expect(await s.server.ctx.deliveries.count()).toBe(0);
+    expect(svc.attempts(ep)).toBe(1);
+  });
+
+  it.each([200, 299])('any 2xx answer (here %i) is a delivery', async (status) => {
+    const user = `r${status}`;
+    const ep = await bind(user);
+    svc.failWith(ep, { status, times: 1 });
+    const id = await dm(user, `answered ${status}`);
+    expect(await settled(user, id, 'sent')).toBe(`sent (HTTP ${status})`);
+    expect(svc.attempts(ep)).toBe(1);
+  });
+
+  it('a 300 is not a delivery, nor worth retrying: given up after its one request', async () => {
+    const ep = await bind('r300');
+    svc.failWith(ep, { status: 300 });
+    const id = await dm('r300', 'redirected');
+    expect(await settled('r300', id, 'failed')).toBe('failed (HTTP 300)');
+    expect(svc.attempts(ep)).toBe(1);
+  });
+
+  it('a subscription whose keys cannot be used is given up at once, saying why, without a request', async () => {
+    const sub = svc.createSubscription();
+    // 65 bytes starting with 4, as a binding requires, but not a point on P-256.
+    const p256dh = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url');
+    const r = await call(s.base, 'PUT', '/users/rkeys/push/binding', {
+      token: tokens.rkeys, body: { device_id: 'rkeys-web', device_token: JSON.stringify({ ...sub, keys: { ...sub.keys, p256dh } }), notifier_name: 'webpush' },
+    });
+    expect(r.status).toBe(200);
+    const id = await dm('rkeys', 'unreadable');
+    expect(await settled('rkeys', id, 'failed')).toMatch(/^failed \(cannot encrypt for this subscription: .+\)$/);
+    expect(svc.attempts(sub.endpoint)).toBe(0);
+    expect(await bindings('rkeys')).toHaveLength(1);
+  });
+
   it.each([400, 403, 413])('a non-retryable %i is given up after its one request, and the binding is kept', async (status) => {
     const user = `r${status}`;
     const ep = await bind(user);
@@ -83,6 +126,52 @@ describe('Retry-After (SPEC 4), under a frozen clock', () => {
     cfg.now = () => t;
     return { at: t, set: (x) => { t = x; }, restore: () => { cfg.now = Date.now; } };
   }
+
+  it('a 5xx is retried after the backoff, doubled per attempt and capped at backoffMaxMs', async () => {
+    const ep = await bind('rback');
+    const push = s.server.ctx.config.push;
+    const maxBefore = push.backoffMaxMs;
+    // Attempt 1 waits the base (100 ms); attempt 2 would wait 200 ms, capped at 150.
+    push.backoffMaxMs = 150;
+    const clock = freeze();
+    try {
+      svc.failWith(ep, { status: 503 });
+      const id = await dm('rback', 'failing service');
+      expect(await settled('rback', id, 'retrying')).toBe(`retrying (HTTP 503, attempt 1 of ${MAX_ATTEMPTS}, next in ${BACKOFF_MS} ms)`);
+      expect(await s.server.ctx.deliveries.nextDueAfter(clock.at)).toBe(clock.at + BACKOFF_MS);
+      clock.set(clock.at + BACKOFF_MS);
+      await eventually(() => (svc.attempts(ep) === 2 ? true : undefined), 10_000, 'the second attempt');
+      expect(await settled('rback', id, 'retrying (HTTP 503, attempt 2')).toBe(`retrying (HTTP 503, attempt 2 of ${MAX_ATTEMPTS}, next in 150 ms)`);
+      expect(await s.server.ctx.deliveries.nextDueAfter(clock.at + BACKOFF_MS)).toBe(clock.at + BACKOFF_MS + 150);
+      clock.set(clock.at + BACKOFF_MS + 150);
+      expect(await settled('rback', id, 'failed')).toBe(`failed (HTTP 503) after ${MAX_ATTEMPTS} attempts`);
+      expect(svc.attempts(ep)).toBe(MAX_ATTEMPTS);
+    } finally {
+      clock.restore();
+      push.backoffMaxMs = maxBefore;
+      svc.clearFailure(ep);
+    }
+  });
+
+  it('a Retry-After longer than retryAfterMaxMs waits only that long', async () => {
+    const ep = await bind('rcap');
+    const push = s.server.ctx.config.push;
+    const capBefore = push.retryAfterMaxMs;
+    push.retryAfterMaxMs = 5000;
+    const clock = freeze();
+    try {
+      svc.failWith(ep, { status: 429, retryAfter: '86400', times: 1 });
+      const id = await dm('rcap', 'come back tomorrow');
+      await settled('rcap', id, 'retrying');
+      expect(await s.server.ctx.deliveries.nextDueAfter(clock.at)).toBe(clock.at + 5000);
+      clock.set(clock.at + 5000);
+      await settled('rcap', id, 'sent');
+      expect(svc.attempts(ep)).toBe(2);
+    } finally {
+      clock.restore();
+      push.retryAfterMaxMs = capBefore;
+    }
+  });
 
   it.each([
     ['seconds', (_t0: number) => '600', 600_000],

@@ -22,6 +22,9 @@ import { type SendOutcome, WebPushSender } from './webpush.ts';
 export function retryAfterMs(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  // Every HTTP-date form (RFC 9110 5.6.7) starts with a day name; Date.parse alone would read
+  // "1.5" or "-1" as dates in 2001, long past, and the row would be retried at once.
+  if (!/^[A-Za-z]{3}/.test(value.trim())) return undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
