@@ -14,6 +14,8 @@ describe('cutText', () => {
   it('keeps a text of exactly maxBytes bytes, and cuts one byte over', () => {
     expect(jsonBytes(THUMB + THUMB)).toBe(8);
     expect(cutText(THUMB + THUMB, 10, 8)).toBe(THUMB + THUMB);
+    // Past the fast path (4 UTF-16 units > 3) with 2 graphemes and exactly 8 bytes.
+    expect(cutText(THUMB + THUMB, 3, 8)).toBe(THUMB + THUMB);
     expect(cutText(THUMB + THUMB, 10, 7)).toBe(`${THUMB}…`);
   });
 
