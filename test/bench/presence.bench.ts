@@ -29,7 +29,7 @@ export default async function presenceBench(): Promise<void> {
   const b = await createRedisRouter({ url: REDIS_URL, nodeId: 'bench-b', prefix });
   try {
     const members = Array.from({ length: MEMBERS }, (_, i) => `member${i}`);
-    const fake = { readyState: 1, OPEN: 1, send() {}, close() {} } as unknown as WebSocket;
+    const fake = { readyState: 1, OPEN: 1, bufferedAmount: 0, send() {}, close() {}, terminate() {}, on() {}, once() {} } as unknown as WebSocket;
     const setup = performance.now();
     // Every 10th member has a phone on node A, every 7th a browser on node B (some have both).
     await Promise.all(members.flatMap((u, i) => [
