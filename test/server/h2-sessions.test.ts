@@ -47,6 +47,14 @@ async function h2Server(opts: { status?: number; silent?: boolean } = {}) {
   return { server, sessions, streams, port };
 }
 
+/** The origin of an HTTPS server that speaks HTTP/1.1 only. */
+async function h1Origin(): Promise<string> {
+  const server = createServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.end());
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 const sessionsFor = (opts: Partial<ConstructorParameters<typeof H2Sessions>[0]> = {}) =>
   new H2Sessions({ ca: pems.cert, allowPrivate: true, timeoutMs: 2000, now: Date.now, ...opts });
 const body = Buffer.from('x');
@@ -64,10 +72,7 @@ describe('H2Sessions', () => {
   });
 
   it('says "no-h2" for an origin that picks HTTP/1.1, and remembers it', async () => {
-    const server = createServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.end());
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const origin = await h1Origin();
     const h2 = sessionsFor();
     expect(h2.speaksH2(origin)).toBe(true);
     expect(await h2.post(new URL(`${origin}/p`), {}, body)).toEqual({ kind: 'no-h2' });
@@ -76,10 +81,7 @@ describe('H2Sessions', () => {
   });
 
   it('asks an HTTP/1.1 origin again after an hour', async () => {
-    const server = createServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.end());
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const origin = await h1Origin();
     let now = 1_000_000;
     const h2 = sessionsFor({ now: () => now });
     await h2.post(new URL(`${origin}/p`), {}, body);
