@@ -34,11 +34,11 @@ interface Client {
 
 const nodes: Node[] = [];
 
-async function startNode(nodeId: string, timing: { nodeTtlMs?: number; heartbeatMs?: number } = {}): Promise<Node> {
+async function startNode(nodeId: string, timing: { nodeTtlMs?: number; heartbeatMs?: number } = {}, ackTimeoutMs?: number): Promise<Node> {
   const warnings: string[] = [];
   const note = (_obj: object, msg: string) => void warnings.push(msg);
   const log: RouterLog = { info: () => {}, warn: note, error: note };
-  const router = await createRedisRouter({ url: REDIS_URL, nodeId, prefix, log, ...timing });
+  const router = await createRedisRouter({ url: REDIS_URL, nodeId, prefix, log, ...timing, ...(ackTimeoutMs === undefined ? {} : { ackTimeoutMs }) });
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await once(wss, 'listening');
   const node = { router, wss, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, warnings };
@@ -207,6 +207,38 @@ describe.skipIf(!available)('RedisRouter (two nodes, real Redis and WebSockets)'
     await settle();
     expect(seen.a).toHaveLength(2);
     expect(seen.b).toHaveLength(2);
+  });
+
+  it('a token invalidation resolves only once every other node has run its listeners', async () => {
+    // Both nodes share this process: without waiting for b's confirmation, the reply to a's
+    // PUBLISH is often handled before b's subscriber socket is read, and a resolves too early.
+    const forgotten: string[] = [];
+    b.router.onInvalidate((w) => {
+      if (w.token) forgotten.push(w.token);
+    });
+    for (let i = 0; i < 20; i++) {
+      await a.router.invalidate({ token: `t${i}` });
+      expect(forgotten).toContain(`t${i}`);
+    }
+    expect(a.warnings.filter((w) => w.includes('did not confirm'))).toEqual([]);
+  });
+
+  it('a node that never confirms delays a token invalidation by the ack timeout, with a warning', async () => {
+    const silent = await startNode('node-silent', {}, 300);
+    // A bare subscriber on the broadcast channel counts as a receiver but never answers.
+    const mute = a.router.redis.duplicate();
+    try {
+      await mute.subscribe(`${prefix}all`);
+      const started = Date.now();
+      await silent.router.invalidate({ token: 'never-confirmed' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(silent.warnings).toEqual(['1 node(s) did not confirm a token revocation within 300 ms; they refuse the token once they read the broadcast']);
+    } finally {
+      mute.disconnect();
+      nodes.splice(nodes.indexOf(silent), 1);
+      silent.wss.close();
+      await silent.router.close();
+    }
   });
 
   it('drops malformed messages from the channels with a log line, and keeps working', async () => {

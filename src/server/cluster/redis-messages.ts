@@ -19,6 +19,8 @@ export const NodeMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('device'), kind, user: name, resource: z.string(), frame: z.unknown() }),
   /** Kick the device's IM socket here. */
   z.object({ t: z.literal('kick'), user: name, resource: z.string(), reason: z.string() }),
+  /** This node ran its listeners for the broadcast `id` (sent back to a sender waiting for it). */
+  z.object({ t: z.literal('acked'), id: name }),
 ]);
 export type NodeMessage = z.output<typeof NodeMessage>;
 
@@ -30,9 +32,12 @@ const invalidation = z.looseObject({
   meta: z.literal(true).optional(),
 });
 
-/** Published on `all`. `from` is the sender's incarnation: it already ran its own listeners. */
-export const BroadcastMessage = z.object({ t: z.literal('invalidate'), from: name, what: invalidation });
-export type BroadcastMessage = { t: 'invalidate'; from: string; what: Invalidation };
+/**
+ * Published on `all`. `from` is the sender's incarnation: it already ran its own listeners. With
+ * `ack`, each receiver answers `{t:'acked', id: ack}` on the sender's node channel once done.
+ */
+export const BroadcastMessage = z.object({ t: z.literal('invalidate'), from: name, what: invalidation, ack: name.optional() });
+export type BroadcastMessage = { t: 'invalidate'; from: string; what: Invalidation; ack?: string };
 
 /** Parses a received payload; the error says why it was dropped. */
 export function parseMessage<S extends z.ZodType>(schema: S, raw: string): { ok: true; value: z.output<S> } | { ok: false; error: string } {

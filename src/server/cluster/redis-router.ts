@@ -29,6 +29,8 @@ export interface RedisRouterOptions {
   heartbeatMs?: number;
   /** How long `ping()` waits for PONG. */
   pingTimeoutMs?: number;
+  /** How long a token revocation waits for the other nodes to confirm they forgot it. */
+  ackTimeoutMs?: number;
   log?: RouterLog;
 }
 
@@ -72,6 +74,9 @@ export class RedisRouter implements Router {
   private closed = false;
   private readonly log: RouterLog | undefined;
   private readonly heartbeat: NodeHeartbeat;
+  /** Broadcasts this node waits on: id → confirmations so far, how many to expect, and what to call then. */
+  private readonly awaiting = new Map<string, { answered: number; expected?: number; done: () => void }>();
+  private nextAck = 0;
 
   constructor(
     /** The command connection (exposed for tests and diagnostics). */
@@ -181,7 +186,38 @@ export class RedisRouter implements Router {
     try {
       for (const fn of this.listeners) fn(what);
     } finally {
-      await this.redis.publish(this.keys.broadcast(), JSON.stringify({ t: 'invalidate', from: this.incarnation, what } satisfies BroadcastMessage));
+      // A revoked token must be refused by the very next request on any node, and pub/sub alone
+      // does not say when the others have read the message: wait for each to confirm. The other
+      // invalidations name caches only the embedded (one-node) engine keeps, so they do not wait.
+      if (what.token === undefined) await this.redis.publish(this.keys.broadcast(), JSON.stringify({ t: 'invalidate', from: this.incarnation, what } satisfies BroadcastMessage));
+      else await this.broadcastAndWait(what);
+    }
+  }
+
+  /**
+   * Publishes and resolves once every other subscriber has confirmed, or after `ackTimeoutMs`
+   * (a node that silent is hung or gone: its heartbeat lapses and its sockets move on).
+   */
+  private async broadcastAndWait(what: Invalidation): Promise<void> {
+    const id = `${this.incarnation}#${++this.nextAck}`;
+    let done!: () => void;
+    const confirmed = new Promise<void>((resolve) => (done = resolve));
+    // Registered before publishing: a fast node may answer before PUBLISH returns its count.
+    const entry: { answered: number; expected?: number; done: () => void } = { answered: 0, done };
+    this.awaiting.set(id, entry);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // PUBLISH counts every subscriber reached, this node's own (which does not answer) included.
+      const reached = await this.redis.publish(this.keys.broadcast(), JSON.stringify({ t: 'invalidate', from: this.incarnation, what, ack: id } satisfies BroadcastMessage));
+      entry.expected = reached - 1;
+      if (entry.answered >= entry.expected) return;
+      const ms = this.opts.ackTimeoutMs ?? 2_000;
+      const timedOut = await Promise.race([confirmed.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)))]);
+      const missing = entry.expected - entry.answered;
+      if (timedOut) this.log?.warn({ node: this.nodeId, missing }, `${missing} node(s) did not confirm a token revocation within ${ms} ms; they refuse the token once they read the broadcast`);
+    } finally {
+      clearTimeout(timer);
+      this.awaiting.delete(id);
     }
   }
 
@@ -240,8 +276,13 @@ export class RedisRouter implements Router {
       if (channel === this.keys.broadcast()) {
         const r = parseMessage(BroadcastMessage, raw);
         if (!r.ok) return this.log?.warn({ channel, error: r.error }, 'dropped a malformed cluster broadcast');
-        if (r.value.from === this.incarnation) return;
-        for (const fn of this.listeners) fn(r.value.what as Invalidation);
+        const { from, what, ack } = r.value;
+        if (from === this.incarnation) return;
+        try {
+          for (const fn of this.listeners) fn(what as Invalidation);
+        } finally {
+          if (ack !== undefined) void this.publish(from.slice(0, from.lastIndexOf('|')), { t: 'acked', id: ack }).catch((err: unknown) => this.log?.warn({ err }, 'could not confirm a cluster broadcast'));
+        }
         return;
       }
       const r = parseMessage(NodeMessage, raw);
@@ -265,6 +306,13 @@ export class RedisRouter implements Router {
       case 'kick':
         void this.kickHere(msg.user, msg.resource, msg.reason);
         return;
+      case 'acked': {
+        const entry = this.awaiting.get(msg.id);
+        if (!entry) return;
+        entry.answered++;
+        if (entry.expected !== undefined && entry.answered >= entry.expected) entry.done();
+        return;
+      }
       case 'replace': {
         // Only the socket that was registered when the newer one attached: a later reconnect here stays.
         const hub = this.hubs[msg.kind];
