@@ -23,8 +23,9 @@ const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 const MARK = /^\p{M}$/u;
 const LETTER_DIGIT_OR_MARK = /^[\p{L}\p{N}\p{M}]$/u;
 
+/** A digit or a lower-case letter: the text is lower-cased first (`keywordText`), so A–Z never occur. */
 function asciiAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
 }
 
 /**

@@ -38,6 +38,12 @@ const cases: ReadonlyArray<readonly [string[], string, boolean]> = [
   [['ship'], '\u{1D400}\u0301ship', false], // with a combining accent after it
   [['ship'], '\u{1F680}\u0301ship', true], // an accent on an emoji does not make it a letter
   [['ship'], '\u{1D7CE} ship', true], // MATHEMATICAL BOLD DIGIT ZERO, then a space
+  [['ship'], '\u{20BFF}ship', false], // a Han letter whose low surrogate is the last one, 0xDFFF
+  [['ship'], 'ship\u{10000}x', false], // LINEAR B SYLLABLE B008 A: its high surrogate is the first, 0xD800
+  // letters past the surrogates (fullwidth), and a letter after the keyword with more text behind it
+  [['ship'], '\uFF42\uFF42ship', false],
+  [['ship'], 'ship\uFF42\uFF42', false],
+  [['ship'], 'shipñx', false],
   // phrases
   [['ship it'], 'ok, SHIP IT now', true],
   [['ship it'], 'ship items', false],
@@ -78,6 +84,7 @@ describe('compileKeywords', () => {
     const m = compileKeywords([]);
     expect(m.size).toBe(0);
     expect(m.test('anything')).toBe(false);
+    expect(m.testLower('anything')).toBe(false);
   });
 
   it('trims and drops duplicates ignoring case', () => {
