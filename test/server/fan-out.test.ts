@@ -17,8 +17,9 @@ beforeAll(async () => {
   svc = await startPushService();
   s = await startTestServer({ push: { ca: svc.ca, pollMs: NEVER_POLL_MS } as never });
   svc.expectVapidKey(s.server.ctx.vapid.publicKey);
-  await register(s, 'ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux', 'ivo');
-  for (const u of ['ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux', 'ivo']) tokens[u] = await signIn(s, u);
+  const users = ['ada', 'ben', 'cal', 'dot', 'eve', 'fay', 'gil', 'hux', 'ivo', 'jo', 'kit'];
+  await register(s, ...users);
+  for (const u of users) tokens[u] = await signIn(s, u);
 });
 afterAll(async () => {
   await s.close();
@@ -156,6 +157,23 @@ describe('devices as the decision sees them', () => {
       expect((await live.next((f) => f.op === 'push')).push).toMatchObject({ m: id, badge: 1 });
     } finally {
       await live.close();
+    }
+  });
+
+  it('a binding to a certificate the server no longer has is left out: the user\'s other devices are pushed, a user with only such bindings is NO_BINDING', async () => {
+    await bind('jo', 'jo-web', 'webpush');
+    await bind('jo', 'jo-ext', 'stream');
+    await bind('kit', 'kit-ext', 'stream');
+    // As after an operator removed the stream certificate and restarted: stored bindings still name it.
+    const kept = s.nodes.map((n) => n.ctx.certificates);
+    for (const n of s.nodes) n.ctx.certificates = n.ctx.certificates.filter((c) => c.name !== 'stream');
+    try {
+      const ids = await send(s, tokens.ada!, 'users', ['jo', 'kit'], 'which devices?');
+      expect((await devicesOf('jo', ids.jo!))?.map((d) => [d.device_id, d.notifier])).toEqual([['jo-web', 'webpush']]);
+      const r = await call<{ data: { messageId: string; reason: string }[] }>(s.base, 'GET', '/users/kit/notification/trace', { token: tokens.kit });
+      expect(r.json.data.find((t) => t.messageId === ids.kit)?.reason).toBe('NO_BINDING');
+    } finally {
+      s.nodes.forEach((n, i) => (n.ctx.certificates = kept[i]!));
     }
   });
 });
