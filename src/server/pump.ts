@@ -7,7 +7,10 @@
 export class Pump {
   private timer: NodeJS.Timeout | undefined;
   private halted: boolean;
-  private busy = false;
+  /** Ends when the pass in progress ends (undefined between passes). */
+  private current: Promise<void> | undefined;
+  /** Work a pass started that outlives it (requests, jobs): `haltAndSettle` waits for it too. */
+  private readonly work = new Set<Promise<unknown>>();
   private again = false;
 
   constructor(
@@ -25,7 +28,7 @@ export class Pump {
 
   /** True while a pass runs. */
   get running(): boolean {
-    return this.busy;
+    return this.current !== undefined;
   }
 
   start(): void {
@@ -44,6 +47,35 @@ export class Pump {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /**
+   * Counts `p` as this pump's work until it settles, so `haltAndSettle` waits for it. Returns a
+   * promise that settles like `p`: a rejection is still the caller's to handle.
+   */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.work.add(p);
+    return p.finally(() => this.work.delete(p));
+  }
+
+  /**
+   * Halts, then waits for the pass in progress and the tracked work to end, but at most `ms`:
+   * a hung request must not hold up shutdown (whatever it holds is released by its lease).
+   */
+  async haltAndSettle(ms = 2000): Promise<void> {
+    this.halt();
+    let bound: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([this.settled(), new Promise<void>((resolve) => (bound = setTimeout(resolve, ms)))]);
+    } finally {
+      clearTimeout(bound);
+    }
+  }
+
+  /** Resolves once no pass runs and no tracked work is left. */
+  private async settled(): Promise<void> {
+    // A pass still running may start more work before it ends: look again until none is left.
+    while (this.current || this.work.size > 0) await Promise.allSettled([this.current, ...this.work]);
+  }
+
   /** Looks again in `ms` (replacing any earlier wake-up). */
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
@@ -53,11 +85,12 @@ export class Pump {
 
   private async run(): Promise<void> {
     if (this.halted) return;
-    if (this.busy) {
+    if (this.current) {
       this.again = true;
       return;
     }
-    this.busy = true;
+    let ended!: () => void;
+    this.current = new Promise((resolve) => (ended = resolve));
     this.again = false;
     let next: number | undefined;
     let failed = false;
@@ -67,7 +100,8 @@ export class Pump {
       failed = true;
       next = this.onError(err);
     } finally {
-      this.busy = false;
+      this.current = undefined;
+      ended();
     }
     if (this.halted) return;
     if (!failed && this.again) this.schedule(0);

@@ -40,9 +40,7 @@ export class JobWorker {
   /** Stops claiming, waits (bounded) for jobs in flight, and gives the rest of its claims back. */
   async stop(): Promise<void> {
     if (this.pump.stopped) return;
-    this.pump.halt();
-    const until = Date.now() + 2000;
-    while ((this.inFlight.size > 0 || this.pump.running) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await this.pump.haltAndSettle();
     try {
       await this.ctx.store.jobs.release(this.ctx.config.nodeId);
     } catch (err) {
@@ -59,10 +57,10 @@ export class JobWorker {
     const rows = (await this.ctx.store.jobs.claim(this.ctx.config.nodeId, now, room, this.ctx.config.push.leaseMs)).filter((r) => !this.inFlight.has(r.id));
     for (const row of rows) {
       this.inFlight.add(row.id);
-      void this.run(row).finally(() => {
+      void this.pump.track(this.run(row).finally(() => {
         this.inFlight.delete(row.id);
         this.kick();
-      });
+      }));
     }
     const next = await this.ctx.store.jobs.nextDueAfter(now);
     return next === null ? POLL_MS : Math.min(POLL_MS, Math.max(5, next - now));

@@ -36,10 +36,9 @@ export class SummaryScheduler {
     this.pump.kick();
   }
 
+  /** Stops looking, and waits (bounded) for the pass in progress. */
   async stop(): Promise<void> {
-    this.pump.halt();
-    const until = Date.now() + 2000;
-    while (this.pump.running && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await this.pump.haltAndSettle();
   }
 
   /** One pass: sends what is due; returns when to look again. */

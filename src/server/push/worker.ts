@@ -104,11 +104,9 @@ export class DeliveryWorker {
 
   /** Stops claiming rows, waits (bounded) for requests in flight, and gives the rest of its claims back. */
   async stop(): Promise<void> {
-    this.pump.halt();
     this.buffer = [];
     this.buffered.clear();
-    const until = Date.now() + 2000;
-    while ((this.inFlight.size > 0 || this.pump.running) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await this.pump.haltAndSettle();
     try {
       await this.flushSettled();
     } catch (err) {
@@ -143,12 +141,12 @@ export class DeliveryWorker {
         continue;
       }
       this.inFlight.add(row.id);
-      void this.deliver(row).finally(() => {
+      void this.pump.track(this.deliver(row).finally(() => {
         this.inFlight.delete(row.id);
         // The next buffered row goes at once; the pump is needed only when the buffer is empty.
         if (this.buffer.length && !this.pump.running && !this.stopped) void this.startBuffered(this.ctx.config.now()).catch((err: unknown) => this.log?.error({ err }, 'delivery worker could not record a wait'));
         else this.kick();
-      });
+      }));
     }
   }
 
