@@ -38,6 +38,22 @@ it('keeps at most 32 resources per user: a new one drops the one idle longest, w
   await c.close();
 });
 
+it('with every resource connected and last seen at the same instant, kicks the first of the others, never the one signing in', async () => {
+  s = await startTestServer({ now: () => 1_800_000_000_000 });
+  await register(s, 'ann');
+  const ann = await signIn(s, 'ann');
+  const open = [];
+  for (let i = 0; i < 32; i++) open.push(await connectIm(s, ann, `r${i}`));
+  // Sorts before every other resource, and its last_seen ties with theirs.
+  const c = await connectIm(s, ann, 'a-new');
+  await open[0]!.next((f) => f.op === 'kicked');
+  const resources = db().prepare("SELECT resource FROM devices WHERE username = 'ann'").pluck().all() as string[];
+  expect(resources).toHaveLength(32);
+  expect(resources).toContain('a-new');
+  expect(resources).not.toContain('r0');
+  for (const o of [c, ...open]) await o.close();
+});
+
 it('refuses conversation settings past 1,000 per user, naming the bound; existing ones can still change', async () => {
   s = await startTestServer();
   await register(s, 'ann');

@@ -549,7 +549,7 @@ for (const { kind, harness } of engines) {
         expect(await s.messages.backlog('ann', 'web')).toEqual([m2]);
       });
 
-      it('deviceOnline: a new resource adopts the unacknowledged backlog, a known one does not; seen and unkicked; count reset; summary dropped; only this user', async () => {
+      it('deviceOnline: a new resource adopts the unacknowledged backlog (and is reported new), a known one does not; seen and unkicked; count reset; summary dropped; only this user', async () => {
         const s = await h.fresh();
         for (const u of ['ann', 'bob']) await s.users.insert(u, 'h', u, T);
         await s.bindings.seen('ann', 'web', T);
@@ -563,19 +563,19 @@ for (const { kind, harness } of engines) {
         await s.commitMessage(commit(m2, { inbox: ['ann', 'bob'], bumpOffline: ['ann', 'bob'] }));
         expect(await s.messages.ack('ann', 'web', 'm1')).toBe(true);
         // Known resource: no adoption (its own rows stay as they are), seen again and no longer kicked.
-        await s.deviceOnline('ann', 'web', T + 5);
+        expect(await s.deviceOnline('ann', 'web', T + 5)).toBe(false);
         expect(await s.messages.backlog('ann', 'web')).toEqual([m2]);
         expect(await s.bindings.kickedMany(['ann'])).toEqual([]);
         expect((await s.bindings.devices('ann')).find((d) => d.resource === 'web')?.last_seen).toBe(T + 5);
         // New resource: inherits m2 only (m1 was acknowledged by a device of ann), and is known now.
-        await s.deviceOnline('ann', 'phone', T + 6);
+        expect(await s.deviceOnline('ann', 'phone', T + 6)).toBe(true);
         expect(await s.messages.backlog('ann', 'phone')).toEqual([m2]);
         expect(await s.bindings.isKnown('ann', 'phone')).toBe(true);
         expect((await s.users.get('ann'))!.offline_count).toBe(0);
         expect(await s.summaries.get('ann')).toBeUndefined();
         // Acked on the new device, then back: a known resource does not adopt again.
         expect(await s.messages.ack('ann', 'phone', 'm2')).toBe(true);
-        await s.deviceOnline('ann', 'phone', T + 7);
+        expect(await s.deviceOnline('ann', 'phone', T + 7)).toBe(false);
         expect(await s.messages.backlog('ann', 'phone')).toEqual([]);
         // Bob untouched.
         expect((await s.users.get('bob'))!.offline_count).toBe(2);

@@ -11,15 +11,16 @@ export const MAX_CONVERSATION_SETTINGS_PER_USER = 1000;
 export const MAX_BINDINGS_PER_USER = 32;
 
 /**
- * Before a new resource of `user` signs in: when the user already has the most, forgets the ones
- * idle longest (offline first; a connected one only if all are connected, and it is kicked), with
- * their pending rows. Returns the resources dropped.
+ * After `resource`, new to `user`, signed in (the store's `deviceOnline` says it was new): when the
+ * user has more than the most, forgets the others idle longest (offline first; a connected one only
+ * if all are connected, and it is kicked), with their pending rows. Returns the resources dropped.
  */
 export async function makeRoomForResource(ctx: Context, user: string, resource: string): Promise<string[]> {
-  if (await ctx.bindings.isKnown(user, resource)) return [];
-  const devices = await ctx.bindings.devices(user);
-  const excess = devices.length - MAX_RESOURCES_PER_USER + 1;
+  const all = await ctx.bindings.devices(user);
+  const excess = all.length - MAX_RESOURCES_PER_USER;
   if (excess <= 0) return [];
+  // Its last_seen is now, but under a frozen clock others' may be too: never the one signing in.
+  const devices = all.filter((d) => d.resource !== resource);
   const online = (await ctx.router.online('im', [user])).get(user) ?? new Set<string>();
   const byIdle = [...devices.filter((d) => !online.has(d.resource)), ...devices.filter((d) => online.has(d.resource))];
   const dropped: string[] = [];

@@ -26,10 +26,10 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
         await startWithBacklog(socket, {
           async register() {
             await ctx.router.attach('im', user, resource, socket, { op: 'kicked', reason: 'another connection signed in with the same resource' });
-            await makeRoomForResource(ctx, user, resource);
             // Backlog adopted by a new resource, seen, offline count reset, and no summary after
-            // this (what quiet time held is seen now, SPEC 1.7): one unit.
-            await ctx.store.deviceOnline(user, resource, now);
+            // this (what quiet time held is seen now, SPEC 1.7): one unit. It says whether the
+            // resource was new, so a reconnect (the common case, and a storm's) reads nothing more.
+            if (await ctx.store.deviceOnline(user, resource, now)) await makeRoomForResource(ctx, user, resource);
           },
           ready: { op: 'ready', resource },
           backlog: async () => (await ctx.messages.backlog(user, resource)).map((msg) => ({ op: 'msg', msg })),

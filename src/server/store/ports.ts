@@ -427,8 +427,9 @@ export interface Store {
    * the user inherits what no device of the user has acknowledged; the device is marked seen and
    * no longer kicked; the user's offline count resets; a pending summary is dropped. One commit
    * (one round trip on PostgreSQL) instead of four: a reconnect storm is bounded by these.
+   * True when the resource was new to the user (the per-user bound on resources may apply).
    */
-  deviceOnline(username: string, resource: string, now: number): Awaitable<void>;
+  deviceOnline(username: string, resource: string, now: number): Awaitable<boolean>;
   /** Periodic clean-up in one transaction; rows removed per table. */
   housekeep(now: number): Awaitable<Record<string, number>>;
   /** A cheap round trip, for /ready. */

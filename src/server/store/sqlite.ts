@@ -62,11 +62,13 @@ export class SqliteStore implements Store {
       this.deliveries.streamPutMany(c.message.id, seq, stream, c.now);
       return { seq, queued: webpush.length, stream };
     });
-    this.deviceOnlineTx = db.transaction((username: string, resource: string, now: number) => {
-      if (!this.bindings.isKnown(username, resource)) this.messages.adoptBacklog(username, resource);
+    this.deviceOnlineTx = db.transaction((username: string, resource: string, now: number): boolean => {
+      const isNew = !this.bindings.isKnown(username, resource);
+      if (isNew) this.messages.adoptBacklog(username, resource);
       this.bindings.seen(username, resource, now);
       this.users.resetOffline(username);
       this.summaries.drop(username);
+      return isNew;
     });
     // Inside one transaction each statement is a B-tree edit, not a WAL commit of its own.
     this.settleTx = db.transaction((rows: readonly SettledDelivery[]) => {
@@ -86,8 +88,8 @@ export class SqliteStore implements Store {
     return this.commitTx(c);
   }
 
-  deviceOnline(username: string, resource: string, now: number): void {
-    this.deviceOnlineTx(username, resource, now);
+  deviceOnline(username: string, resource: string, now: number): boolean {
+    return this.deviceOnlineTx(username, resource, now);
   }
 
   housekeep(now: number): Record<string, number> {
