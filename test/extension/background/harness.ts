@@ -10,8 +10,9 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 import { IDBFactory } from 'fake-indexeddb';
 import WebSocket from 'ws';
 import { PushClient } from '../../../src/client/index.ts';
+import { api } from '../../../src/background/handlers/api.ts';
 import { createContext, type Ctx } from '../../../src/background/handlers/context.ts';
-import type { BrowserPort, SocketLike } from '../../../src/background/handlers/deps.ts';
+import type { BrowserPort, NotificationRequest, SocketLike } from '../../../src/background/handlers/deps.ts';
 import { createBrowserPort } from '../../../src/background/platform/browser.ts';
 import { openExtensionDb } from '../../../src/background/platform/db.ts';
 import { buildApp, type ServerApp } from '../../../src/server/app.ts';
@@ -132,6 +133,40 @@ export async function startServer(): Promise<RealServer> {
     },
   };
   return rs;
+}
+
+export interface SignedIn {
+  srv: RealServer;
+  ctx: Ctx;
+  /** Notifications the context showed, in order. */
+  shown: NotificationRequest[];
+  /** Tabs it opened (URLs), in order. */
+  opened: string[];
+}
+
+/**
+ * A fresh browser and server, and a context signed in as alice with her settings fetched, its
+ * notifications and opened tabs recorded: where the handler tests of user actions start.
+ * `opts.browser` adds to (or replaces) those two recorders.
+ */
+export async function startSignedIn(opts: TestCtxOptions = {}): Promise<SignedIn> {
+  resetBrowser();
+  const srv = await startServer();
+  const shown: NotificationRequest[] = [];
+  const opened: string[] = [];
+  try {
+    const ctx = await makeCtx({
+      ...opts,
+      browser: { showNotification: async (n) => void shown.push(n), openTab: async (u) => void opened.push(u), ...opts.browser },
+    });
+    await api.signIn(ctx, { serverUrl: srv.url, appKey: 'demo#im', username: 'alice', password: 'alice' });
+    await api.refresh(ctx);
+    return { srv, ctx, shown, opened };
+  } catch (err) {
+    // The caller never gets the server to clean up.
+    await srv.cleanup();
+    throw err;
+  }
 }
 
 /** A separate client signed in as `user` (another device), to look at the server's state. */

@@ -9,7 +9,7 @@ import { handleMenuClick } from '../../../src/background/handlers/menus.ts';
 import { handleNotificationClick, MUTE_ACTION } from '../../../src/background/handlers/notifications.ts';
 import { LAST_ACCOUNT_KEY } from '../../../src/background/handlers/session.ts';
 import { fakeBrowser } from '@webext-core/fake-browser';
-import { makeCtx, otherDevice, type RealServer, resetBrowser, startServer, stopCtx } from './harness.ts';
+import { makeCtx, otherDevice, type RealServer, startSignedIn, stopCtx } from './harness.ts';
 
 vi.mock('webextension-polyfill', async () => ({ default: (await import('@webext-core/fake-browser')).fakeBrowser }));
 
@@ -23,24 +23,13 @@ let now = Date.now();
 const HOUR = 3_600_000;
 
 beforeEach(async () => {
-  resetBrowser();
-  srv = await startServer();
-  shown = [];
-  opened = [];
   focused = [];
   tabs = [];
   now = Date.now();
-  ctx = await makeCtx({
+  ({ srv, ctx, shown, opened } = await startSignedIn({
     now: () => now,
-    browser: {
-      showNotification: async (n) => void shown.push(n),
-      openTab: async (u) => void opened.push(u),
-      listTabs: async () => tabs,
-      focusTab: async (id) => void focused.push(id),
-    },
-  });
-  await api.signIn(ctx, { serverUrl: srv.url, appKey: 'demo#im', username: 'alice', password: 'alice' });
-  await api.refresh(ctx);
+    browser: { listTabs: async () => tabs, focusTab: async (id) => void focused.push(id) },
+  }));
 });
 afterEach(async () => {
   stopCtx(ctx);

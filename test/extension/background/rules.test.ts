@@ -10,7 +10,7 @@ import type { Ctx } from '../../../src/background/handlers/context.ts';
 import type { NotificationRequest } from '../../../src/background/handlers/deps.ts';
 import { handlePushPayload } from '../../../src/background/handlers/incoming.ts';
 import { handleNotificationClick } from '../../../src/background/handlers/notifications.ts';
-import { makeCtx, otherDevice, type RealServer, resetBrowser, startServer, stopCtx } from './harness.ts';
+import { otherDevice, type RealServer, startSignedIn, stopCtx } from './harness.ts';
 
 vi.mock('webextension-polyfill', async () => ({ default: (await import('@webext-core/fake-browser')).fakeBrowser }));
 
@@ -21,20 +21,9 @@ let opened: string[];
 const HOUR = 3_600_000;
 
 beforeEach(async () => {
-  resetBrowser();
-  srv = await startServer();
-  shown = [];
-  opened = [];
-  ctx = await makeCtx({
-    browser: {
-      showNotification: async (n) => void shown.push(n),
-      openTab: async (u) => void opened.push(u),
-      listTabs: async () => [],
-      extensionUrl: (p) => `chrome-extension://impc/${p}`,
-    },
-  });
-  await api.signIn(ctx, { serverUrl: srv.url, appKey: 'demo#im', username: 'alice', password: 'alice' });
-  await api.refresh(ctx);
+  ({ srv, ctx, shown, opened } = await startSignedIn({
+    browser: { listTabs: async () => [], extensionUrl: (p) => `chrome-extension://impc/${p}` },
+  }));
 });
 afterEach(async () => {
   // Background work started by the calls (refresh, push registration) ends before the db closes.
