@@ -1,11 +1,15 @@
 // Writes reports/mutation-summary.md (committed) from Stryker's JSON report (not committed):
 // the score per scope, against the targets, and every surviving mutant by file and line.
-// Run by `npm run test:mutation` after `stryker run`; `node scripts/mutation-summary.mjs [report.json ...]`.
+// Run after each `npm run test:mutation*`; with no arguments it merges every report on disk, newest last.
 // A report holds only the files of its run: pass several (file by file runs) and they are merged,
 // a later report's file replacing an earlier one's.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
-const paths = process.argv.length > 2 ? process.argv.slice(2) : ['reports/mutation/mutation.json'];
+/** The reports of `test:mutation`, `test:mutation:core` and `test:mutation:background`, oldest first. */
+const KNOWN = ['reports/mutation/mutation.json', 'reports/mutation-core/mutation.json', 'reports/mutation-background/mutation.json'];
+const paths = process.argv.length > 2
+  ? process.argv.slice(2)
+  : KNOWN.filter((p) => existsSync(p)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
 const report = { files: Object.assign({}, ...paths.map((p) => JSON.parse(readFileSync(p, 'utf8')).files)) };
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
