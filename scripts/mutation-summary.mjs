@@ -5,8 +5,8 @@
 // a later report's file replacing an earlier one's.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
-/** The reports of `test:mutation`, `test:mutation:core` and `test:mutation:background`, oldest first. */
-const KNOWN = ['reports/mutation/mutation.json', 'reports/mutation-core/mutation.json', 'reports/mutation-background/mutation.json'];
+/** The reports of `test:mutation` and its scoped runs (`:core`, `:auth`, `:background`), oldest first. */
+const KNOWN = ['mutation', 'mutation-core', 'mutation-auth', 'mutation-background'].map((d) => `reports/${d}/mutation.json`);
 const paths = process.argv.length > 2
   ? process.argv.slice(2)
   : KNOWN.filter((p) => existsSync(p)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
