@@ -11,7 +11,6 @@ import { closeAtExpiry } from '../limits/token-expiry.ts';
 import { closeForAbuse, guardSocket } from '../limits/ws-guard.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
-import { tokenHash } from '../accounts.ts';
 import { callerOfToken } from './http.ts';
 import { AUTH_TIMEOUT_MS, readFrame } from './ws-frames.ts';
 
@@ -58,9 +57,9 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
     authStarted = true;
     if (session !== undefined)
       return void sendFrame(socket, { op: 'error', error: 'illegal_argument', error_description: `frame.op "auth": ${spec.what} is already signed in` });
-    let caller;
+    let caller, expires;
     try {
-      caller = await callerOfToken(ctx, frame.token);
+      ({ caller, expires } = await callerOfToken(ctx, frame.token));
     } catch (e) {
       if (!(e as ApiError).code) throw e;
       sendFrame(socket, { op: 'error', error: (e as ApiError).code ?? 'auth_bad_access_token', error_description: (e as Error).message });
@@ -72,8 +71,7 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
     }
     clearTimeout(authTimer);
     if (closed) return;
-    const owner = await ctx.auth.tokenOwner(tokenHash(frame.token));
-    if (owner) stopExpiry = closeAtExpiry(socket, owner.expires, ctx.config.now);
+    stopExpiry = closeAtExpiry(socket, expires, ctx.config.now);
     session = await spec.onAuth(caller.username, frame, socket);
     // Closed while registering: the close handler ran before there was a session to clean up.
     if (closed) await spec.onClose(session, socket);
