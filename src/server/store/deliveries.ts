@@ -45,7 +45,6 @@ export class DeliveriesRepo implements DeliveriesPort {
          WHERE s.username = ? AND s.device_id = ? AND s.created > ? ORDER BY s.created, s.rowid`,
       ),
       streamAck: db.prepare('DELETE FROM stream_pushes WHERE username = ? AND device_id = ? AND message_id = ? RETURNING message_seq').pluck(),
-      streamPurge: db.prepare('DELETE FROM stream_pushes WHERE created <= ?'),
     };
   }
   /** Queues Web Push deliveries of one stored message, due now (inside the caller's transaction). */
@@ -81,7 +80,8 @@ export class DeliveriesRepo implements DeliveriesPort {
   }
   /** Pushes the device has not acked, from the last 24 h, oldest first. */
   streamPending(username: string, deviceId: string, now: number): StreamPushRow[] {
-    this.s.streamPurge.run(now - STREAM_KEEP_MS);
+    // Older rows are filtered here and deleted by the hourly housekeeping: deleting them on every
+    // stream connect was a write per connect (B7).
     return this.s.streamPending.all(username, deviceId, now - STREAM_KEEP_MS) as StreamPushRow[];
   }
   /** Removes an acked push; returns its message seq (the trace key), if it was pending. */

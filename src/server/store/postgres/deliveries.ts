@@ -55,7 +55,7 @@ export class PgDeliveries implements DeliveriesPort {
     );
   }
   async streamPending(username: string, deviceId: string, now: number): Promise<StreamPushRow[]> {
-    await this.pool.query('DELETE FROM stream_pushes WHERE created <= $1', [now - STREAM_KEEP_MS]);
+    // Older rows are left to the hourly housekeeping (a DELETE per stream connect was a round trip and a write each).
     const r = await this.pool.query<StreamPushRow>(
       `SELECT s.message_id, s.message_seq, s.payload, s.badge, s.language, m.json AS message
        FROM stream_pushes s LEFT JOIN messages m ON m.seq = s.message_seq AND s.payload IS NULL
