@@ -12,16 +12,26 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Closes `socket` when `expires` (ms since the epoch, by `now`) passes; returns a cancel function. */
 export function closeAtExpiry(socket: WebSocket, expires: number, now: () => number): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    const left = expires - now();
-    if (left <= 0) {
-      if (socket.readyState === socket.OPEN) socket.close(TOKEN_EXPIRED_CODE, 'token expired');
-      return;
-    }
-    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-    timer.unref();
-  };
-  arm();
-  return () => clearTimeout(timer);
+  const armed: Armed = { socket, expires, now, timer: undefined };
+  arm(armed);
+  return () => clearTimeout(armed.timer);
+}
+
+interface Armed {
+  readonly socket: WebSocket;
+  readonly expires: number;
+  readonly now: () => number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+// A module function re-armed with its state, not a closure per socket: under tsx each named
+// closure costs a `__name` call, and B7 opens thousands of sockets a second.
+function arm(a: Armed): void {
+  const left = a.expires - a.now();
+  if (left <= 0) {
+    if (a.socket.readyState === a.socket.OPEN) a.socket.close(TOKEN_EXPIRED_CODE, 'token expired');
+    return;
+  }
+  a.timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS), a);
+  a.timer.unref();
 }

@@ -39,37 +39,46 @@ export interface FrameGuard {
 
 /** Guards one socket; `now` is a monotonic clock in ms (a rate is real time, not the app's clock). */
 export function guardSocket(socket: WebSocket, now: () => number = () => performance.now()): FrameGuard {
-  let beforeAuth = 0;
-  let tokens = FRAME_BURST;
-  let at = now();
-  let closing = false;
-  let paused = false;
-  const close = (reason: string) => {
-    closing = true;
-    closeForAbuse(socket, reason);
+  return new SocketGuard(socket, now);
+}
+
+/** A class rather than closures: under tsx each named closure costs a `__name` call per socket (B7). */
+class SocketGuard implements FrameGuard {
+  private beforeAuth = 0;
+  private tokens = FRAME_BURST;
+  private at: number;
+  private closing = false;
+  private paused = false;
+
+  constructor(private readonly socket: WebSocket, private readonly now: () => number) {
+    this.at = now();
+  }
+
+  admit(signedIn: boolean): boolean {
+    if (this.closing) return false;
+    if (!signedIn && ++this.beforeAuth > MAX_FRAMES_BEFORE_AUTH)
+      return this.close(`more than ${MAX_FRAMES_BEFORE_AUTH} frames before auth`);
+    const t = this.now();
+    this.tokens = Math.min(FRAME_BURST, this.tokens + (Math.max(0, t - this.at) * FRAMES_PER_SECOND) / 1000);
+    this.at = t;
+    if (this.tokens < 1) return this.close(`more than ${FRAMES_PER_SECOND} frames per second`);
+    this.tokens -= 1;
+    // Replies are piling up unread: stop reading this client until its socket drains.
+    const raw = rawSocket(this.socket);
+    if (!this.paused && raw && this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.paused = true;
+      raw.pause();
+      raw.once('drain', () => {
+        this.paused = false;
+        if (!this.closing) raw.resume();
+      });
+    }
+    return true;
+  }
+
+  private close(reason: string): false {
+    this.closing = true;
+    closeForAbuse(this.socket, reason);
     return false;
-  };
-  return {
-    admit(signedIn) {
-      if (closing) return false;
-      if (!signedIn && ++beforeAuth > MAX_FRAMES_BEFORE_AUTH)
-        return close(`more than ${MAX_FRAMES_BEFORE_AUTH} frames before auth`);
-      const t = now();
-      tokens = Math.min(FRAME_BURST, tokens + (Math.max(0, t - at) * FRAMES_PER_SECOND) / 1000);
-      at = t;
-      if (tokens < 1) return close(`more than ${FRAMES_PER_SECOND} frames per second`);
-      tokens -= 1;
-      // Replies are piling up unread: stop reading this client until its socket drains.
-      const raw = rawSocket(socket);
-      if (!paused && raw && socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-        paused = true;
-        raw.pause();
-        raw.once('drain', () => {
-          paused = false;
-          if (!closing) raw.resume();
-        });
-      }
-      return true;
-    },
-  };
+  }
 }

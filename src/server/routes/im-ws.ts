@@ -32,8 +32,13 @@ export function imSocketRoutes(app: FastifyInstance, ctx: Context): void {
             if (await ctx.store.deviceOnline(user, resource, now)) await makeRoomForResource(ctx, user, resource);
           },
           ready: { op: 'ready', resource },
-          backlog: async () => (await ctx.messages.backlog(user, resource)).map((msg) => ({ op: 'msg', msg })),
-          idOf: (f) => ((f as { op?: string }).op === 'msg' ? (f as { msg: { id: string } }).msg.id : undefined),
+          // Methods, not arrow properties: under tsx each named arrow costs a `__name` call per socket (B7).
+          async backlog() {
+            return (await ctx.messages.backlog(user, resource)).map((msg) => ({ op: 'msg', msg }));
+          },
+          idOf(f) {
+            return (f as { op?: string }).op === 'msg' ? (f as { msg: { id: string } }).msg.id : undefined;
+          },
         });
         return { user, resource };
       },

@@ -20,11 +20,18 @@ export function streamSocketRoutes(app: FastifyInstance, ctx: Context): void {
       authHint: '{"op":"auth","token","device_id"}',
       async onAuth(user, frame) {
         const device = frame.device_id;
+        // Methods, not arrow properties: under tsx each named arrow costs a `__name` call per socket (B7).
         await startWithBacklog(socket, {
-          register: () => ctx.router.attach('stream', user, device, socket),
+          register() {
+            return ctx.router.attach('stream', user, device, socket);
+          },
           ready: { op: 'ready', device_id: device },
-          backlog: async () => (await pendingStreamPushes(ctx, user, device, ctx.config.now())).map((push) => ({ op: 'push', push })),
-          idOf: (f) => ((f as { op?: string }).op === 'push' ? (f as { push: { m: string } }).push.m : undefined),
+          async backlog() {
+            return (await pendingStreamPushes(ctx, user, device, ctx.config.now())).map((push) => ({ op: 'push', push }));
+          },
+          idOf(f) {
+            return (f as { op?: string }).op === 'push' ? (f as { push: { m: string } }).push.m : undefined;
+          },
         });
         return { user, device };
       },
