@@ -8,7 +8,7 @@ import type { Context } from '../context.ts';
 import type { ApiError } from '../errors.ts';
 import type { Schema } from '../../core/index.ts';
 import { closeAtExpiry } from '../limits/token-expiry.ts';
-import { closeForAbuse, guardSocket } from '../limits/ws-guard.ts';
+import { closeForAbuse, type FrameGuard, guardSocket } from '../limits/ws-guard.ts';
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
 import { callerOfToken } from './http.ts';
@@ -39,23 +39,77 @@ const MAX_PENDING_FRAMES = 256;
  * auth it follows).
  */
 export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Context, socket: WebSocket, spec: SocketSpec<F, S>): void {
-  let session: S | undefined;
-  let chain: Promise<void> = Promise.resolve();
-  let pending = 0;
-  let closed = false;
-  let authStarted = false;
-  let stopExpiry = () => {};
-  const guard = guardSocket(socket);
-  const stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
-  const authTimer = setTimeout(() => {
-    if (session === undefined) socket.close(4000, 'no auth frame');
-  }, AUTH_TIMEOUT_MS);
-  authTimer.unref();
+  const life = new SocketLife(app, ctx, socket, spec);
+  socket.on('message', (raw) => life.received(raw));
+  socket.on('close', () => life.closed());
+  socket.on('error', () => socket.terminate());
+}
 
-  const signIn = async (frame: AuthFrame<F>): Promise<void> => {
+const NO_EXPIRY = (): void => {};
+
+/**
+ * One socket's state and steps. A class rather than closures made per socket: under tsx each named
+ * closure costs a `__name` call, and B7 opens thousands of sockets a second.
+ */
+class SocketLife<F extends Frame, S> {
+  private session: S | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private isClosed = false;
+  private authStarted = false;
+  private stopExpiry = NO_EXPIRY;
+  private readonly guard: FrameGuard;
+  private readonly stopHeartbeat: () => void;
+  private readonly authTimer: NodeJS.Timeout;
+
+  constructor(private readonly app: FastifyInstance, private readonly ctx: Context, private readonly socket: WebSocket, private readonly spec: SocketSpec<F, S>) {
+    this.guard = guardSocket(socket);
+    this.stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
+    this.authTimer = setTimeout(() => {
+      if (this.session === undefined) socket.close(4000, 'no auth frame');
+    }, AUTH_TIMEOUT_MS);
+    this.authTimer.unref();
+  }
+
+  received(raw: unknown): void {
+    if (this.isClosed || !this.guard.admit(this.session !== undefined || this.authStarted)) return;
+    if (++this.pending > MAX_PENDING_FRAMES) {
+      this.pending = 0;
+      return closeForAbuse(this.socket, 'too many frames waiting for an answer');
+    }
+    this.chain = this.chain.then(() => this.handle(raw)).finally(() => void this.pending--);
+  }
+
+  closed(): void {
+    this.isClosed = true;
+    clearTimeout(this.authTimer);
+    this.stopExpiry();
+    this.stopHeartbeat();
+    const s = this.session;
+    if (s !== undefined)
+      void this.chain.then(() => this.spec.onClose(s, this.socket)).catch((err: unknown) => this.app.log.error({ err }, `${this.spec.what}: cleanup failed`));
+  }
+
+  private async handle(raw: unknown): Promise<void> {
+    const { socket, spec } = this;
+    try {
+      const frame = readFrame(socket, raw, spec.schema);
+      if (!frame) return;
+      if (frame.op === 'ping') return void sendFrame(socket, { op: 'pong' });
+      if (frame.op === 'auth') return await this.signIn(frame as AuthFrame<F>);
+      if (this.session === undefined) return void sendFrame(socket, { op: 'error', error: 'unauthorized', error_description: `send ${spec.authHint} first` });
+      await spec.onFrame(this.session, frame as Exclude<F, { op: 'auth' } | { op: 'ping' }>, socket);
+    } catch (e) {
+      this.app.log.error({ err: e }, `${spec.what}: frame handling failed`);
+      sendFrame(socket, { op: 'error', error: 'internal_error', error_description: 'the server could not handle this frame' });
+    }
+  }
+
+  private async signIn(frame: AuthFrame<F>): Promise<void> {
+    const { ctx, socket, spec } = this;
     // Frames that arrive while the store checks the token are not "before auth" (a cluster's store answers over the network).
-    authStarted = true;
-    if (session !== undefined)
+    this.authStarted = true;
+    if (this.session !== undefined)
       return void sendFrame(socket, { op: 'error', error: 'illegal_argument', error_description: `frame.op "auth": ${spec.what} is already signed in` });
     let caller, expires;
     try {
@@ -69,44 +123,11 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
       sendFrame(socket, { op: 'error', error: 'forbidden', error_description: `${spec.what} needs a user token` });
       return void socket.close(4003, 'user token needed');
     }
-    clearTimeout(authTimer);
-    if (closed) return;
-    stopExpiry = closeAtExpiry(socket, expires, ctx.config.now);
-    session = await spec.onAuth(caller.username, frame, socket);
+    clearTimeout(this.authTimer);
+    if (this.isClosed) return;
+    this.stopExpiry = closeAtExpiry(socket, expires, ctx.config.now);
+    this.session = await spec.onAuth(caller.username, frame, socket);
     // Closed while registering: the close handler ran before there was a session to clean up.
-    if (closed) await spec.onClose(session, socket);
-  };
-
-  const handle = async (raw: unknown): Promise<void> => {
-    try {
-      const frame = readFrame(socket, raw, spec.schema);
-      if (!frame) return;
-      if (frame.op === 'ping') return void sendFrame(socket, { op: 'pong' });
-      if (frame.op === 'auth') return await signIn(frame as AuthFrame<F>);
-      if (session === undefined) return void sendFrame(socket, { op: 'error', error: 'unauthorized', error_description: `send ${spec.authHint} first` });
-      await spec.onFrame(session, frame as Exclude<F, { op: 'auth' } | { op: 'ping' }>, socket);
-    } catch (e) {
-      app.log.error({ err: e }, `${spec.what}: frame handling failed`);
-      sendFrame(socket, { op: 'error', error: 'internal_error', error_description: 'the server could not handle this frame' });
-    }
-  };
-
-  socket.on('message', (raw) => {
-    if (closed || !guard.admit(session !== undefined || authStarted)) return;
-    if (++pending > MAX_PENDING_FRAMES) {
-      pending = 0;
-      return closeForAbuse(socket, 'too many frames waiting for an answer');
-    }
-    chain = chain.then(() => handle(raw)).finally(() => void pending--);
-  });
-  socket.on('close', () => {
-    closed = true;
-    clearTimeout(authTimer);
-    stopExpiry();
-    stopHeartbeat();
-    const s = session;
-    if (s !== undefined)
-      void chain.then(() => spec.onClose(s, socket)).catch((err: unknown) => app.log.error({ err }, `${spec.what}: cleanup failed`));
-  });
-  socket.on('error', () => socket.terminate());
+    if (this.isClosed) await spec.onClose(this.session, socket);
+  }
 }
