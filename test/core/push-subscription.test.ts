@@ -123,3 +123,73 @@ describe('address helpers', () => {
     expect(isLocalHostName('a.b.localhost')).toBe(true);
   });
 });
+
+/**
+ * Every range the SSRF rule refuses, at its edges, and the public neighbours just outside
+ * (server/push/ssrf.ts applies the same rule to resolved addresses).
+ */
+const ADDRESSES: ReadonlyArray<readonly [string, boolean]> = [
+  // IPv4: this network, private, loopback, shared (CGNAT), link-local, benchmarking, IETF, multicast and up
+  ['0.1.2.3', true], ['1.0.0.0', false],
+  ['10.0.0.1', true], ['9.255.255.255', false], ['11.0.0.1', false],
+  ['127.0.0.1', true], ['126.255.255.255', false], ['128.0.0.1', false],
+  ['100.64.0.1', true], ['100.127.255.255', true], ['100.63.255.255', false], ['100.128.0.0', false], ['8.100.1.1', false],
+  ['169.254.1.1', true], ['169.253.1.1', false], ['170.254.0.1', false], ['8.254.0.1', false],
+  ['172.16.0.1', true], ['172.31.255.255', true], ['172.15.0.1', false], ['172.32.0.1', false], ['8.20.0.1', false],
+  ['192.168.1.1', true], ['192.169.0.1', false], ['8.168.0.1', false],
+  ['192.0.0.1', true], ['192.1.0.1', false], ['8.0.0.1', false],
+  ['198.18.0.1', true], ['198.19.255.255', true], ['198.17.0.1', false], ['198.20.0.1', false], ['8.18.0.1', false], ['8.19.0.1', false],
+  ['224.0.0.1', true], ['255.255.255.255', true], ['223.255.255.255', false],
+  ['93.184.216.34', false],
+  // IPv6: unspecified, loopback, and the forms that carry an IPv4 address, judged by it
+  ['::', true], ['::1', true], ['2606:4700::1', false], ['[::1]', true], ['[2606:4700::1]', false],
+  ['::ffff:127.0.0.1', true], ['::ffff:93.184.216.34', false], ['::ffff:7f00:1', true], ['::ffff:808:808', false],
+  ['::ffff:8.8.8.255', false], ['::ffff:256.1.1.1', true], ['::ffff:8.8.8.8x', true],
+  ['2606:4700::ffff:7f00:1', false],
+  ['::ffff:0:127.0.0.1', true], ['::ffff:0:8.8.8.8', false], ['2606:4700:0:0:ffff:0:7f00:1', false],
+  ['::127.0.0.1', true], ['::8.8.8.8', false],
+  ['64:ff9b::7f00:1', true], ['64:ff9b::808:808', false], ['65:ff9b::7f00:1', false], ['64:ff9c::7f00:1', false],
+  ['64:ff9b:1::1', true], ['64:ff9b:2::1', false],
+  ['2002:7f00:1::', true], ['2002:808:808::', false],
+  // Teredo, documentation, discard, unique-local, link-local, site-local, multicast
+  ['2001::1', true], ['2001:0:1::1', true], ['2606::1', false],
+  ['2001:db8::1', true], ['2606:db8::1', false],
+  ['100::1', true], ['100:0:0:1::', false],
+  ['fc00::1', true], ['fd12:3456::1', true], ['fe80::1', true], ['fec0::1', true], ['ff02::1', true], ['fe00::1', false],
+  // zone ids are dropped before judging
+  ['fe80::1%eth0', true], ['2606:4700::1%eth0', false],
+  // full forms, and forms that are not IPv6 at all (refused rather than guessed)
+  ['2606:4700:4700:0:0:0:0:1111', false], ['2606:1:2:3:4:5::7', false],
+  ['1:2:3:4:5:6:7', true], ['1:2:3:4:5:6:7:8:9', true], ['1::2::3', true], ['1:2:3:4::5:6:7:8', true],
+  ['12345::1', true], ['2606:xyz::1', true],
+];
+
+describe('isNonPublicAddress', () => {
+  it.each(ADDRESSES)('%s → %s', (ip, expected) => {
+    expect(isNonPublicAddress(ip)).toBe(expected);
+  });
+
+  it('names that are not addresses are left to the resolver', () => {
+    expect(isNonPublicAddress('push.example.com')).toBe(false);
+  });
+});
+
+describe('base64url with padding', () => {
+  it('decodes padded text to the same bytes as unpadded', () => {
+    expect([...base64UrlDecode('AQ==')]).toEqual([1]);
+    expect([...base64UrlDecode('AQI=')]).toEqual([1, 2]);
+    expect(base64UrlByteLength('AQ==')).toBe(1);
+  });
+});
+
+describe('parseWebPushSubscription, odd JSON', () => {
+  it.each([['null'], ['42'], ['"https://push.example"'], ['[]']])('%s has no endpoint', (t) => {
+    expectFieldError(parseWebPushSubscription(t, pub), 'device_token.endpoint', undefined, 'an https URL');
+  });
+
+  it('refuses an endpoint with a user name only, or a password only', () => {
+    expectFieldError(parseWebPushSubscription(token({ endpoint: 'https://user@push.example/x' }), pub), 'device_token.endpoint', 'https://user@push.example/x', 'without credentials');
+    expectFieldError(parseWebPushSubscription(token({ endpoint: 'https://:pw@push.example/x' }), pub), 'device_token.endpoint', 'https://:pw@push.example/x', 'without credentials');
+  });
+});
+
