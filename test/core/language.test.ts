@@ -85,3 +85,32 @@ describe('parseLanguage', () => {
     for (const c of s) expect(findLanguage(c)).toBeDefined();
   });
 });
+
+describe('suggestLanguages, the whole ranking', () => {
+  // Pinned lists: same base first, then fewest edits, then code order; a name's start counts as
+  // close for a query of three letters or more; at most five.
+  it.each([
+    ['zh-CN', ['zh-Hans', 'zh-Hant']],
+    ['pt-br', ['pt-PT', 'pt']],
+    ['fre', ['fr', 'fr-CA', 'ar', 'brx', 'de']],
+    ['eng', ['en', 'bg', 'bn', 'el', 'es']],
+    ['german', ['de']],
+    ['ge', ['de', 'ga', 'gl', 'gu', 'he']], // two letters are a code, not the start of a name (Georgian)
+    ['spanish', ['es']],
+    [' DE ', ['de', 'da', 'dv', 'he', 'ne']],
+    ['tlh-latn', ['tlh-Latn', 'tlh-Piqd', 'iu-Latn', 'sr-Latn']],
+    ['qqqqqqqqqq', []],
+  ])('%j → %j', (code, expected) => {
+    expect(suggestLanguages(code)).toEqual(expected);
+  });
+
+  it('says the suggestions in order, quoted and comma-separated, or none at all', () => {
+    expect(expectFieldError(parseLanguage('zh-CN'), 'translationLanguage', 'zh-CN', '').allowed).toBe(
+      'unknown language code; did you mean "zh-Hans", "zh-Hant"? (one of the 135 Microsoft Translator codes, or "" for none)',
+    );
+    expect(expectFieldError(parseLanguage('qqqqqqqqqq'), 'translationLanguage', 'qqqqqqqqqq', '').allowed).toBe(
+      'unknown language code (one of the 135 Microsoft Translator codes, or "" for none)',
+    );
+  });
+});
+
