@@ -49,7 +49,7 @@ describe('patches hold exactly the fields sent', () => {
       [{ durationMs: 5_000 }, { durationUntil: now + 5_000 }],
       [{ durationMs: 0 }, { durationUntil: 0 }],
       [{ timeZone: 'Asia/Tokyo' }, { timeZone: 'Asia/Tokyo' }],
-      [{ quietSchedule: [{ days: ['mon'], start: 0, end: 60 }] }, { quietSchedule: [{ days: ['mon'], start: 0, end: 60 }] }],
+      [{ quietSchedule: [{ days: ['mon'], interval: { start: 0, end: 60 } }] }, { quietSchedule: [{ days: ['mon'], interval: { start: 0, end: 60 } }] }],
       [{ windowSkipUntil: now + 10 }, { windowSkipUntil: now + 10 }],
       [{ prioritySenders: ['bob'] }, { prioritySenders: ['bob'] }],
       [{ keywords: ['ship'] }, { keywords: ['ship'] }],
