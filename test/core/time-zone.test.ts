@@ -50,6 +50,13 @@ describe('parseTimeZone', () => {
     expectFieldError(parseTimeZone(zone), 'timeZone', zone, 'an IANA time zone name such as "Europe/Paris"');
   });
 
+  it('a name of 64 characters is looked up (and unknown); 65 is refused by its shape alone', () => {
+    const at64 = `A/${'b'.repeat(62)}`;
+    expect(expectFieldError(parseTimeZone(at64), 'timeZone', at64, '').allowed).toMatch(/^unknown time zone; /);
+    const at65 = `${at64}c`;
+    expect(expectFieldError(parseTimeZone(at65), 'timeZone', at65, '').allowed).toMatch(/^an IANA time zone name/);
+  });
+
   it('names the field it is given', () => {
     expectFieldError(parseTimeZone('Mars/Olympus', 'options.timeZone'), 'options.timeZone', 'Mars/Olympus', 'unknown time zone');
   });
