@@ -114,29 +114,29 @@ describe('checkDecision (SPEC 3.8: steps 4–6 for a hypothetical message)', () 
   const base = { recipient: 'Alice', conversation: group, at: NOW, advanced: true };
 
   it('a quiet schedule holds it, and says until when', () => {
-    expect(checkDecision({ ...base, app: inSchedule })).toEqual({ push: false, reason: 'DND_APP_WINDOW', quietUntil: iso('2026-05-04T10:00:00Z') });
+    expect(checkDecision({ ...base, app: inSchedule })).toStrictEqual({ push: false, reason: 'DND_APP_WINDOW', quietUntil: iso('2026-05-04T10:00:00Z') });
   });
 
   it('a priority sender goes through, with quietUntil', () => {
-    expect(checkDecision({ ...base, app: app({ ...monMorning, prioritySenders: ['bob'] }), from: 'BOB' })).toEqual({
+    expect(checkDecision({ ...base, app: app({ ...monMorning, prioritySenders: ['bob'] }), from: 'BOB' })).toStrictEqual({
       push: true, reason: 'PUSH', via: 'PRIORITY_SENDER', quietUntil: iso('2026-05-04T10:00:00Z'),
     });
   });
 
   it('text, mentioned and a single chat give the mention', () => {
-    expect(checkDecision({ ...base, app: app({ ...words, type: 'AT' }), text: 'deploy?' })).toEqual({ push: true, reason: 'PUSH', mention: 'KEYWORD' });
-    expect(checkDecision({ ...base, app: app({ type: 'AT' }), mentioned: true })).toEqual({ push: true, reason: 'PUSH', mention: 'AT' });
-    expect(checkDecision({ ...base, app: app({ type: 'AT' }), conversation: DM })).toEqual({ push: true, reason: 'PUSH', mention: 'DIRECT' });
-    expect(checkDecision({ ...base, app: app({ type: 'AT' }) })).toEqual({ push: false, reason: 'REMIND_AT_NOT_MENTIONED' });
+    expect(checkDecision({ ...base, app: app({ ...words, type: 'AT' }), text: 'deploy?' })).toStrictEqual({ push: true, reason: 'PUSH', mention: 'KEYWORD' });
+    expect(checkDecision({ ...base, app: app({ type: 'AT' }), mentioned: true })).toStrictEqual({ push: true, reason: 'PUSH', mention: 'AT' });
+    expect(checkDecision({ ...base, app: app({ type: 'AT' }), conversation: DM })).toStrictEqual({ push: true, reason: 'PUSH', mention: 'DIRECT' });
+    expect(checkDecision({ ...base, app: app({ type: 'AT' }) })).toStrictEqual({ push: false, reason: 'REMIND_AT_NOT_MENTIONED' });
   });
 
   it('a conversation duration and its settings', () => {
     const r = checkDecision({ ...base, app: app(), conversationSettings: { type: 'NONE', durationUntil: NOW + HOUR } });
-    expect(r).toEqual({ push: false, reason: 'DND_CONVERSATION', quietUntil: NOW + HOUR });
-    expect(checkDecision({ ...base, app: app(), conversationSettings: { type: 'NONE', durationUntil: 0 } })).toEqual({ push: false, reason: 'REMIND_NONE' });
+    expect(r).toStrictEqual({ push: false, reason: 'DND_CONVERSATION', quietUntil: NOW + HOUR });
+    expect(checkDecision({ ...base, app: app(), conversationSettings: { type: 'NONE', durationUntil: 0 } })).toStrictEqual({ push: false, reason: 'REMIND_NONE' });
   });
 
   it('advanced off: PUSH whatever the settings', () => {
-    expect(checkDecision({ ...base, advanced: false, app: { ...inSchedule, type: 'NONE' } })).toEqual({ push: true, reason: 'PUSH' });
+    expect(checkDecision({ ...base, advanced: false, app: { ...inSchedule, type: 'NONE' } })).toStrictEqual({ push: true, reason: 'PUSH' });
   });
 });
