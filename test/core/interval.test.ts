@@ -1,7 +1,7 @@
 // SPEC 1.3 daily window text `H:M-H:M` and the SDK's {hours, minutes} form.
 import { describe, expect, it } from 'vitest';
 import {
-  checkClockTime, clockText, formatInterval, inWindow, parseInterval, windowFromClock, windowToClock,
+  checkClockTime, parseEntryInterval, clockText, formatInterval, inWindow, parseInterval, windowFromClock, windowToClock,
 } from '../../src/core/index.ts';
 import { expectFieldError, okValue } from './fixtures.ts';
 
@@ -85,6 +85,7 @@ describe('checkClockTime', () => {
     [{ hours: 8.5, minutes: 0 }, 'options.startTime.hours', 8.5, 'an integer'],
     [{ hours: '8', minutes: 0 }, 'options.startTime.hours', '8', 'an integer'],
     [{ hours: 8, minutes: 60 }, 'options.startTime.minutes', 60, 'from 0 to 59'],
+    [{ hours: 8, minutes: -1 }, 'options.startTime.minutes', -1, 'from 0 to 59'],
     [{ hours: 8 }, 'options.startTime.minutes', undefined, 'from 0 to 59'],
     [null, 'options.startTime', null, 'an object {hours, minutes}'],
     ['8:0', 'options.startTime', '8:0', 'an object {hours, minutes}'],
@@ -98,6 +99,7 @@ describe('window helpers', () => {
     expect(windowFromClock({ hours: 0, minutes: 0 }, { hours: 0, minutes: 0 })).toBeNull();
     expect(windowFromClock({ hours: 8, minutes: 0 }, { hours: 12, minutes: 0 })).toEqual({ start: 480, end: 720 });
     expect(windowFromClock({ hours: 0, minutes: 0 }, { hours: 0, minutes: 1 })).toEqual({ start: 0, end: 1 });
+    expect(windowFromClock({ hours: 8, minutes: 0 }, { hours: 0, minutes: 0 })).toEqual({ start: 480, end: 0 });
   });
 
   it('windowToClock is its inverse', () => {
@@ -115,5 +117,13 @@ describe('window helpers', () => {
     expect(clockText(7 * 60 + 5)).toBe('07:05');
     expect(clockText(1440 + 61)).toBe('01:01');
     expect(clockText(-1)).toBe('23:59');
+  });
+});
+
+describe('parseEntryInterval (a weekly schedule entry)', () => {
+  it('has no "off": blank text is refused, 0:0-0:0 is all day', () => {
+    expectFieldError(parseEntryInterval('   '), 'interval', '   ', 'start = end runs 24 hours');
+    expectFieldError(parseEntryInterval(''), 'interval', '', 'start = end runs 24 hours');
+    expect(okValue(parseEntryInterval('0:0-0:0'))).toEqual({ start: 0, end: 0 });
   });
 });

@@ -30,6 +30,13 @@ describe('jsonDepthExceeds', () => {
     expect(jsonDepthExceeds(`["\\u005b\\"[", []]`, 2)).toBe(false);
   });
 
+  it('a closing bracket of either kind ends a level; one with nothing open is ignored', () => {
+    expect(jsonDepthExceeds('{}{}{}', 1)).toBe(false);
+    expect(jsonDepthExceeds('[][][]', 1)).toBe(false);
+    expect(jsonDepthExceeds(']]]][[', 1)).toBe(true);
+    expect(jsonDepthExceeds('}}}}{{', 1)).toBe(true);
+  });
+
   // A million levels overflow any recursive walk, and a quadratic one (~10^12 steps) cannot end
   // within the test's timeout; no wall-clock bound, which a loaded machine would break.
   it('10,000 levels are found in linear time, without recursion', () => {
