@@ -42,6 +42,14 @@ describe('summary counts', () => {
     expect(c.conversations[0]!.id).toBe(`c${MAX_SUMMARY_TRACKED + 9}`);
   });
 
+  it('when full, a late message from a new conversation is the one left out: the latest are kept, latest first', () => {
+    let c = EMPTY_SUMMARY;
+    for (let i = 0; i < MAX_SUMMARY_TRACKED; i++) c = hold(c, `c${i}`, T + 1000 + i);
+    c = hold(c, 'late', T);
+    expect(c.conversations.map((x) => x.id)).toEqual(Array.from({ length: MAX_SUMMARY_TRACKED }, (_, i) => `c${MAX_SUMMARY_TRACKED - 1 - i}`));
+    expect(c.count).toBe(MAX_SUMMARY_TRACKED + 1);
+  });
+
   it('a message that arrives late (older ts) moves "since" back, and not its conversation\'s "last"', () => {
     let c = hold(EMPTY_SUMMARY, 'a', T + 2000);
     c = hold(c, 'b', T + 1000);
