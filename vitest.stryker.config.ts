@@ -12,6 +12,7 @@ const RELEVANT = [
   'test/extension/background/settings.test.ts',
   'test/extension/background/db.test.ts',
   'test/server/auth-matrix.test.ts',
+  'test/server/auth-messages.test.ts',
   'test/server/accounts.test.ts',
   'test/server/delivery.test.ts',
   'test/server/delivery-outcomes.test.ts',
