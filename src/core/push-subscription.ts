@@ -59,8 +59,8 @@ function ipv6Groups(text: string): number[] | undefined {
 const v4Of = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
 
 /**
- * Is this literal IP address loopback, private, link-local, unique-local, unspecified or otherwise
- * not public? IPv6 forms that carry an IPv4 address (mapped ::ffff:0:0/96, translated
+ * Is this literal IP address loopback, private, link-local, unique-local, unspecified, reserved or
+ * otherwise not public? IPv6 forms that carry an IPv4 address (mapped ::ffff:0:0/96, translated
  * ::ffff:0:0:0/96, compatible ::/96, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by that address.
  */
 export function isNonPublicAddress(ip: string): boolean {
@@ -91,6 +91,8 @@ export function isNonPublicAddress(ip: string): boolean {
   if (g[0] === 0x2001 && g[1] === 0xdb8) return true; // documentation
   if (g[0] === 0x100 && zeros(1, 4)) return true; // discard 100::/64
   const first = g[0]!;
+  // The rest of ::/8 is reserved (never routed): forms like ::1:a.b.c.d reach nothing public.
+  if (first < 0x100) return true;
   return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xffc0) === 0xfec0 || (first & 0xff00) === 0xff00;
 }
 

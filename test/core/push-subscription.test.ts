@@ -141,6 +141,8 @@ const ADDRESSES: ReadonlyArray<readonly [string, boolean]> = [
   ['198.18.0.1', true], ['198.19.255.255', true], ['198.17.0.1', false], ['198.20.0.1', false], ['8.18.0.1', false], ['8.19.0.1', false],
   ['224.0.0.1', true], ['255.255.255.255', true], ['223.255.255.255', false],
   ['93.184.216.34', false],
+  // only a literal address is judged; anything else is a name for the resolver
+  ['a127.0.0.1', false], ['127.0.0.1a', false],
   // IPv6: unspecified, loopback, and the forms that carry an IPv4 address, judged by it
   ['::', true], ['::1', true], ['2606:4700::1', false], ['[::1]', true], ['[2606:4700::1]', false],
   ['::ffff:127.0.0.1', true], ['::ffff:93.184.216.34', false], ['::ffff:7f00:1', true], ['::ffff:808:808', false],
@@ -148,11 +150,15 @@ const ADDRESSES: ReadonlyArray<readonly [string, boolean]> = [
   ['2606:4700::ffff:7f00:1', false],
   ['::ffff:0:127.0.0.1', true], ['::ffff:0:8.8.8.8', false], ['2606:4700:0:0:ffff:0:7f00:1', false],
   ['::127.0.0.1', true], ['::8.8.8.8', false],
-  ['64:ff9b::7f00:1', true], ['64:ff9b::808:808', false], ['65:ff9b::7f00:1', false], ['64:ff9c::7f00:1', false],
-  ['64:ff9b:1::1', true], ['64:ff9b:2::1', false],
+  ['64:ff9b::7f00:1', true], ['64:ff9b::808:808', false],
+  ['64:ff9b:1::1', true],
+  // next to NAT64 but not it: still inside reserved ::/8
+  ['65:ff9b::808:808', true], ['64:ff9c::808:808', true], ['64:ff9b:2::1', true],
   ['2002:7f00:1::', true], ['2002:808:808::', false],
   // Teredo, documentation, discard, unique-local, link-local, site-local, multicast
-  ['2001::1', true], ['2001:0:1::1', true], ['2606::1', false],
+  ['2001::1', true], ['2001:0:1::1', true], ['2606::1', false], ['2606:4700:1::1', false],
+  // the rest of ::/8 is reserved, whatever IPv4 address its last groups spell
+  ['::1:808:808', true], ['::1:0:808:808', true], ['0:0:0:0:1::', true], ['ff::1', true],
   ['2001:db8::1', true], ['2606:db8::1', false],
   ['100::1', true], ['100:0:0:1::', false],
   ['fc00::1', true], ['fd12:3456::1', true], ['fe80::1', true], ['fec0::1', true], ['ff02::1', true], ['fe00::1', false],
