@@ -33,6 +33,12 @@ describe('translation', () => {
     expect(pushText(message(), 'fr')).toEqual({ body: 'hello' });
     expect('language' in build({ translations }, 'de')).toBe(false);
   });
+
+  it('a preferred language outside the list still matches a translation tagged the same, in any case', () => {
+    const own = [{ language: 'x-Klingon', text: 'nuqneH' }];
+    expect(pushText(message({ translations: own }), 'X-KLINGON')).toEqual({ body: 'nuqneH', language: 'x-Klingon' });
+    expect(pushText(message({ translations: own }), 'x-klingon')).toEqual({ body: 'nuqneH', language: 'x-Klingon' });
+  });
 });
 
 describe('em_push_title and em_push_content', () => {
@@ -62,6 +68,11 @@ describe('placeholders for non-text messages', () => {
     ['img', '[Image]'], ['audio', '[Voice]'], ['video', '[Video]'], ['file', '[File]'], ['loc', '[Location]'], ['custom', '[Message]'],
   ] as const)('%s → %s', (type, text) => {
     expect(build({ type, body: { url: 'https://x/y' } }).body).toBe(text);
+  });
+
+  it('a non-text message shows its placeholder even when its body carries a msg', () => {
+    expect(build({ type: 'img', body: { msg: 'not shown' } }).body).toBe('[Image]');
+    expect(build({ type: 'custom', body: { msg: 'not shown' } }).body).toBe('[Message]');
   });
 
   it('every message type has a text', () => {
@@ -99,6 +110,18 @@ describe('the payload', () => {
 
     const smallExt = build({ body: { msg: 'hi' }, ext: { small: 1 } });
     expect(smallExt.e).toEqual({ small: 1 }); // kept when it fits
+  });
+
+  it('a payload of exactly the cap keeps its custom data; one byte more drops it', () => {
+    const sized = (n: number) => build({ body: { msg: 'hi' }, ext: { blob: 'y'.repeat(n) } });
+    const base = payloadBytes(sized(0));
+    const exact = sized(MAX_PAYLOAD_BYTES - base);
+    expect(payloadBytes(exact)).toBe(MAX_PAYLOAD_BYTES);
+    expect(exact.e).toEqual({ blob: 'y'.repeat(MAX_PAYLOAD_BYTES - base) });
+    expect(exact.body).toBe('hi');
+    const over = sized(MAX_PAYLOAD_BYTES - base + 1);
+    expect('e' in over).toBe(false);
+    expect(over.body).toBe('hi');
   });
 
   it('a cut never splits a character', () => {

@@ -64,6 +64,28 @@ const PAIRS: ReadonlyArray<readonly [string, s.Schema<unknown>, z.ZodType]> = [
   ['refine', s.number('n', s.refine((v: number) => v % 2 === 0, 'even')), z.number('n').refine((v) => v % 2 === 0, 'even')],
   ['superRefine', s.array(s.number(), 'list', s.superRefine((v: number[], add) => v.forEach((x, i) => x < 0 && add('negative', [i])))),
     z.array(z.number(), 'list').superRefine((v, ctx) => v.forEach((x, i) => x < 0 && ctx.addIssue({ code: 'custom', message: 'negative', path: [i] })))],
+  // Checks after a failed one: each check's issue lets the later checks run (zod's `continue`).
+  ['number, every check runs after a failed one', s.number('n', s.min(0, '≥ 0'), s.max(10, '≤ 10'), s.refine((v: number) => v % 2 === 0, 'even'), s.refine((v: number) => v % 3 === 0, 'three')),
+    z.number('n').min(0, '≥ 0').max(10, '≤ 10').refine((v) => v % 2 === 0, 'even').refine((v) => v % 3 === 0, 'three')],
+  ['string, a check after a failed pattern', s.string('t', s.regex(/^[a-z]*$/, 'lower case'), s.refine((v: string) => v.length % 2 === 0, 'even length')),
+    z.string('t').regex(/^[a-z]*$/, 'lower case').refine((v) => v.length % 2 === 0, 'even length')],
+  ['array, a length check after a failed superRefine; an issue without a path', s.array(s.number(), 'list', s.superRefine((v: number[], add) => {
+    if (v.some((x) => x < 0)) add('negative');
+  }), s.maxLength(2, 'two at most')),
+    z.array(z.number(), 'list').superRefine((v, ctx) => {
+      if (v.some((x) => x < 0)) ctx.addIssue({ code: 'custom', message: 'negative' });
+    }).max(2, 'two at most')],
+  // A message per issue code.
+  ['strict object, a message per issue code', s.object({ a: s.string() }, (code) => `object ${code}`, true),
+    z.strictObject({ a: z.string() }, { error: (iss) => (iss.code === 'invalid_type' && iss.path?.length ? undefined : `object ${iss.code}`) })],
+  // A transform runs past an unknown key, so its own refusal is reported too.
+  ['transform of a strict object that refuses', s.transform(s.object({ a: s.number() }, 'obj', true), (v, fail) => (v.a < 0 && fail('negative'), v.a)),
+    z.strictObject({ a: z.number() }, 'obj').transform((v, ctx) => {
+      if (v.a < 0) ctx.addIssue({ code: 'custom', message: 'negative' });
+      return v.a;
+    })],
+  ['discriminated union tagged by a transform', s.discriminatedUnion('t', [s.object({ t: s.transform(s.literal('a'), (v) => v), x: s.number() }, undefined, true)], 'tag a'),
+    z.discriminatedUnion('t', [z.strictObject({ t: z.literal('a').transform((v) => v), x: z.number() })], 'tag a')],
 ];
 
 const scalar = fc.oneof(
@@ -74,10 +96,13 @@ const scalar = fc.oneof(
 const input = fc.oneof(
   scalar,
   fc.array(scalar, { maxLength: 5 }),
+  fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 5 }),
   fc.record({ a: scalar, b: scalar, t: fc.constantFrom('a', 'b', 'c'), x: scalar, extra: scalar, other: scalar }, { requiredKeys: [] }),
   fc.anything({ maxDepth: 2, withNullPrototype: true, withDate: true, withMap: true, withSet: true, withBoxedValues: true, withTypedArray: true }),
   // An own "__proto__" key, as JSON.parse makes it: never copied, never an unknown key.
   fc.constantFrom(JSON.parse('{"__proto__": {"a": 1}, "b": 2}'), JSON.parse('{"a": "ab", "__proto__": 1}'), Object.create({ a: 'inherited' })),
+  // Symbol keys: a record refuses them by name.
+  fc.constantFrom({ [Symbol('s')]: 1, a: 'x' }, { [Symbol.iterator]: 2 }),
 );
 
 describe('schema kit ≡ zod 4', () => {
