@@ -28,7 +28,6 @@ for (const m of list) {
   writeFileSync(m.file, lines.join('\n'));
   try {
     const r = spawnSync('npx', ['vitest', 'run', ...(m.project === null ? [] : ['--project', m.project ?? 'unit']), ...m.tests], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    // eslint-disable-next-line no-control-regex -- vitest output carries colour codes and NULs
     const out = (r.stdout + r.stderr).replace(/\u001b\[[0-9;]*m/g, '').replace(/\u0000/g, '');
     const summary = /Tests\s+(.*)/.exec(out)?.[1]?.trim() ?? '(no summary: the run itself failed)';
     const killed = r.status !== 0;
