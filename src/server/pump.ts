@@ -1,3 +1,4 @@
+import { within } from './within.ts';
 /**
  * A background pass over a durable queue, run on a timer: one pass at a time (a wake-up during
  * a pass runs another as soon as it ends), each pass says when to look again (undefined: only
@@ -62,12 +63,7 @@ export class Pump {
    */
   async haltAndSettle(ms = 2000): Promise<void> {
     this.halt();
-    let bound: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([this.settled(), new Promise<void>((resolve) => (bound = setTimeout(resolve, ms)))]);
-    } finally {
-      clearTimeout(bound);
-    }
+    await within(this.settled(), ms);
   }
 
   /** Resolves once no pass runs and no tracked work is left. */

@@ -1,5 +1,6 @@
 /** Connecting to Redis with errors a person can act on, and without leaking the password. */
 import { Redis } from 'ioredis';
+import { within } from '../within.ts';
 
 /** Where the router reports (Fastify's pino logger fits). */
 export interface RouterLog {
@@ -76,13 +77,5 @@ export async function closeRedis(client: Redis): Promise<void> {
 
 /** PING that gives up after `ms` (for /ready: a hung Redis must not hang the probe). */
 export async function pingWithin(client: Redis, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([client.ping(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  if (!(await within(client.ping(), ms))) throw new Error(`Redis did not answer PING within ${ms} ms`);
 }

@@ -17,6 +17,7 @@ import { OwnedEntries } from './redis-owned.ts';
 import { execChecked, readPresence } from './redis-presence.ts';
 import { defineScripts } from './redis-scripts.ts';
 import type { Invalidation, Router, SocketKind } from './router.ts';
+import { within } from '../within.ts';
 
 export interface RedisRouterOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://`). */
@@ -205,18 +206,16 @@ export class RedisRouter implements Router {
     // Registered before publishing: a fast node may answer before PUBLISH returns its count.
     const entry: { answered: number; expected?: number; done: () => void } = { answered: 0, done };
     this.awaiting.set(id, entry);
-    let timer: NodeJS.Timeout | undefined;
     try {
       // PUBLISH counts every subscriber reached, this node's own (which does not answer) included.
       const reached = await this.redis.publish(this.keys.broadcast(), JSON.stringify({ t: 'invalidate', from: this.incarnation, what, ack: id } satisfies BroadcastMessage));
       entry.expected = reached - 1;
       if (entry.answered >= entry.expected) return;
       const ms = this.opts.ackTimeoutMs ?? 2_000;
-      const timedOut = await Promise.race([confirmed.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)))]);
+      const inTime = await within(confirmed, ms);
       const missing = entry.expected - entry.answered;
-      if (timedOut) this.log?.warn({ node: this.nodeId, missing }, `${missing} node(s) did not confirm a token revocation within ${ms} ms; they refuse the token once they read the broadcast`);
+      if (!inTime) this.log?.warn({ node: this.nodeId, missing }, `${missing} node(s) did not confirm a token revocation within ${ms} ms; they refuse the token once they read the broadcast`);
     } finally {
-      clearTimeout(timer);
       this.awaiting.delete(id);
     }
   }
