@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
 /** The reports of `test:mutation` and its scoped runs (`:core`, `:auth`, `:background`), oldest first. */
-const KNOWN = ['mutation', 'mutation-core', 'mutation-auth', 'mutation-background'].map((d) => `reports/${d}/mutation.json`);
+const KNOWN = ['mutation', 'mutation-core', 'mutation-auth', 'mutation-background', 'mutation-delivery'].map((d) => `reports/${d}/mutation.json`);
 const paths = process.argv.length > 2
   ? process.argv.slice(2)
   : KNOWN.filter((p) => existsSync(p)).sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);

@@ -40,10 +40,11 @@ export interface CheckResult {
 
 /** The check endpoint's answer (SPEC 3.8), pure. */
 export function checkDecision(input: CheckInput): CheckResult {
-  const recipient = input.recipient.toLowerCase();
+  const { recipient } = input;
   const message: PreparedMessage = {
     id: 'check',
-    from: (input.from ?? '').toLowerCase(),
+    // As sent: the decision compares the sender with priority senders case-insensitively.
+    from: input.from ?? '',
     conversation: input.conversation,
     silent: false,
     forced: false,
