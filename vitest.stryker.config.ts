@@ -26,6 +26,8 @@ const RELEVANT = [
   'test/server/settings.test.ts',
   'test/server/envelope-gaps.test.ts',
   'test/server/ws-tokens.test.ts',
+  'test/server/ws-life.test.ts',
+  'test/server/within.test.ts',
 ];
 
 export default defineConfig({

@@ -59,6 +59,8 @@ export interface ServerConfig {
   presenceTtlMs: number;
   /** IM connection ping interval (SPEC 3.7: 25 s); two missed pongs close it. */
   heartbeatMs: number;
+  /** A WebSocket that has not sent its auth frame after this long is closed with 4000 (SPEC 3.7: 10 s). */
+  authTimeoutMs: number;
   push: PushDeliveryConfig;
   /** REST requests per second per token (and per address without one); bursts of twice that; 0 = no limit (SPEC 7). */
   rateLimit: number;
@@ -126,6 +128,7 @@ export function makeConfig(overrides: Partial<ServerConfig> & { dataDir: string 
     demo: false,
     vapidSubject: 'mailto:admin@localhost',
     heartbeatMs: 25_000,
+    authTimeoutMs: 10_000,
     rateLimit: 100,
     requestTimeoutMs: 30_000,
     nodeId: defaultNodeId(),

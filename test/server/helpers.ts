@@ -156,7 +156,7 @@ type Frame = Record<string, unknown> & { op: string };
 export class WsClient {
   readonly frames: Frame[] = [];
   private readonly waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void; taken: boolean }[] = [];
-  closed: Promise<{ code: number }>;
+  closed: Promise<{ code: number; reason: string }>;
   private cursor = 0;
 
   constructor(readonly socket: WebSocket) {
@@ -170,7 +170,7 @@ export class WsClient {
         }
       }
     });
-    this.closed = new Promise((r) => socket.on('close', (code) => r({ code })));
+    this.closed = new Promise((r) => socket.on('close', (code, reason) => r({ code, reason: String(reason) })));
   }
 
   static async open(url: string): Promise<WsClient> {

@@ -30,5 +30,3 @@ export async function notUpgraded(): Promise<never> {
   throw new ApiError('illegal_argument', 'This is a WebSocket endpoint: connect with a WebSocket client (ws:// or wss://) and send an auth frame first.');
 }
 
-/** Time a socket has to send its auth frame. */
-export const AUTH_TIMEOUT_MS = 10_000;

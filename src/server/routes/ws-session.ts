@@ -1,6 +1,6 @@
 /**
  * The life of a client WebSocket, shared by the IM connection and the push stream: an auth frame
- * within AUTH_TIMEOUT_MS, ping/pong, heartbeat, bad frames answered (never a crash), cleanup on close.
+ * within config.authTimeoutMs, ping/pong, heartbeat, bad frames answered (never a crash), cleanup on close.
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -12,7 +12,7 @@ import { closeForAbuse, type FrameGuard, guardSocket } from '../limits/ws-guard.
 import { startHeartbeat } from '../presence/heartbeat.ts';
 import { sendFrame } from '../presence/hub.ts';
 import { callerOfToken } from './http.ts';
-import { AUTH_TIMEOUT_MS, readFrame } from './ws-frames.ts';
+import { readFrame } from './ws-frames.ts';
 
 type Frame = { op: string };
 type AuthFrame<F extends Frame> = Extract<F, { op: 'auth' }> & { token: string };
@@ -42,7 +42,7 @@ export function serveSocket<F extends Frame, S>(app: FastifyInstance, ctx: Conte
   const life = new SocketLife(app, ctx, socket, spec);
   socket.on('message', (raw) => life.received(raw));
   socket.on('close', () => life.closed());
-  socket.on('error', () => socket.terminate());
+  // No 'error' listener here: @fastify/websocket gives every socket one, which logs and terminates.
 }
 
 const NO_EXPIRY = (): void => {};
@@ -65,9 +65,8 @@ class SocketLife<F extends Frame, S> {
   constructor(private readonly app: FastifyInstance, private readonly ctx: Context, private readonly socket: WebSocket, private readonly spec: SocketSpec<F, S>) {
     this.guard = guardSocket(socket);
     this.stopHeartbeat = startHeartbeat(socket, ctx.config.heartbeatMs);
-    this.authTimer = setTimeout(() => {
-      if (this.session === undefined) socket.close(4000, 'no auth frame');
-    }, AUTH_TIMEOUT_MS);
+    // Cleared once the token is accepted: a lookup still running at the deadline does not save the socket.
+    this.authTimer = setTimeout(() => socket.close(4000, 'no auth frame'), ctx.config.authTimeoutMs);
     this.authTimer.unref();
   }
 
@@ -116,7 +115,7 @@ class SocketLife<F extends Frame, S> {
       ({ caller, expires } = await callerOfToken(ctx, frame.token));
     } catch (e) {
       if (!(e as ApiError).code) throw e;
-      sendFrame(socket, { op: 'error', error: (e as ApiError).code ?? 'auth_bad_access_token', error_description: (e as Error).message });
+      sendFrame(socket, { op: 'error', error: (e as ApiError).code, error_description: (e as Error).message });
       return void socket.close(4001, 'bad token');
     }
     if (caller.kind !== 'user') {
