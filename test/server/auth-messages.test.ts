@@ -3,7 +3,8 @@
  * fix it, and the success envelope describes the request. auth-matrix checks who gets which
  * status; this checks the words and the edges.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tokenHash } from '../../src/server/accounts.ts';
 import { call, register, signIn, startTestServer, type TestServer } from './helpers.ts';
 
@@ -91,5 +92,45 @@ describe('the success envelope', () => {
     expect(r.json.path).toBe(settings());
     expect(r.json.uri).toBe(`http://${host}/demo/im${settings()}`);
     expect(Number.isInteger(r.json.duration) && r.json.duration >= 0 && r.json.duration < 60_000).toBe(true);
+  });
+});
+
+describe('the success envelope, edges', () => {
+  it('a request without a Host header (HTTP/1.0) is named as on localhost', async () => {
+    const { hostname, port } = new URL(s.url);
+    const text = await new Promise<string>((resolve, reject) => {
+      const sock = connect(Number(port), hostname, () => sock.write(`GET /demo/im${settings()} HTTP/1.0\r\nAuthorization: Bearer ${ann}\r\n\r\n`));
+      let got = '';
+      sock.setEncoding('utf8');
+      sock.on('data', (d: string) => (got += d));
+      sock.on('end', () => resolve(got));
+      sock.on('error', reject);
+    });
+    expect(text).toMatch(/^HTTP\/1.1 200 /);
+    const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { uri: string };
+    expect(body.uri).toBe(`http://localhost/demo/im${settings()}`);
+  });
+
+  it('the duration counts from the start of the request: a token lookup held 80 ms shows at least 80', async () => {
+    const base = s.base;
+    const spies = s.nodes.map((n) => {
+      const original = n.ctx.auth.tokenOwner.bind(n.ctx.auth);
+      return vi.spyOn(n.ctx.auth, 'tokenOwner').mockImplementation(async (hash) => {
+        await new Promise((r) => setTimeout(r, 80));
+        return original(hash);
+      });
+    });
+    try {
+      const r = await call<{ duration: number }>(base, 'GET', settings(), { token: ann });
+      expect(r.json.duration).toBeGreaterThanOrEqual(80);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('a malformed user name in the path is refused naming the field "username"', async () => {
+    const r = await call<{ error_description: string }>(s.base, 'GET', '/users/not%20a%20name/notification/user/ann', { token: s.appToken });
+    expect(r.status).toBe(400);
+    expect(r.json.error_description).toMatch(/^username "not a name": /);
   });
 });
