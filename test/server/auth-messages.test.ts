@@ -132,5 +132,8 @@ describe('the success envelope, edges', () => {
     const r = await call<{ error_description: string }>(s.base, 'GET', '/users/not%20a%20name/notification/user/ann', { token: s.appToken });
     expect(r.status).toBe(400);
     expect(r.json.error_description).toMatch(/^username "not a name": /);
+    const kick = await call<{ error_description: string }>(s.base, 'DELETE', '/users/not%20a%20name/disconnect/web', { token: s.appToken });
+    expect(kick.status).toBe(400);
+    expect(kick.json.error_description).toMatch(/^username "not a name": /);
   });
 });
