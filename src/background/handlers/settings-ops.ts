@@ -38,7 +38,7 @@ export function conversationOps(args: unknown): { conversation: ConversationRef;
   const ops: OutboxOp[] = [];
   if (a.remindType !== undefined) {
     if (a.remindType !== 'DEFAULT') {
-      const r = parseWith(remindTypeSchema, a.remindType, 'remindType');
+      const r = parseWith(remindTypeSchema, a.remindType);
       if (!r.ok) throw new ProtocolError('invalid_argument', `remindType ${JSON.stringify(a.remindType)}: one of "ALL", "AT", "NONE", or "DEFAULT" to follow the app setting`, 'remindType');
     }
     ops.push({ kind: 'conversation', conversation, remindType: a.remindType as 'ALL' | 'AT' | 'NONE' | 'DEFAULT' });
@@ -61,10 +61,10 @@ export function languageOp(value: unknown): Extract<OutboxOp, { kind: 'language'
 
 /** Daily window options (paramType 2) in the browser's zone; null turns the window off. */
 export function quietHoursOptions(window: unknown, timeZone: string): Record<string, unknown> {
-  const zone = parseTimeZone(timeZone, 'timeZone');
+  const zone = parseTimeZone(timeZone);
   const tz = zone.ok ? zone.value : 'UTC';
   if (window === null) return { paramType: 2, startTime: { hours: 0, minutes: 0 }, endTime: { hours: 0, minutes: 0 }, timeZone: tz };
-  if (typeof window !== 'object' || window === undefined) throw new ProtocolError('invalid_argument', `window ${JSON.stringify(window)}: {start, end} clock times, or null for off`, 'window');
+  if (typeof window !== 'object') throw new ProtocolError('invalid_argument', `window ${JSON.stringify(window)}: {start, end} clock times, or null for off`, 'window');
   const w = window as Record<string, unknown>;
   const start = checkClockTime('window.start', w.start);
   if (!start.ok) throw invalid(start.errors);
