@@ -30,6 +30,15 @@ describe('NUL characters, refused wherever they are', () => {
     for (let i = 0; i < 101; i++) within = [within];
     expect(parseWith(anything, within).ok).toBe(false);
   });
+
+  it('stops looking past 100 levels of objects too', () => {
+    let deep: unknown = '\u0000';
+    for (let i = 0; i < 102; i++) deep = { a: deep };
+    expect(parseWith(anything, deep).ok).toBe(true);
+    let within: unknown = '\u0000';
+    for (let i = 0; i < 101; i++) within = { a: within };
+    expect(parseWith(anything, within).ok).toBe(false);
+  });
 });
 
 describe('patches hold exactly the fields sent', () => {

@@ -2,8 +2,8 @@
 // the envelopes' optional parts.
 import { describe, expect, it } from 'vitest';
 import {
-  appSettingsFromWire, appSettingsToWire, DEFAULT_APP_SETTINGS, describeFieldErrors, fieldError, isErrorEnvelope,
-  MAX_DURATION_MS, pushRulesToBody, successEnvelope,
+  type AppSettings, appSettingsFromWire, appSettingsToWire, conversationSettingsToWire, DEFAULT_APP_SETTINGS, describeFieldErrors, fieldError,
+  isErrorEnvelope, MAX_DURATION_MS, pushRulesToBody, sdkRequests, successEnvelope,
 } from '../../src/core/index.ts';
 import { expectFieldError, okValue } from './fixtures.ts';
 
@@ -89,5 +89,26 @@ describe('envelopes', () => {
 
   it('field errors join into one description', () => {
     expect(describeFieldErrors([fieldError('a', 1, 'x'), fieldError('b', 2, 'y')])).toBe('a 1: x; b 2: y');
+  });
+});
+
+describe('settings read back, at their edges', () => {
+  it('a conversation mute ending exactly now reads as 0; one ending a millisecond later reads as itself', () => {
+    const now = 1_700_000_000_000;
+    expect(conversationSettingsToWire({ type: 'NONE', durationUntil: now }, now)).toStrictEqual({ ignoreDuration: 0, type: 'NONE' });
+    expect(conversationSettingsToWire({ durationUntil: now + 1 }, now)).toStrictEqual({ ignoreDuration: now + 1 });
+  });
+
+  it('settings stored before SPEC 1.7 (no schedule, senders, keywords or summary) read as empty rules', () => {
+    const { quietSchedule: _q, prioritySenders: _p, keywords: _k, summary: _s, ...before17 } = DEFAULT_APP_SETTINGS as AppSettings;
+    const wire = appSettingsToWire(before17 as AppSettings, 0);
+    expect([wire.quietSchedule, wire.prioritySenders, wire.keywords, wire.summary]).toStrictEqual([[], [], [], false]);
+  });
+});
+
+describe('SDK arguments', () => {
+  it.each([null, 'bob', 7, ['bob']])('conversation arguments that are not an object (%j) are refused as "params"', (params) => {
+    expectFieldError(sdkRequests.setSilentModeForConversation('alice', params), 'params', params, 'an object');
+    expectFieldError(sdkRequests.getSilentModeForConversation('alice', params), 'params', params, 'an object');
   });
 });
