@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { connectRedis, type RouterLog } from '../../src/server/cluster/redis-connect.ts';
+import { RedisKeys } from '../../src/server/cluster/redis-keys.ts';
 import { createRedisRouter, type RedisRouter } from '../../src/server/cluster/redis-router.ts';
+import { sweepDead } from '../../src/server/cluster/redis-sweep.ts';
 import type { Invalidation, SocketKind } from '../../src/server/cluster/router.ts';
 import { countRoundTrips, deleteKeys, REDIS_URL, redisAvailable, testPrefix } from './redis-helpers.ts';
 
@@ -288,6 +290,42 @@ describe.skipIf(!available)('RedisRouter (two nodes, real Redis and WebSockets)'
     }
   });
 
+  it('a node killed with SIGKILL has its entries swept by a live node, even where nobody looks', async () => {
+    const sweeper = await startNode('node-s', { nodeTtlMs: 600, heartbeatMs: 100 });
+    const phone = await connect(a, 'im', 'kora', 'phone');
+    let child: ChildProcess | undefined;
+    try {
+      child = spawn(process.execPath, ['--import', 'tsx', 'test/server/fixtures/redis-node.ts', REDIS_URL, prefix, 'node-j', 'kora', 'pc', '600', '100'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+      expect(String(line).trim()).toBe('ready');
+      const [held] = (await a.router.redis.keys(`${prefix}held:node-j|*`));
+      expect(held).toBeDefined();
+      expect(await a.router.redis.smembers(held!)).toEqual([`${prefix}p:im:kora`]);
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      // No lookup of kora: the sweep after a heartbeat deletes the dead node's entry, and only that one.
+      await eventually(async () => expect(Object.keys(await a.router.redis.hgetall(`${prefix}p:im:kora`))).toEqual(['phone']), 5_000);
+      expect(await a.router.redis.exists(held!)).toBe(0);
+      await eventually(async () => expect(await a.router.redis.smembers(`${prefix}dead`)).toEqual([]));
+    } finally {
+      child?.kill('SIGKILL');
+      phone.ws.close();
+      await sweeper.router.close();
+    }
+  });
+
+  it('an incarnation that rejoined before the sweep reached it keeps its entries', async () => {
+    const n = await startNode('node-r');
+    await connect(n, 'im', 'rita', 'pc');
+    const keys = new RedisKeys(prefix);
+    await a.router.redis.sadd(keys.dead(), n.router.incarnation);
+    await sweepDead(a.router.redis, keys);
+    expect(Object.keys(await a.router.redis.hgetall(`${prefix}p:im:rita`))).toEqual(['pc']);
+    expect(await a.router.redis.sismember(keys.dead(), n.router.incarnation)).toBe(0);
+    expect(await a.router.redis.smembers(keys.held(n.router.incarnation))).toEqual([`${prefix}p:im:rita`]);
+    await n.router.close();
+  });
+
   it('entries left by an earlier life of a node, or unreadable ones, are offline and cleaned', async () => {
     const key = `${prefix}p:im:mia`;
     await a.router.redis.hset(key, 'old', 'node-a|deadboot.1', 'junk', 'no-bar-here', 'alien', 'node-b|otherboot.7');
@@ -316,6 +354,7 @@ describe.skipIf(!available)('RedisRouter (two nodes, real Redis and WebSockets)'
     expect(await a.router.redis.hgetall(`${prefix}p:im:leo`)).toEqual({});
     expect(await a.router.redis.exists(`${prefix}node:node-c:alive`)).toBe(0);
     expect(await a.router.redis.zscore(`${prefix}nodes`, n.router.incarnation)).toBeNull();
+    expect(await a.router.redis.exists(`${prefix}held:${n.router.incarnation}`)).toBe(0);
     expect(a.router.liveNodes()).toContain('node-a');
   });
 });

@@ -47,7 +47,7 @@ export class NodeHeartbeat {
 
   private async beat(): Promise<void> {
     const { nodeId, incarnation, boot } = this.node;
-    const [added, ...live] = await this.redis.impcHeartbeat(this.keys.alive(nodeId), this.keys.nodes(), incarnation, boot, this.timing.ttlMs);
+    const [added, ...live] = await this.redis.impcHeartbeat(this.keys.alive(nodeId), this.keys.nodes(), this.keys.dead(), incarnation, boot, this.timing.ttlMs);
     const first = this.timer === undefined;
     this.live = new Set(live);
     if (added === '1' && !first) {

@@ -28,6 +28,20 @@ export class RedisKeys {
     return `${this.prefix}node:${nodeId}`;
   }
 
+  /**
+   * Set of the presence hashes an incarnation (`nodeId|boot`) wrote to. Presence hashes have no
+   * TTL (a live socket has no deadline), so when the incarnation dies this says where its entries
+   * are, and a live node sweeps them (redis-sweep.ts) even for users nobody looks up again.
+   */
+  held(incarnation: string): string {
+    return `${this.prefix}held:${incarnation}`;
+  }
+
+  /** Set of incarnations found expired whose entries are still to be swept. */
+  dead(): string {
+    return `${this.prefix}dead`;
+  }
+
   /** Every node listens here (cache invalidation). */
   broadcast(): string {
     return `${this.prefix}all`;

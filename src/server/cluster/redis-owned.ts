@@ -90,7 +90,11 @@ export class OwnedEntries {
   async restore(): Promise<void> {
     if (this.entries.size === 0) return;
     const p = this.redis.pipeline();
-    for (const e of this.entries.values()) p.hsetnx(this.keys.presence(e.kind, e.user), e.resource, ownerValue(this.node.nodeId, e.conn));
+    const held = this.keys.held(`${this.node.nodeId}|${this.node.boot}`);
+    for (const e of this.entries.values()) {
+      p.hsetnx(this.keys.presence(e.kind, e.user), e.resource, ownerValue(this.node.nodeId, e.conn));
+      p.sadd(held, this.keys.presence(e.kind, e.user));
+    }
     await execChecked(p);
   }
 

@@ -13,6 +13,7 @@ import { closeRedis, connectRedis, pingWithin, type RouterLog } from './redis-co
 import { NodeHeartbeat } from './redis-heartbeat.ts';
 import { type Owner, parseOwner, RedisKeys } from './redis-keys.ts';
 import { BroadcastMessage, NodeMessage, parseMessage } from './redis-messages.ts';
+import { sweepDead } from './redis-sweep.ts';
 import { OwnedEntries } from './redis-owned.ts';
 import { execChecked, readPresence } from './redis-presence.ts';
 import { defineScripts } from './redis-scripts.ts';
@@ -92,7 +93,10 @@ export class RedisRouter implements Router {
     this.owned = new OwnedEntries(redis, this.keys, { nodeId: this.nodeId, boot: this.boot }, opts.log);
     this.heartbeat = new NodeHeartbeat(redis, this.keys, { nodeId: this.nodeId, incarnation: this.incarnation, boot: this.boot }, { ttlMs: opts.nodeTtlMs, everyMs: opts.heartbeatMs }, {
       rejoined: () => this.owned.restore(),
-      afterBeat: () => this.owned.retry(),
+      afterBeat: async () => {
+        await this.owned.retry();
+        await sweepDead(redis, this.keys, opts.log);
+      },
     }, opts.log);
   }
 
@@ -118,7 +122,7 @@ export class RedisRouter implements Router {
       old.close(4002, 'replaced');
     }
     const value = this.owned.add(kind, user, resource, socket);
-    const prev = await this.redis.impcSwap(this.keys.presence(kind, user), resource, value);
+    const prev = await this.redis.impcSwap(this.keys.presence(kind, user), this.keys.held(this.incarnation), resource, value);
     const prevOwner = prev === null ? undefined : parseOwner(prev);
     // Another node held the device: it closes its socket. A dead node is not listening, which is fine.
     if (prevOwner && prevOwner.nodeId !== this.nodeId) {
@@ -241,7 +245,7 @@ export class RedisRouter implements Router {
     try {
       const p = this.redis.pipeline();
       this.owned.dropAll(p);
-      p.impcLeave(this.keys.alive(this.nodeId), this.keys.nodes(), this.incarnation, this.boot);
+      p.impcLeave(this.keys.alive(this.nodeId), this.keys.nodes(), this.keys.held(this.incarnation), this.incarnation, this.boot);
       await execChecked(p);
     } catch (err) {
       this.log?.warn({ err, node: this.nodeId }, 'could not remove this node from Redis on close; its entries expire with its TTL');
