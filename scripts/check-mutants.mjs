@@ -21,7 +21,10 @@ import { mutantKey, RECHECKED, sourceHash } from './mutants-lib.mjs';
 function runTests(tests, project) {
   const r = spawnSync('npx', ['vitest', 'run', ...(project === null ? [] : ['--project', project ?? 'unit']), ...tests], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const out = (r.stdout + r.stderr).replace(/\u001b\[[0-9;]*m/g, '').replace(/\u0000/g, '');
-  return { killed: r.status !== 0, summary: /Tests\s+(.*)/.exec(out)?.[1]?.trim() ?? '(no summary: the run itself failed)' };
+  const summary = /Tests\s+(.*)/.exec(out)?.[1]?.trim();
+  // A run that never got to its tests (a missing dependency, a syntax error) proves nothing.
+  if (summary === undefined) throw new Error(`vitest ran no tests (exit ${r.status}):\n${out.slice(-2000)}`);
+  return { killed: r.status !== 0, summary };
 }
 
 /** Replaces `file`'s text for the duration of `fn`. */
