@@ -377,12 +377,13 @@ describe('outcome batches', () => {
 describe('stop()', () => {
   it('writes the waiting outcomes, gives the claims back, and leaves no timer behind', async () => {
     const rig = makeRig();
-    rig.queue.push(row(1));
+    rig.queue.push(row(1), row(2));
     rig.w.kick();
     await idle();
     expect(rig.settleDeliveries).not.toHaveBeenCalled();
     await rig.w.stop();
     expect(result(rig, 1)).toBe('sent (HTTP 201)');
+    expect(result(rig, 2)).toBe('sent (HTTP 201)');
     expect(rig.release).toHaveBeenCalledWith('node-x');
     expect(vi.getTimerCount()).toBe(0);
     rig.queue.push(row(2));
