@@ -17,7 +17,7 @@ const servers: (HttpsServer | Http2SecureServer)[] = [];
 beforeAll(async () => {
   pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec', algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }, { type: 2, value: 'localhost' }] }],
   });
 });
 const serverSessions: ServerHttp2Session[] = [];
@@ -29,8 +29,11 @@ afterAll(async () => {
   }
 });
 
-/** An HTTP/2 server answering `status` (or nothing, when `silent`), counting sessions. */
-async function h2Server(opts: { status?: number; silent?: boolean } = {}) {
+/**
+ * An HTTP/2 server answering `status` (or nothing, when `silent`), counting sessions. Whatever the
+ * options, a stream to /silent gets no answer and one to /reset is reset (NO_ERROR) unanswered.
+ */
+async function h2Server(opts: { status?: number; silent?: boolean; host?: string } = {}) {
   const sessions: ServerHttp2Session[] = [];
   const streams = { n: 0 };
   const server = createSecureServer({ key: pems.private, cert: pems.cert });
@@ -38,11 +41,12 @@ async function h2Server(opts: { status?: number; silent?: boolean } = {}) {
   server.on('stream', (stream, headers) => {
     streams.n++;
     stream.resume();
-    if (opts.silent) return;
+    if (opts.silent || headers[':path'] === '/silent') return;
+    if (headers[':path'] === '/reset') return stream.close(0);
     stream.on('end', () => stream.respond({ ':status': opts.status ?? 201, ...(headers['x-want-retry'] ? { 'retry-after': '7' } : {}) }, { endStream: true }));
   });
   servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(0, opts.host ?? '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   return { server, sessions, streams, port };
 }
@@ -80,14 +84,14 @@ describe('H2Sessions', () => {
     h2.close();
   });
 
-  it('asks an HTTP/1.1 origin again after an hour', async () => {
+  it('asks an HTTP/1.1 origin again once an hour has passed, not a millisecond before', async () => {
     const origin = await h1Origin();
     let now = 1_000_000;
     const h2 = sessionsFor({ now: () => now });
     await h2.post(new URL(`${origin}/p`), {}, body);
     now += 3_599_999;
     expect(h2.speaksH2(origin)).toBe(false);
-    now += 2;
+    now += 1; // exactly an hour after it chose HTTP/1.1
     expect(h2.speaksH2(origin)).toBe(true);
     h2.close();
   });
@@ -152,4 +156,72 @@ describe('WebPushSender over both protocols', () => {
       }
     });
   }
+});
+
+/** Resolves when the server side of a session has closed. */
+const closedOnServer = (s: ServerHttp2Session) => (s.closed || s.destroyed ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r())));
+
+describe('H2Sessions, the edges', () => {
+  it('a stream the service resets without answering is "unanswered" and says so (not "no-h2", the origin does speak h2)', async () => {
+    const srv = await h2Server();
+    const h2 = sessionsFor();
+    expect(await h2.post(new URL(`https://127.0.0.1:${srv.port}/reset`), {}, body)).toEqual({ kind: 'unanswered', error: 'the stream ended without a status' });
+    expect(h2.speaksH2(`https://127.0.0.1:${srv.port}`)).toBe(true);
+    h2.close();
+  });
+
+  it('reaches an IPv6 literal origin, connecting to the bare address inside the brackets', async () => {
+    const srv = await h2Server({ host: '::1' });
+    const h2 = sessionsFor();
+    expect(await h2.post(new URL(`https://[::1]:${srv.port}/p`), {}, body)).toEqual({ kind: 'answer', status: 201 });
+    h2.close();
+  });
+
+  it('tells the service it takes no server push, and sends SNI for a host name but not for an IP literal', async () => {
+    const srv = await h2Server();
+    const h2 = sessionsFor();
+    expect(await h2.post(new URL(`https://localhost:${srv.port}/p`), {}, body)).toEqual({ kind: 'answer', status: 201 });
+    expect(await h2.post(new URL(`https://127.0.0.1:${srv.port}/p`), {}, body)).toEqual({ kind: 'answer', status: 201 });
+    const [byName, byAddress] = srv.sessions;
+    expect(byName!.remoteSettings.enablePush).toBe(false);
+    expect((byName!.socket as unknown as { servername: string | false }).servername).toBe('localhost');
+    // RFC 6066: SNI carries host names only.
+    expect((byAddress!.socket as unknown as { servername: string | false }).servername).toBe(false);
+    h2.close();
+  });
+
+  it('close() ends the live session of an origin, also when an earlier session of that origin closed after it was opened', async () => {
+    const srv = await h2Server();
+    const h2 = sessionsFor({ timeoutMs: 500 });
+    const origin = `https://127.0.0.1:${srv.port}`;
+    // The first session is given up (timeout) and replaced before it has finished closing.
+    expect(await h2.post(new URL(`${origin}/silent`), {}, body)).toMatchObject({ kind: 'unanswered' });
+    expect(await h2.post(new URL(`${origin}/p`), {}, body)).toEqual({ kind: 'answer', status: 201 });
+    expect(srv.sessions).toHaveLength(2);
+    await closedOnServer(srv.sessions[0]!);
+    // The old session's 'close' must not have made the sessions forget the new one.
+    await new Promise((r) => setTimeout(r, 50));
+    h2.close();
+    await closedOnServer(srv.sessions[1]!);
+  });
+
+  it('forgets a session once it has closed (no dead sessions kept per origin)', async () => {
+    const srv = await h2Server();
+    const h2 = sessionsFor();
+    expect(await h2.post(new URL(`https://127.0.0.1:${srv.port}/p`), {}, body)).toEqual({ kind: 'answer', status: 201 });
+    const live = h2['sessions'];
+    expect(live.size).toBe(1);
+    srv.sessions[0]!.destroy();
+    for (let i = 0; i < 100 && live.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(live.size).toBe(0);
+    h2.close();
+  });
+
+  it('closes a session left idle', async () => {
+    const srv = await h2Server();
+    const h2 = sessionsFor({ idleMs: 100 });
+    expect(await h2.post(new URL(`https://127.0.0.1:${srv.port}/p`), {}, body)).toEqual({ kind: 'answer', status: 201 });
+    await closedOnServer(srv.sessions[0]!);
+    h2.close();
+  });
 });

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, createServer as createHttpsServer, type Server } from 'node:https';
+import { createSecureServer } from 'node:http2';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import selfsigned from 'selfsigned';
@@ -180,5 +181,86 @@ describe('close()', () => {
       expect(kept[0]!.destroyed).toBe(false);
       agent.destroy();
     });
+  });
+});
+
+describe('HTTP/1.1 and HTTP/2 paths', () => {
+  it('over HTTP/1.1 too: the status as given, with Retry-After only when the service sent one', async () => {
+    let n = 0;
+    await withOwnService((req, res) => {
+      req.resume();
+      req.on('end', () => (n++ === 0 ? res.writeHead(429, { 'Retry-After': '30' }).end() : res.writeHead(201).end()));
+    }, 10_000, async (own, endpoint) => {
+      const sub = { ...svc.createSubscription(), endpoint };
+      expect(await own.send(sub, '{}', 't')).toStrictEqual({ status: 429, retryAfter: '30' });
+      expect(await own.send(sub, '{}', 't')).toStrictEqual({ status: 201 });
+    });
+  });
+
+  it('keeps HTTP/1.1 connections alive between pushes, and opens no more than maxSockets at once', async () => {
+    await withOwnService((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(201).end());
+    }, 10_000, async (_own, endpoint, server) => {
+      let connections = 0;
+      server.on('secureConnection', () => connections++);
+      const s = new WebPushSender(vapid, SUBJECT, { ca: ownCa(server), timeoutMs: 10_000, allowPrivate: true, now: Date.now, encryptThreads: 0, maxSockets: 2 });
+      try {
+        const sub = { ...svc.createSubscription(), endpoint };
+        // One TLS connection asks for h2 (and learns the origin speaks HTTP/1.1 only); then at most two.
+        const outs = await Promise.all(Array.from({ length: 6 }, () => s.send(sub, '{}', 't')));
+        expect(outs.every((o) => o.status === 201)).toBe(true);
+        expect(connections).toBe(3);
+        for (const _ of [1, 2, 3]) expect((await s.send(sub, '{}', 't')).status).toBe(201);
+        expect(connections).toBe(3);
+      } finally {
+        s.close();
+      }
+    });
+  });
+
+  it('with http2: false, speaks HTTP/1.1 even to a service that speaks h2', async () => {
+    const s = new WebPushSender(vapid, SUBJECT, { ca: svc.ca, timeoutMs: 10_000, allowPrivate: true, now: Date.now, encryptThreads: 0, http2: false });
+    try {
+      const sub = svc.createSubscription();
+      expect(await s.send(sub, '{}', 't')).toEqual({ status: 201 });
+      expect(svc.pushesFor(sub.endpoint).map((p) => p.httpVersion)).toEqual(['1.1']);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('a name resolving to a private address, refused on the HTTP/2 path, is not "unanswered" (never retried)', async () => {
+    const s = new WebPushSender(vapid, SUBJECT, { ca: svc.ca, timeoutMs: 10_000, allowPrivate: false, now: Date.now, encryptThreads: 0 });
+    try {
+      const sub = svc.createSubscription();
+      const o = await s.send({ ...sub, endpoint: sub.endpoint.replace('127.0.0.1', 'localhost') }, '{}', 't');
+      expect(o).toStrictEqual({ status: 0, error: expect.stringMatching(/non-public/) });
+      expect(svc.attempts(sub.endpoint)).toBe(0);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('an h2 service that never answers is "unanswered" after the timeout, with no second try over HTTP/1.1', async () => {
+    const pems = await selfsigned.generate([{ name: 'commonName', value: 'silent-h2' }], {
+      keyType: 'ec', algorithm: 'sha256',
+      extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    let streams = 0;
+    let connections = 0;
+    const server = createSecureServer({ key: pems.private, cert: pems.cert });
+    server.on('secureConnection', () => connections++);
+    server.on('stream', (stream) => (streams++, stream.resume()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const s = new WebPushSender(vapid, SUBJECT, { ca: pems.cert, timeoutMs: 300, allowPrivate: true, now: Date.now, encryptThreads: 0 });
+    try {
+      const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}/push/silent`;
+      expect(await s.send({ ...svc.createSubscription(), endpoint }, '{}', 't')).toEqual({ status: 0, error: 'no answer within 300 ms', unanswered: true });
+      expect({ streams, connections }).toEqual({ streams: 1, connections: 1 });
+    } finally {
+      s.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

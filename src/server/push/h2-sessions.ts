@@ -21,6 +21,8 @@ export type H2Outcome =
   | { kind: 'refused'; error: string }
   | { kind: 'unanswered'; error: string };
 
+const ignore = (): void => undefined;
+
 /** How long an origin that chose HTTP/1.1 is not asked again. */
 const H1_MEMORY_MS = 3_600_000;
 /** An idle session is closed after this long (a push service would close it anyway). */
@@ -40,6 +42,8 @@ export class H2Sessions {
 
   constructor(private readonly opts: {
     ca?: string | Buffer | (string | Buffer)[] | undefined; allowPrivate: boolean; timeoutMs: number; now: () => number;
+    /** Idle time after which a session is closed (default IDLE_MS). */
+    idleMs?: number;
   }) {}
 
   /** False while the origin is known to answer only HTTP/1.1. */
@@ -87,10 +91,11 @@ export class H2Sessions {
   }
 
   private failure(entry: Entry, err: Error): H2Outcome {
-    // A refused lookup reaches the stream first, as the cause of its cancellation.
+    // A refused lookup reaches the stream as the cause of its cancellation (streams still pending
+    // when the session fails are cancelled with the session's error as cause); an address refused
+    // at secureConnect is in entry.refused before the session is destroyed.
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof PrivateAddressError) entry.refused ??= cause.message;
-    if (err instanceof PrivateAddressError) entry.refused ??= err.message;
     if (entry.refused) return { kind: 'refused', error: entry.refused };
     if (entry.noH2) return { kind: 'no-h2' };
     return { kind: 'unanswered', error: err.message };
@@ -125,13 +130,11 @@ export class H2Sessions {
         session.destroy();
       }
     });
-    session.on('error', (err) => {
-      if (err instanceof PrivateAddressError) entry.refused ??= err.message;
-      this.drop(origin, entry);
-    });
-    session.on('goaway', () => this.drop(origin, entry));
+    // A listener keeps a session error from being thrown; the error reaches the streams (failure()),
+    // and 'close' follows it at once. GOAWAY closes the session by itself (Node), so 'close' again.
+    session.on('error', ignore);
     session.on('close', () => this.drop(origin, entry));
-    session.setTimeout(IDLE_MS, () => session.close());
+    session.setTimeout(this.opts.idleMs ?? IDLE_MS, () => session.close());
     this.sessions.set(origin, entry);
     return entry;
   }
