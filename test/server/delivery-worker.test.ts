@@ -441,5 +441,32 @@ describe('stop()', () => {
     await idle();
     expect(result(rig, 1)).toBeUndefined();
     expect(rig.release).toHaveBeenCalled();
+    expect(rig.log.error).not.toHaveBeenCalled();
+  });
+
+  it('a 404 whose binding removal fails while the worker runs is logged with the row, not thrown; the row stays claimed', async () => {
+    const rig = makeRig();
+    const failure = new Error('database unreachable');
+    rig.removeIfToken.mockImplementation(() => Promise.reject(failure));
+    rig.send.mockResolvedValue({ status: 404 });
+    rig.queue.push(row(1));
+    rig.w.kick();
+    await idle();
+    expect(rig.log.error).toHaveBeenCalledWith({ err: failure, id: 1 }, 'a delivery failed; its row is sent again after its lease');
+    expect(result(rig, 1)).toBeUndefined();
+  });
+
+  it('a nickname that cannot be read fails that delivery with a log line; the failed read is not kept, so the next row of that message is sent', async () => {
+    const rig = makeRig();
+    const failure = new Error('users table locked');
+    rig.nickname.mockImplementationOnce(() => Promise.reject(failure));
+    rig.queue.push(row(1, { message_seq: 1 }));
+    rig.w.kick();
+    await idle();
+    expect(rig.log.error).toHaveBeenCalledWith({ err: failure, id: 1 }, 'a delivery failed; its row is sent again after its lease');
+    rig.queue.push(row(2, { message_seq: 1 }));
+    rig.w.kick();
+    await idle();
+    expect(rig.send).toHaveBeenCalledTimes(1);
   });
 });

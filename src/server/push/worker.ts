@@ -141,7 +141,10 @@ export class DeliveryWorker {
         continue;
       }
       this.inFlight.add(row.id);
-      void this.pump.track(this.deliver(row).finally(() => {
+      // A failure here (the store, a nickname read) must not become an unhandled rejection, which
+      // would end the process: it is logged, and the row, still claimed, is sent again after its lease.
+      const delivered = this.deliver(row).catch((err: unknown) => this.log?.error({ err, id: row.id }, 'a delivery failed; its row is sent again after its lease'));
+      void this.pump.track(delivered.finally(() => {
         this.inFlight.delete(row.id);
         // The next buffered row goes at once; the pump is needed only when the buffer is empty.
         if (this.buffer.length && !this.pump.running && !this.stopped) void this.startBuffered(this.ctx.config.now()).catch((err: unknown) => this.log?.error({ err }, 'delivery worker could not record a wait'));
