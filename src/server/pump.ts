@@ -39,7 +39,11 @@ export class Pump {
 
   /** Runs a pass now (or right after the one in progress). */
   kick(): void {
-    if (!this.halted) this.schedule(0);
+    if (this.halted) return;
+    // During a pass: a timer would be replaced by the pass's own next wake-up if the pass ended
+    // before it fired, and the wake-up would wait for the poll. The pass looks again when it ends.
+    if (this.current) this.again = true;
+    else this.schedule(0);
   }
 
   /** No more passes; the one in progress (see `running`) finishes. */

@@ -93,3 +93,22 @@ describe('track', () => {
     await pump.haltAndSettle(100);
   });
 });
+
+describe('kick', () => {
+  it('a kick during a pass that ends before the next timer tick still runs another pass at once, not after the poll', async () => {
+    let passes = 0;
+    let kickDuringPass = true;
+    const pump = new Pump(async () => {
+      passes++;
+      if (kickDuringPass) {
+        kickDuringPass = false;
+        pump.kick(); // new work arrives while this pass runs; the pass ends within the same tick
+      }
+      return 60_000; // nothing due: the next look would be the poll
+    }, noRetry, { startHalted: false });
+    pump.kick();
+    await until(() => passes >= 2, 1000);
+    expect(passes).toBe(2);
+    pump.halt();
+  });
+});
