@@ -96,6 +96,26 @@ describe('flush', () => {
     expect(await pending(ctx)).toHaveLength(1);
   });
 
+  it('a flush that sends one write and then cannot reach the server re-reads the settings once, for what it sent', async () => {
+    let armed = false;
+    let puts = 0;
+    t = await startSignedIn({
+      wrapFetch: (real) => async (input, init) => {
+        if (armed && init?.method === 'PUT' && ++puts === 2) throw new TypeError('fetch failed');
+        return real(input, init);
+      },
+    });
+    const { ctx } = t;
+    await enqueue(ctx, lang('fr'));
+    await enqueue(ctx, lang('de'));
+    armed = true;
+    const afterChange = vi.fn(async () => {});
+    await flush(ctx, afterChange);
+    expect(afterChange).toHaveBeenCalledTimes(1);
+    expect(await pending(ctx)).toEqual([lang('de')]);
+    expect(await serverLanguage()).toBe('fr');
+  });
+
   it('without a usable session nothing is sent, nothing is re-read, and the write stays', async () => {
     t = await startSignedIn();
     const { ctx } = t;
