@@ -104,6 +104,8 @@ const out = [
   ...survivors.map((m) => `- \`${m.file}:${m.line}\` ${m.mutator}${m.status === 'NoCoverage' ? ' (no test runs it)' : ''}: \`${m.code.slice(0, 100)}\` → \`${m.replacement.slice(0, 80)}\``),
   ...[...carried.values()].flatMap((c) => c.survivors),
   '',
+  'Survivors killed after a run by new tests (each checked in a fresh test process with `scripts/check-mutants.mjs`) stay listed here until the next run of their scope; README → Mutation testing gives the figures with them, and which survivors are equivalent.',
+  '',
 ];
 writeFileSync('reports/mutation-summary.md', out.join('\n'));
 console.log(out.slice(0, 6 + scopes.size).join('\n'));
