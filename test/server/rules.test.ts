@@ -12,7 +12,7 @@ import { call, connectIm, createGroup, eventually, register, send, signIn, start
 let s: TestServer;
 let svc: FakePushService;
 const tokens: Record<string, string> = {};
-const USERS = ['ana', 'ben', 'cy', 'dee', 'eli', 'fay', 'gus', 'hal', 'ivy', 'jo'];
+const USERS = ['ana', 'ben', 'cy', 'dee', 'eli', 'fay', 'gus', 'hal', 'ivy', 'jo', 'lou', 'max'];
 type TraceItem = { messageId: string; push: boolean; reason: string; via?: string; mention?: string; from?: string; summary?: { count: number; mentions: number; conversations: number } };
 
 beforeAll(async () => {
@@ -157,6 +157,31 @@ describe('the summary when quiet ends', () => {
     const got = await eventually(() => summaries(ep)[0], 10_000, 'the moved summary');
     expect(got.at).toBeGreaterThanOrEqual(extendedAt + 3900);
     expect(got.payload).toMatchObject({ count: 1 });
+  });
+});
+
+describe('the summary, off', () => {
+  const summaries = (ep: string) => pushedTo(ep, (p) => p.payload?.kind === 'summary');
+
+  it('turned off while one is pending: none when the quiet time ends, and a later message is pushed as usual', async () => {
+    const ep = await bind('lou');
+    expect((await setApp('lou', { summary: true, ignoreDuration: 1500 })).status).toBe(200);
+    await dm('ana', 'lou', 'held while quiet');
+    expect((await setApp('lou', { summary: false })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await dm('ana', 'lou', 'after the pause');
+    await eventually(() => (pushedTo(ep, (p) => p.payload?.m === after).length ? true : undefined), 5000, 'the later push');
+    expect(summaries(ep)).toEqual([]);
+  });
+
+  it('never on: messages held by quiet time make no summary', async () => {
+    const ep = await bind('max');
+    expect((await setApp('max', { summary: false, ignoreDuration: 1500 })).status).toBe(200);
+    await dm('ana', 'max', 'held while quiet');
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await dm('ana', 'max', 'after the pause');
+    await eventually(() => (pushedTo(ep, (p) => p.payload?.m === after).length ? true : undefined), 5000, 'the later push');
+    expect(summaries(ep)).toEqual([]);
   });
 });
 

@@ -72,7 +72,8 @@ export class SummaryScheduler {
     const { ctx } = this;
     const user = row.username;
     const app = await ctx.settings.app(user);
-    // Settings may have changed since it was counted: quiet may go on, or the summary be off now.
+    // Settings may have changed since it was counted: the summary may be off now, or quiet go on.
+    if (!app.summary) return void (await ctx.store.summaries.drop(user));
     const due = summaryDueAt(app, now);
     if (due === null || due > now) return void (await ctx.store.summaries.reschedule(user, due));
     if (row.counts.count === 0) return void (await ctx.store.summaries.drop(user));
