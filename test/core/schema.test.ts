@@ -83,6 +83,11 @@ describe('checkDuration', () => {
     },
   );
 
+  it('names the field durationMs unless told another', () => {
+    const r = checkDuration(-1);
+    expect(r.ok ? [] : r.errors.map((e) => e.field)).toEqual(['durationMs']);
+  });
+
   it('says what is allowed', () => {
     const r = checkDuration(-1, 'durationMs');
     expect(r.ok ? '' : r.errors[0]?.allowed).toBe('must be from 0 to 604800000 ms (7 days); 0 clears it');

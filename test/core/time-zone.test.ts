@@ -62,6 +62,16 @@ describe('parseTimeZone', () => {
   });
 });
 
+describe('isTimeZone', () => {
+  it.each([5, null, undefined, {}, ['UTC']])('%j is not a time zone', (v) => {
+    expect(isTimeZone(v)).toBe(false);
+  });
+
+  it('a known zone is, in any case; an unknown one is not', () => {
+    expect([isTimeZone('Europe/Paris'), isTimeZone('europe/paris'), isTimeZone('Mars/Olympus')]).toEqual([true, true, false]);
+  });
+});
+
 describe('offsets and local time', () => {
   it.each([
     ['UTC', '2026-07-01T12:00:00Z', 0],
