@@ -50,8 +50,9 @@ export interface Context {
   certificates: Certificate[];
   credentials: Credentials;
   /**
-   * The app's push policy and advanced switch, read from the store each time (one small row):
-   * an admin's change is in force on every node for the very next message, with no cache to drop.
+   * The app's push policy and advanced switch, read from the store each time (one small row;
+   * SQLite's meta keeps it in memory, PostgreSQL's queries it): an admin's change is in force on
+   * every node for the very next message, with no cache to drop across nodes.
    */
   policy(): Promise<PushPolicy>;
   advanced(): Promise<boolean>;

@@ -70,6 +70,32 @@ describe.each([['a small group', ['sam', 'bob', 'amy']], ['a big group', ['sam',
   });
 });
 
+describe('single reads (the settings GET, the policy and advanced switch)', () => {
+  it('read a write at once, and do not keep what a rolled-back transaction read of its own write', async () => {
+    expect(store.settings.app('bob').type).toBe('ALL');
+    store.settings.patchApp('bob', { type: 'AT' }, Date.now());
+    expect(store.settings.app('bob').type).toBe('AT');
+    expect(() => store.db.transaction(() => {
+      store.settings.patchApp('bob', { type: 'NONE' }, Date.now());
+      expect(store.settings.app('bob').type).toBe('NONE');
+      store.meta.set('advanced', 'false');
+      expect(store.meta.get('advanced')).toBe('false');
+      throw new Error('abort');
+    })()).toThrow('abort');
+    expect(store.settings.app('bob').type).toBe('AT');
+    expect(store.meta.get('advanced')).toBeUndefined();
+    store.meta.set('advanced', 'true');
+    expect(await ctx.advanced()).toBe(true);
+    store.meta.set('advanced', 'false');
+    expect(await ctx.advanced()).toBe(false);
+  });
+
+  it('hand out frozen settings, so no reader can change what the next one sees', () => {
+    store.settings.patchApp('amy', { type: 'AT' }, Date.now());
+    expect(Object.isFrozen(store.settings.app('amy'))).toBe(true);
+  });
+});
+
 describe('BoundedCache', () => {
   it('never holds more than its bound, keeps recently read entries and forgets deleted ones', async () => {
     const c = new BoundedCache<number, string>(4);

@@ -40,11 +40,11 @@ function convFromRow(r: ConvRow): ConversationSettings {
 
 export class SettingsRepo implements SettingsPort {
   private readonly s;
-  /** Fan-out reads only: username → settings, or null for "no row" (defaults apply). */
+  /** username → settings, or null for "no row" (defaults apply). */
   private readonly appCache = new BoundedCache<string, AppSettings | null>(APP_CACHE_USERS);
   /** Fan-out reads only: "scope\u001fid" → every stored row of that conversation, by username. */
   private readonly convCache = new BoundedCache<string, ReadonlyMap<string, ConversationSettings>>(CONV_CACHE_CONVERSATIONS);
-  constructor(db: Db, private readonly defaultZone: string) {
+  constructor(private readonly db: Db, private readonly defaultZone: string) {
     this.s = {
       app: db.prepare('SELECT * FROM app_settings WHERE username = ?'),
       appRaw: db.prepare('SELECT time_zone FROM app_settings WHERE username = ?'),
@@ -79,8 +79,18 @@ export class SettingsRepo implements SettingsPort {
     };
   }
 
+  /**
+   * One user's settings, through the same cache as the fan-out's batched reads: this engine is
+   * the only writer, and every write drops the entry, so a GET after a PUT reads the new row.
+   * Not kept when read inside a transaction: that may be a write of its own not committed yet.
+   */
   app(username: string): AppSettings {
-    return appFromRow(this.s.app.get(username) as AppRow | undefined, this.defaultZone);
+    const c = this.appCache.get(username);
+    if (c !== undefined) return c ?? defaultAppSettings(this.defaultZone);
+    const row = this.s.app.get(username) as AppRow | undefined;
+    const settings = row ? Object.freeze(appFromRow(row, this.defaultZone)) : null;
+    if (!this.db.inTransaction) this.appCache.set(username, settings);
+    return settings ?? defaultAppSettings(this.defaultZone);
   }
 
   /** App settings of many users (only those with a row: the others get the defaults); cached. */
@@ -107,7 +117,8 @@ export class SettingsRepo implements SettingsPort {
   /** Applies a validated patch at `now` and returns the new settings. */
   patchApp(username: string, patch: AppSettingsPatch, now: number): AppSettings {
     // The patch rule lives in core (the extension's outbox applies the same one).
-    const next = applyAppSettingsPatch(this.app(username), patch, now);
+    // Patched from the row itself, never the cache: another handle on the file may have written it.
+    const next = applyAppSettingsPatch(appFromRow(this.s.app.get(username) as AppRow | undefined, this.defaultZone), patch, now);
     const storedZone = (this.s.appRaw.get(username) as { time_zone: string } | undefined)?.time_zone ?? '';
     // '' stays '' (the server's default zone applies) until a zone is chosen.
     const zone = patch.timeZone ?? storedZone;
@@ -118,7 +129,8 @@ export class SettingsRepo implements SettingsPort {
     } finally {
       this.appCache.delete(username);
     }
-    return this.app(username);
+    // Read back as stored, without filling the cache: the next reader fills it.
+    return appFromRow(this.s.app.get(username) as AppRow | undefined, this.defaultZone);
   }
 
   conversation(username: string, scope: WireScope, id: string): ConversationSettings {
