@@ -30,8 +30,8 @@ interface Load {
  * hooks synchronous, for the line when a target is missed.
  */
 const LIMITS = {
-  'B4-get': 'per request: one SQLite read of the app settings, the JSON envelope, Fastify\u2019s hooks (CORS, rate limit); the machine\u2019s noise (same-run ceiling varies 2\u00d7)',
-  'B4-put': 'the SQLite write itself: one WAL commit per PUT (~30 \u00b5s alone on this machine: the row and its conv_settings_conv index entry), as much as the ceiling\u2019s whole request; plus the advanced-switch read (read each time by design), the row read, the JSON body parse and the schema check of the patch',
+  'B4-get': 'per request: the settings come from memory (the SQLite engine caches them); what is left is the JSON envelope, Fastify\u2019s hooks (CORS, rate limit) and the socket write; the machine\u2019s noise (same-run ceiling varies 2\u00d7)',
+  'B4-put': 'the SQLite write itself: one WAL commit per PUT (~45 \u00b5s in a CPU profile: the row and its conv_settings_conv index entry, two pages), as much as the ceiling\u2019s whole request; plus two reads of the row (the per-user bound\u2019s check, then the patch: the first read after a commit starts a new WAL read, ~20 \u00b5s), the JSON body parse and the schema check of the patch',
 } as const;
 
 /** `seconds` of load, or in quick mode (seconds 0) a few hundred requests. */
