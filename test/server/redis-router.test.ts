@@ -11,6 +11,7 @@ import { connectRedis, type RouterLog } from '../../src/server/cluster/redis-con
 import { RedisKeys } from '../../src/server/cluster/redis-keys.ts';
 import { createRedisRouter, type RedisRouter } from '../../src/server/cluster/redis-router.ts';
 import { sweepDead } from '../../src/server/cluster/redis-sweep.ts';
+import { hold, sendFrame } from '../../src/server/presence/hub.ts';
 import type { Invalidation, SocketKind } from '../../src/server/cluster/router.ts';
 import { countRoundTrips, deleteKeys, REDIS_URL, redisAvailable, testPrefix } from './redis-helpers.ts';
 
@@ -199,6 +200,29 @@ describe.skipIf(!available)('RedisRouter (two nodes, real Redis and WebSockets)'
     expect(asObject(await a.router.online('im', ['gina']))).toEqual({ gina: ['tab'] });
     third.ws.close();
     await eventually(async () => expect(asObject(await a.router.online('im', ['gina']))).toEqual({}));
+  });
+
+  it('a device replaced or kicked while its backlog is still being sent still gets the frame saying why', async () => {
+    const replaced = { op: 'kicked', reason: 'replaced' };
+    // hold(): what startWithBacklog does between register and release; a live frame waits behind the backlog.
+    const first = await connect(a, 'im', 'hana', 'tab');
+    hold(first.server);
+    sendFrame(first.server, { op: 'msg', n: 1 });
+    const second = await connect(b, 'im', 'hana', 'tab', replaced);
+    expect(await first.closed).toBe(4002);
+    expect(first.frames).toEqual([replaced]);
+    // Kicked from the other node, and replaced on its own node, while held.
+    hold(second.server);
+    expect(await a.router.kick('hana', 'tab', 'admin')).toBe(true);
+    expect(await second.closed).toBe(4001);
+    expect(second.frames).toEqual([{ op: 'kicked', reason: 'admin' }]);
+    const third = await connect(b, 'im', 'hana', 'desk');
+    hold(third.server);
+    const fourth = await connect(b, 'im', 'hana', 'desk', replaced);
+    expect(await third.closed).toBe(4002);
+    expect(third.frames).toEqual([replaced]);
+    fourth.ws.close();
+    await eventually(async () => expect(asObject(await a.router.online('im', ['hana']))).toEqual({}));
   });
 
   it('invalidate() reaches the listeners of every node exactly once', async () => {

@@ -1,6 +1,6 @@
 /** The embedded router: every socket lives in this process, so presence is the local hubs. */
 import type { WebSocket } from 'ws';
-import { ConnectionHub, sendFrame } from '../presence/hub.ts';
+import { closeWith, ConnectionHub, sendFrame } from '../presence/hub.ts';
 import type { Invalidation, Router, SocketKind } from './router.ts';
 
 export class LocalRouter implements Router {
@@ -11,10 +11,7 @@ export class LocalRouter implements Router {
 
   async attach(kind: SocketKind, user: string, resource: string, socket: WebSocket, replacedFrame?: unknown): Promise<void> {
     const old = this.hubs[kind].add(user, resource, socket);
-    if (old) {
-      if (replacedFrame !== undefined) sendFrame(old, replacedFrame);
-      old.close(4002, 'replaced');
-    }
+    if (old) closeWith(old, replacedFrame, 4002, 'replaced');
   }
 
   async detach(kind: SocketKind, user: string, resource: string, socket: WebSocket): Promise<void> {
@@ -70,8 +67,7 @@ export class LocalRouter implements Router {
 export function kickLocal(hub: ConnectionHub, user: string, resource: string, reason: string): boolean {
   const socket = hub.get(user, resource);
   if (!socket) return false;
-  sendFrame(socket, { op: 'kicked', reason });
   hub.remove(user, resource, socket);
-  socket.close(4001, 'kicked');
+  closeWith(socket, { op: 'kicked', reason }, 4001, 'kicked');
   return true;
 }

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
-import { ConnectionHub, sendFrame } from '../presence/hub.ts';
+import { closeWith, ConnectionHub, sendFrame } from '../presence/hub.ts';
 import { kickLocal } from './local-router.ts';
 import { closeRedis, connectRedis, pingWithin, type RouterLog } from './redis-connect.ts';
 import { NodeHeartbeat } from './redis-heartbeat.ts';
@@ -117,10 +117,7 @@ export class RedisRouter implements Router {
 
   async attach(kind: SocketKind, user: string, resource: string, socket: WebSocket, replacedFrame?: unknown): Promise<void> {
     const old = this.hubs[kind].add(user, resource, socket);
-    if (old) {
-      if (replacedFrame !== undefined) sendFrame(old, replacedFrame);
-      old.close(4002, 'replaced');
-    }
+    if (old) closeWith(old, replacedFrame, 4002, 'replaced');
     const value = this.owned.add(kind, user, resource, socket);
     const prev = await this.redis.impcSwap(this.keys.presence(kind, user), this.keys.held(this.incarnation), resource, value);
     const prevOwner = prev === null ? undefined : parseOwner(prev);
@@ -321,11 +318,10 @@ export class RedisRouter implements Router {
         const hub = this.hubs[msg.kind];
         const s = hub.get(msg.user, msg.resource);
         if (!s || this.owned.connOf(s) !== msg.conn) return;
-        if (msg.frame !== undefined) sendFrame(s, msg.frame);
         hub.remove(msg.user, msg.resource, s);
         // The entry in Redis is the new owner's now: forget ours without deleting anything.
         this.owned.release(msg.kind, msg.user, msg.resource, msg.conn);
-        s.close(4002, 'replaced');
+        closeWith(s, msg.frame, 4002, 'replaced');
         return;
       }
     }

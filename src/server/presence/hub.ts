@@ -36,6 +36,17 @@ export function sendDirect(socket: WebSocket, frame: unknown): boolean {
 }
 
 /**
+ * The server's last frame to a socket it closes (kicked, replaced): sent at once, even while the
+ * socket is held for its backlog. Queued behind the backlog, it would be dropped by the close,
+ * and the client would never learn why it was closed.
+ */
+export function closeWith(socket: WebSocket, frame: unknown, code: number, reason: string): void {
+  if (frame !== undefined) sendDirect(socket, frame);
+  held.delete(socket);
+  socket.close(code, reason);
+}
+
+/**
  * Holds live frames for a socket that was just registered while its backlog is read and sent,
  * so a live frame never overtakes the backlog; `release` then sends them, minus `skip`.
  */
