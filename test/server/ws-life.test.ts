@@ -158,6 +158,25 @@ describe('cleanup', () => {
   });
 });
 
+describe('cleanup of a socket closed while it is still being set up', () => {
+  it('runs once the setup ends, and a failure there is logged as a cleanup failure, with no frame sent', async () => {
+    const backlog = hold(s.nodes.map((n) => n.ctx.messages), 'backlog');
+    const failure = new Error('presence store unreachable');
+    const detach = s.nodes.map((n) => vi.spyOn(n.ctx.router, 'detach').mockRejectedValueOnce(failure));
+    const logs = s.nodes.map((n) => vi.spyOn(n.app.log, 'error'));
+    // ready goes out before the backlog is read: the client closes while the server still reads it.
+    const c = await connectIm(s, token, 'setup');
+    await backlog.reached;
+    await c.close();
+    await eventually(() => (serverSockets() === 0 ? true : undefined), 5000, 'the server side closed');
+    backlog.release();
+    await eventually(() => (logs.some((l) => l.mock.calls.length > 0) ? true : undefined), 5000, 'the failure logged');
+    expect(detach.some((d) => d.mock.calls.length > 0)).toBe(true);
+    expect(logs.flatMap((l) => l.mock.calls)).toEqual([[{ err: failure }, 'the IM connection: cleanup failed']]);
+    vi.restoreAllMocks();
+  });
+});
+
 describe('frames waiting for an answer', () => {
   it('256 frames may wait behind a slow answer; each is answered once it comes, and the count goes back down', async () => {
     const c = await connectIm(s, token, 'queue');
@@ -174,7 +193,7 @@ describe('frames waiting for an answer', () => {
     for (let i = 0; i < 256; i++) await c.next((f) => f.op === 'pong');
     expect(c.socket.readyState).toBe(c.socket.OPEN);
     await c.close();
-  });
+  }, 20_000); // ~770 round trips, through two nodes in the cluster run: slow on a loaded 2-core machine
 
   it('the 257th frame waiting closes the socket with 1008', async () => {
     const c = await connectIm(s, token, 'flood');

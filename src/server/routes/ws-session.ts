@@ -85,8 +85,16 @@ class SocketLife<F extends Frame, S> {
     this.stopExpiry();
     this.stopHeartbeat();
     const s = this.session;
-    if (s !== undefined)
-      void this.chain.then(() => this.spec.onClose(s, this.socket)).catch((err: unknown) => this.app.log.error({ err }, `${this.spec.what}: cleanup failed`));
+    if (s !== undefined) void this.chain.then(() => this.cleanUp(s));
+  }
+
+  /** Never throws: a failed cleanup is logged as one, whichever path ran it. */
+  private async cleanUp(s: S): Promise<void> {
+    try {
+      await this.spec.onClose(s, this.socket);
+    } catch (err) {
+      this.app.log.error({ err }, `${this.spec.what}: cleanup failed`);
+    }
   }
 
   private async handle(raw: unknown): Promise<void> {
@@ -127,6 +135,6 @@ class SocketLife<F extends Frame, S> {
     this.stopExpiry = closeAtExpiry(socket, expires, ctx.config.now);
     this.session = await spec.onAuth(caller.username, frame, socket);
     // Closed while registering: the close handler ran before there was a session to clean up.
-    if (this.isClosed) await spec.onClose(this.session, socket);
+    if (this.isClosed) await this.cleanUp(this.session);
   }
 }
