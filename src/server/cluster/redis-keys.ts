@@ -58,6 +58,11 @@ export interface Owner {
   incarnation: string;
 }
 
+/** A node's life: `${nodeId}|${boot}` (the boot id is new at every start). */
+export function incarnationOf(nodeId: string, boot: string): string {
+  return `${nodeId}|${boot}`;
+}
+
 export function ownerValue(nodeId: string, connId: string): string {
   return `${nodeId}|${connId}`;
 }
@@ -70,5 +75,5 @@ export function parseOwner(value: string): Owner | undefined {
   const connId = value.slice(bar + 1);
   const dot = connId.indexOf('.');
   if (dot <= 0 || dot === connId.length - 1) return undefined;
-  return { value, nodeId, connId, incarnation: `${nodeId}|${connId.slice(0, dot)}` };
+  return { value, nodeId, connId, incarnation: incarnationOf(nodeId, connId.slice(0, dot)) };
 }

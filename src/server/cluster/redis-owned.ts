@@ -6,7 +6,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
 import type { RouterLog } from './redis-connect.ts';
-import { ownerValue, type RedisKeys } from './redis-keys.ts';
+import { incarnationOf, ownerValue, type RedisKeys } from './redis-keys.ts';
 import { dropEntries, execChecked, type StaleEntry } from './redis-presence.ts';
 import type { SocketKind } from './router.ts';
 
@@ -90,7 +90,7 @@ export class OwnedEntries {
   async restore(): Promise<void> {
     if (this.entries.size === 0) return;
     const p = this.redis.pipeline();
-    const held = this.keys.held(`${this.node.nodeId}|${this.node.boot}`);
+    const held = this.keys.held(incarnationOf(this.node.nodeId, this.node.boot));
     for (const e of this.entries.values()) {
       p.hsetnx(this.keys.presence(e.kind, e.user), e.resource, ownerValue(this.node.nodeId, e.conn));
       p.sadd(held, this.keys.presence(e.kind, e.user));

@@ -11,7 +11,7 @@ import { closeWith, ConnectionHub, sendFrame } from '../presence/hub.ts';
 import { kickLocal } from './local-router.ts';
 import { closeRedis, connectRedis, pingWithin, type RouterLog } from './redis-connect.ts';
 import { NodeHeartbeat } from './redis-heartbeat.ts';
-import { type Owner, parseOwner, RedisKeys } from './redis-keys.ts';
+import { incarnationOf, type Owner, parseOwner, RedisKeys } from './redis-keys.ts';
 import { BroadcastMessage, NodeMessage, parseMessage } from './redis-messages.ts';
 import { sweepDead } from './redis-sweep.ts';
 import { OwnedEntries } from './redis-owned.ts';
@@ -87,7 +87,7 @@ export class RedisRouter implements Router {
     private readonly opts: RedisRouterOptions & { nodeTtlMs: number; heartbeatMs: number },
   ) {
     this.nodeId = opts.nodeId;
-    this.incarnation = `${opts.nodeId}|${this.boot}`;
+    this.incarnation = incarnationOf(opts.nodeId, this.boot);
     this.keys = new RedisKeys(opts.prefix);
     this.log = opts.log;
     this.owned = new OwnedEntries(redis, this.keys, { nodeId: this.nodeId, boot: this.boot }, opts.log);
