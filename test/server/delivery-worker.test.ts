@@ -294,6 +294,65 @@ describe('message reads', () => {
   });
 });
 
+describe('with encryption threads', () => {
+  /** A rig whose sender says it encrypts off the event loop, with `prepare` and `post` stubbed. */
+  function threadedRig(push: Partial<PushDeliveryConfig>) {
+    const rig = makeRig(push);
+    vi.spyOn(rig.w.sender, 'encryptsOffThread', 'get').mockReturnValue(true);
+    const prepare = vi.spyOn(rig.w.sender, 'prepare').mockImplementation(async (sub) => ({ url: new URL(sub.endpoint), body: Buffer.from('sealed') }));
+    const answers: ((o: SendOutcome) => void)[] = [];
+    const post = vi.spyOn(rig.w.sender, 'post').mockImplementation(() => new Promise<SendOutcome>((r) => answers.push(r)));
+    return { rig, prepare, post, answers };
+  }
+
+  it('prepares every claimed row at once, and posts them as slots free up, each with its Topic', async () => {
+    const { rig, prepare, post, answers } = threadedRig({ concurrency: 2, claimBatch: 5 });
+    rig.queue.push(...[1, 2, 3, 4, 5].map((i) => row(i)));
+    rig.w.kick();
+    await idle();
+    // The whole batch went to encryption in one turn; only two requests are in flight.
+    expect(prepare).toHaveBeenCalledTimes(5);
+    expect(prepare.mock.calls.map(([sub]) => sub.endpoint)).toEqual([1, 2, 3, 4, 5].map((i) => `${ORIGIN}/ep${i}`));
+    expect(JSON.parse(prepare.mock.calls[0]![1])).toMatchObject({ t: 'alice', badge: 1 });
+    expect(post).toHaveBeenCalledTimes(2);
+    expect(post.mock.calls[0]![0]).toEqual({ url: new URL(`${ORIGIN}/ep1`), body: Buffer.from('sealed') });
+    expect(post.mock.calls[0]![1]).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(rig.send).not.toHaveBeenCalled();
+    answers[0]!({ status: 201 });
+    answers[1]!({ status: 410 });
+    await idle();
+    expect(post).toHaveBeenCalledTimes(4);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(result(rig, 1)).toBe('sent (HTTP 201)');
+    expect(result(rig, 2)).toBe('gone (HTTP 410): binding removed');
+  });
+
+  it('a push that cannot be prepared is given up without a request; an unbound row is skipped', async () => {
+    const { rig, prepare, post } = threadedRig({ concurrency: 4, claimBatch: 4 });
+    prepare.mockResolvedValueOnce({ status: 0, error: 'cannot encrypt for this subscription: bad point' });
+    rig.queue.push(row(1), row(2, { token: null }), row(3, { token: 'not json' }));
+    rig.w.kick();
+    await idle();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(post).not.toHaveBeenCalled();
+    expect(result(rig, 1)).toBe('failed (cannot encrypt for this subscription: bad point)');
+    expect(result(rig, 2)).toBe('skipped: the device was unbound');
+    expect(result(rig, 3)).toBe('failed (stored token is not a valid subscription)');
+  });
+
+  it('a row left in the buffer past half its lease is not posted, though it was prepared', async () => {
+    const { rig, prepare, post, answers } = threadedRig({ concurrency: 1, claimBatch: 2, leaseMs: 1000 });
+    rig.queue.push(row(1), row(2));
+    rig.w.kick();
+    await idle();
+    expect(prepare).toHaveBeenCalledTimes(2);
+    rig.clock.now += 501;
+    answers[0]!({ status: 201 });
+    await idle();
+    expect(post).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('results', () => {
   it('a row whose device was unbound is skipped without a request', async () => {
     const rig = makeRig();

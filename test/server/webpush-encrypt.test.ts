@@ -29,6 +29,25 @@ describe('aes128gcm', () => {
     expect(bodies.map((b) => decryptAes128gcm(b, secrets).toString())).toEqual(Array.from({ length: 50 }, (_, i) => `push ${i}`));
     await expect(pool.encrypt('AAAA', auth.toString('base64url'), 'x')).rejects.toThrow(/P-256/);
   });
+
+  it('a batch asked for in one turn travels in messages of at most 16 jobs, alternating between the threads', async () => {
+    const p = new EncryptPool(2);
+    try {
+      const threads = (p as unknown as { workers: { w: { postMessage(jobs: unknown[]): void } }[] }).workers.map((s) => s.w);
+      const sizes = threads.map((w) => {
+        const seen: number[] = [];
+        const post = w.postMessage.bind(w);
+        w.postMessage = (jobs: unknown[]) => (seen.push(jobs.length), post(jobs));
+        return seen;
+      });
+      const bodies = await Promise.all(Array.from({ length: 40 }, (_, i) => p.encrypt(publicKey.toString('base64url'), auth.toString('base64url'), `push ${i}`)));
+      expect(bodies.map((b) => decryptAes128gcm(b, secrets).toString())).toEqual(Array.from({ length: 40 }, (_, i) => `push ${i}`));
+      expect(sizes.flat().sort((x, y) => y - x)).toEqual([16, 16, 8]);
+      expect(sizes.map((s) => s.length).sort()).toEqual([1, 2]);
+    } finally {
+      await p.close();
+    }
+  });
 });
 
 describe('retries come from the outcome type, not its text', () => {

@@ -86,6 +86,9 @@ parentPort.on('message', (jobs) => {
 });
 `;
 
+/** Jobs per message to a thread at most (see `flush`). */
+const CHUNK = 16;
+
 /** A thread and the jobs it holds (kept until answered, so a thread that dies loses none). */
 interface Slot {
   w: Worker;
@@ -177,7 +180,11 @@ export class EncryptPool {
     });
   }
 
-  /** Splits the jobs of this tick between the threads, the least busy first. */
+  /**
+   * Splits the jobs of this tick between the threads, the least busy first, in messages of at
+   * most CHUNK jobs: a claimed batch of hundreds comes back a chunk at a time, so the first
+   * pushes go out after one chunk's encryption rather than after half the batch.
+   */
   private flush(): void {
     this.flushing = false;
     const jobs = this.queue;
@@ -186,11 +193,12 @@ export class EncryptPool {
     if (this.workers.length === 0) return this.settleInline(jobs);
     const n = this.workers.length;
     const sorted = [...this.workers].sort((a, b) => a.jobs.size - b.jobs.size);
-    const per = Math.ceil(jobs.length / n);
-    for (let i = 0; i < n && i * per < jobs.length; i++) {
-      const part = jobs.slice(i * per, (i + 1) * per);
-      for (const j of part) sorted[i]!.jobs.set(j.id, j);
-      sorted[i]!.w.postMessage(part);
+    const per = Math.min(CHUNK, Math.ceil(jobs.length / n));
+    for (let i = 0, k = 0; i < jobs.length; i += per, k++) {
+      const slot = sorted[k % n]!;
+      const part = jobs.slice(i, i + per);
+      for (const j of part) slot.jobs.set(j.id, j);
+      slot.w.postMessage(part);
     }
   }
 

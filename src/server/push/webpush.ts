@@ -28,6 +28,12 @@ export interface SendOutcome {
   unanswered?: true;
 }
 
+/** An encrypted push ready to post (see `WebPushSender.prepare`). */
+export interface PreparedPush {
+  url: URL;
+  body: Buffer;
+}
+
 const JWT_LIFETIME_S = 12 * 3600;
 /** Renew a cached JWT this long before it expires. */
 const JWT_RENEW_MARGIN_S = 3600;
@@ -59,6 +65,11 @@ export class WebPushSender {
     this.h2 = opts.agent || opts.http2 === false ? undefined : new H2Sessions({ ca: opts.ca, allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs, now: opts.now });
   }
 
+  /** True when encryption runs on threads: preparing many pushes at once then costs the event loop little. */
+  get encryptsOffThread(): boolean {
+    return this.pool !== undefined;
+  }
+
   /** The aes128gcm body for a subscription (RFC 8291), on a thread when the pool has one. */
   private encrypt(sub: WebPushSubscription, payload: string): Promise<Buffer> | Buffer {
     return this.pool ? this.pool.encrypt(sub.keys.p256dh, sub.keys.auth, payload) : encryptFor(sub.keys.p256dh, sub.keys.auth, payload);
@@ -78,6 +89,16 @@ export class WebPushSender {
 
   /** Encrypts and posts one payload; never throws. */
   async send(sub: WebPushSubscription, payload: string, topic: string): Promise<SendOutcome> {
+    const p = await this.prepare(sub, payload);
+    return 'status' in p ? p : this.post(p, topic);
+  }
+
+  /**
+   * The encrypted request for one payload (a fresh ECDH key and salt each call), or the outcome
+   * when it cannot be made; never throws. Apart from `post` so a worker can encrypt a whole
+   * claimed batch at once: the threads then get a few big messages instead of one per push.
+   */
+  async prepare(sub: WebPushSubscription, payload: string): Promise<PreparedPush | SendOutcome> {
     let url: URL;
     let body: Buffer;
     try {
@@ -86,6 +107,11 @@ export class WebPushSender {
     } catch (e) {
       return { status: 0, error: `cannot encrypt for this subscription: ${(e as Error).message}` };
     }
+    return { url, body };
+  }
+
+  /** Posts a prepared push (the address checks are made now, at send time); never throws. */
+  async post({ url, body }: PreparedPush, topic: string): Promise<SendOutcome> {
     const literal = literalHostProblem(url.hostname, this.opts.allowPrivate);
     if (literal) return { status: 0, error: literal };
     const headers = {

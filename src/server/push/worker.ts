@@ -10,13 +10,13 @@
  * batch, `settleDeliveries`) rather than a transaction per push.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { parseWebPushSubscription } from '../../core/index.ts';
+import { parseWebPushSubscription, type WebPushSubscription } from '../../core/index.ts';
 import type { Context } from '../context.ts';
 import type { DeliveryRow, ImMessage, SettledDelivery } from '../store/ports.ts';
 import { Pump } from '../pump.ts';
 import { payloadOf } from './payload.ts';
 import { topicFor } from './topic.ts';
-import { type SendOutcome, WebPushSender } from './webpush.ts';
+import { type PreparedPush, type SendOutcome, WebPushSender } from './webpush.ts';
 
 /** Delay from a Retry-After header (seconds or HTTP date), or undefined when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now: number): number | undefined {
@@ -48,11 +48,34 @@ function originOf(token: string | null): string {
   }
 }
 
+interface MessageInfo {
+  message: ImMessage;
+  nickname: string;
+  topic: string;
+}
+
+/** What a push needs before its request: the encrypted body, or the outcome when it cannot be made. */
+type Prepared = { push: PreparedPush; topic: string } | { outcome: SendOutcome };
+
+/** A claimed row waiting for a request slot. */
+interface Claimed {
+  row: DeliveryRow;
+  claimedAt: number;
+  /** The push service's origin (read once: the resting check and the outcome's log both need it). */
+  origin: string;
+  /**
+   * With encryption threads, the push is prepared as soon as its row is claimed: a claimed batch
+   * then reaches the threads in a few messages (a message per push cost about as much CPU as
+   * the encryption itself). Never rejects unhandled: `deliver` awaits it.
+   */
+  prepared?: Promise<Prepared | undefined>;
+}
+
 export class DeliveryWorker {
   readonly sender: WebPushSender;
   private readonly inFlight = new Set<number>();
-  /** Claimed rows not started yet (ids also in `buffered`), with when they were claimed. */
-  private buffer: { row: DeliveryRow; claimedAt: number }[] = [];
+  /** Claimed rows not started yet (ids also in `buffered`). */
+  private buffer: Claimed[] = [];
   private readonly buffered = new Set<number>();
   /**
    * Push services (origins) that just gave no answer at all, until when their other rows wait
@@ -60,8 +83,8 @@ export class DeliveryWorker {
    * one dead service must not stall every other service's pushes.
    */
   private readonly resting = new Map<string, number>();
-  /** Parsed message and sender nickname of the last few messages (a group's rows share one). */
-  private readonly messages = new Map<number, Promise<{ message: ImMessage; nickname: string }>>();
+  /** Parsed message, sender nickname and Topic of the last few messages (a group's rows share one). */
+  private readonly messages = new Map<number, Promise<MessageInfo>>();
   /** Outcomes waiting to be stored in one transaction. */
   private settling: SettledDelivery[] = [];
   private settleTimer: NodeJS.Timeout | undefined;
@@ -131,19 +154,19 @@ export class DeliveryWorker {
   private async startBuffered(now: number): Promise<void> {
     const { leaseMs } = this.ctx.config.push;
     while (this.buffer.length && this.room() > 0 && !this.stopped) {
-      const { row, claimedAt } = this.buffer.shift()!;
+      const claimed = this.buffer.shift()!;
+      const { row, claimedAt, origin } = claimed;
       this.buffered.delete(row.id);
       if (now - claimedAt > leaseMs / 2) continue;
-      const origin = originOf(row.token);
       const until = this.resting.get(origin);
       if (until !== undefined && until > now) {
-        await this.record(row, { status: 0, error: `${origin} is not answering`, unanswered: true }, until);
+        await this.record(row, origin, { status: 0, error: `${origin} is not answering`, unanswered: true }, until);
         continue;
       }
       this.inFlight.add(row.id);
       // A failure here (the store, a nickname read) must not become an unhandled rejection, which
       // would end the process: it is logged, and the row, still claimed, is sent again after its lease.
-      const delivered = this.deliver(row).catch((err: unknown) => this.log?.error({ err, id: row.id }, 'a delivery failed; its row is sent again after its lease'));
+      const delivered = this.deliver(row, origin, claimed.prepared).catch((err: unknown) => this.log?.error({ err, id: row.id }, 'a delivery failed; its row is sent again after its lease'));
       void this.pump.track(delivered.finally(() => {
         this.inFlight.delete(row.id);
         // The next buffered row goes at once; the pump is needed only when the buffer is empty.
@@ -166,9 +189,15 @@ export class DeliveryWorker {
       const size = Math.max(this.room(), claimBatch);
       const rows = await this.ctx.deliveries.claim(this.ctx.config.nodeId, now, size, leaseMs);
       let fresh = 0;
+      const early = this.sender.encryptsOffThread;
       for (const row of rows) {
         if (this.inFlight.has(row.id) || this.buffered.has(row.id)) continue;
-        this.buffer.push({ row, claimedAt: now });
+        const claimed: Claimed = { row, claimedAt: now, origin: originOf(row.token) };
+        if (early) {
+          claimed.prepared = this.prepare(row);
+          claimed.prepared.catch(() => undefined); // awaited by `deliver`, or dropped with its row
+        }
+        this.buffer.push(claimed);
         this.buffered.add(row.id);
         fresh++;
       }
@@ -181,12 +210,13 @@ export class DeliveryWorker {
     return next === null ? pollMs : Math.min(pollMs, Math.max(5, next - now));
   }
 
-  /** The stored message and its sender's nickname, read once for all rows of one message. */
-  private messageOf(row: DeliveryRow): Promise<{ message: ImMessage; nickname: string }> {
+  /** The stored message, its sender's nickname and its Topic, read once for all rows of one message. */
+  private messageOf(row: DeliveryRow): Promise<MessageInfo> {
     let m = this.messages.get(row.message_seq);
     if (!m) {
       const message = JSON.parse(row.message) as ImMessage;
-      m = Promise.resolve(this.ctx.users.nickname(message.from)).then((nickname) => ({ message, nickname }));
+      const topic = topicFor(message.conversation);
+      m = Promise.resolve(this.ctx.users.nickname(message.from)).then((nickname) => ({ message, nickname, topic }));
       if (this.messages.size >= 64) this.messages.delete(this.messages.keys().next().value!);
       this.messages.set(row.message_seq, m);
       // A failed read is not kept.
@@ -195,22 +225,44 @@ export class DeliveryWorker {
     return m;
   }
 
-  private async deliver(row: DeliveryRow): Promise<void> {
+  /**
+   * What to send for a row: the subscription and the payload built now from the stored message
+   * (with the badge and language decided at fan-out), or the outcome when the token is unusable.
+   */
+  private async pushOf(row: DeliveryRow, token: string): Promise<{ sub: WebPushSubscription; payload: string; topic: string } | SendOutcome> {
+    const sub = parseWebPushSubscription(token, { allowPrivate: true });
+    if (!sub.ok) return { status: 0, error: 'stored token is not a valid subscription' };
+    const { message, nickname, topic } = await this.messageOf(row);
+    return { sub: sub.value, payload: JSON.stringify(payloadOf(message, row.username, nickname, row.language, row.badge)), topic };
+  }
+
+  /** The row's push encrypted ahead of its request (see `Claimed.prepared`); undefined when the device was unbound. */
+  private async prepare(row: DeliveryRow): Promise<Prepared | undefined> {
+    if (row.token === null) return undefined;
+    const p = await this.pushOf(row, row.token);
+    if ('status' in p) return { outcome: p };
+    const push = await this.sender.prepare(p.sub, p.payload);
+    return 'status' in push ? { outcome: push } : { push, topic: p.topic };
+  }
+
+  /** Sends a row's push: prepared at claim time (encryption threads), else encrypted and sent now. */
+  private async outcomeOf(row: DeliveryRow, token: string, early?: Promise<Prepared | undefined>): Promise<SendOutcome> {
+    if (early) {
+      const prepared = (await early)!;
+      return 'outcome' in prepared ? prepared.outcome : this.sender.post(prepared.push, prepared.topic);
+    }
+    const p = await this.pushOf(row, token);
+    return 'status' in p ? p : this.sender.send(p.sub, p.payload, p.topic);
+  }
+
+  private async deliver(row: DeliveryRow, origin: string, early?: Promise<Prepared | undefined>): Promise<void> {
     if (row.token === null) {
       return this.settle(row, 'skipped: the device was unbound');
     }
-    const sub = parseWebPushSubscription(row.token, { allowPrivate: true });
-    let outcome: SendOutcome;
-    if (!sub.ok) outcome = { status: 0, error: 'stored token is not a valid subscription' };
-    else {
-      // The payload is built now from the stored message, with the badge and language decided at fan-out.
-      const { message, nickname } = await this.messageOf(row);
-      const payload = payloadOf(message, row.username, nickname, row.language, row.badge);
-      outcome = await this.sender.send(sub.value, JSON.stringify(payload), topicFor(message.conversation));
-    }
+    const outcome = await this.outcomeOf(row, row.token, early);
     if (this.stopped && outcome.status === 0) return; // shutting down: the row stays for the next start
     try {
-      await this.record(row, outcome);
+      await this.record(row, origin, outcome);
     } catch (err) {
       // Only when the database closed under a late answer: the row stays and is sent again next start.
       if (!this.stopped) throw err;
@@ -242,11 +294,10 @@ export class DeliveryWorker {
    * Applies SPEC 4's rules to one answer: done, binding removed, retried later, or given up.
    * `restingUntil`: no request was made because the service is resting until then.
    */
-  private async record(row: DeliveryRow, o: SendOutcome, restingUntil?: number): Promise<void> {
+  private async record(row: DeliveryRow, origin: string, o: SendOutcome, restingUntil?: number): Promise<void> {
     const { ctx } = this;
     const p = ctx.config.push;
     const now = ctx.config.now();
-    const origin = originOf(row.token);
     const set = (result: string, retry?: { attempts: number; due: number }) => {
       // Only the service's origin: an endpoint's path is the device's capability, like its keys.
       if (!result.startsWith('sent') && restingUntil === undefined) this.log?.warn({ user: row.username, device: row.device_id, seq: row.message_seq, service: origin, result }, 'web push not delivered');
