@@ -3,7 +3,7 @@ import * as nodeCrypto from 'node:crypto';
 import { createECDH, randomBytes } from 'node:crypto';
 import webpush from 'web-push';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EncryptPool, encryptAes128gcm } from '../../src/server/push/aes128gcm.ts';
+import { EncryptPool, encryptAes128gcm, ephemerals } from '../../src/server/push/aes128gcm.ts';
 import { isRetryable } from '../../src/server/push/worker.ts';
 import { decryptAes128gcm } from '../fakes/push-service.ts';
 
@@ -17,11 +17,20 @@ afterAll(() => pool.close());
 describe('aes128gcm', () => {
   it('decrypts to the payload, with the same header and length as web-push', () => {
     const text = Buffer.from('{"m":"héllo","n":1}');
-    const mine = encryptAes128gcm(nodeCrypto, publicKey, auth, text);
+    const mine = encryptAes128gcm(nodeCrypto, publicKey, auth, text, ephemerals(nodeCrypto));
     const theirs = webpush.encrypt(publicKey.toString('base64url'), auth.toString('base64url'), text.toString(), 'aes128gcm').cipherText;
     expect(decryptAes128gcm(mine, secrets).toString()).toBe(text.toString());
     expect(mine.length).toBe(theirs.length);
     expect(mine.subarray(16, 21)).toEqual(theirs.subarray(16, 21));
+  });
+
+  it('every push has its own salt and key pair, though a thread keeps one ECDH object and one buffer of random bytes', () => {
+    const eph = ephemerals(nodeCrypto);
+    // 300 pushes: past one refill of the salt buffer (256 salts).
+    const bodies = Array.from({ length: 300 }, (_, i) => encryptAes128gcm(nodeCrypto, publicKey, auth, Buffer.from(`push ${i}`), eph));
+    expect(new Set(bodies.map((b) => b.subarray(0, 16).toString('hex'))).size).toBe(300);
+    expect(new Set(bodies.map((b) => b.subarray(21, 86).toString('hex'))).size).toBe(300);
+    expect(bodies.map((b) => decryptAes128gcm(b, secrets).toString())).toEqual(Array.from({ length: 300 }, (_, i) => `push ${i}`));
   });
 
   it('on the worker threads: every body decrypts, bad keys are refused', async () => {

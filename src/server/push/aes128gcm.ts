@@ -13,20 +13,49 @@ import { Worker } from 'node:worker_threads';
 
 type Crypto = typeof nodeCrypto;
 
+/** Where `encryptAes128gcm` gets each push's one-time key pair and salt (one per thread). */
+export interface Ephemerals {
+  ecdh: nodeCrypto.ECDH;
+  salt(): Buffer;
+}
+
 /**
- * Encrypts `plaintext` for a subscription (`uaPublic` = p256dh, 65 bytes; `auth` = 16 bytes).
- * Self-contained on purpose (only its `c` argument and `Buffer`): its source is also the body of
- * the worker threads.
+ * One ECDH object, given a new key pair per push (building the object cost as much as the key:
+ * ~12 µs of ~150), and salts cut from a buffer of CSPRNG bytes refilled every 256 pushes (one
+ * call instead of one per push, ~5 µs each). Every key pair and salt is still used once.
+ * Self-contained on purpose, like `encryptAes128gcm`.
  */
-export function encryptAes128gcm(c: Crypto, uaPublic: Uint8Array, auth: Uint8Array, plaintext: Uint8Array): Buffer {
+export function ephemerals(c: Crypto): Ephemerals {
+  const ecdh = c.createECDH('prime256v1');
+  const pool = Buffer.alloc(16 * 256);
+  let at = pool.length;
+  return {
+    ecdh,
+    // A view, read at once by the caller (before the next call can refill the buffer).
+    salt() {
+      if (at === pool.length) {
+        c.randomFillSync(pool);
+        at = 0;
+      }
+      at += 16;
+      return pool.subarray(at - 16, at);
+    },
+  };
+}
+
+/**
+ * Encrypts `plaintext` for a subscription (`uaPublic` = p256dh, 65 bytes; `auth` = 16 bytes)
+ * with a fresh key pair and salt from `eph`. Self-contained on purpose (only its arguments and
+ * `Buffer`): its source is also the body of the worker threads.
+ */
+export function encryptAes128gcm(c: Crypto, uaPublic: Uint8Array, auth: Uint8Array, plaintext: Uint8Array, eph: Ephemerals): Buffer {
   if (uaPublic.length !== 65 || uaPublic[0] !== 4) throw new Error('p256dh is not an uncompressed P-256 point (65 bytes)');
   if (auth.length < 16) throw new Error('auth secret is shorter than 16 bytes');
   if (plaintext.length > 4096 - 17) throw new Error('payload too large for one 4096-byte record');
   const hmac = (key: Uint8Array, data: Uint8Array) => c.createHmac('sha256', key).update(data).digest();
-  const ecdh = c.createECDH('prime256v1');
-  const asPublic = ecdh.generateKeys();
-  const shared = ecdh.computeSecret(uaPublic);
-  const salt = c.randomBytes(16);
+  const asPublic = eph.ecdh.generateKeys();
+  const shared = eph.ecdh.computeSecret(uaPublic);
+  const salt = eph.salt();
   const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), uaPublic, asPublic, Buffer.from([1])]);
   const ikm = hmac(hmac(auth, shared), keyInfo);
   const prk = hmac(salt, ikm);
@@ -40,9 +69,12 @@ export function encryptAes128gcm(c: Crypto, uaPublic: Uint8Array, auth: Uint8Arr
   return Buffer.concat([head, asPublic, cipher.update(plaintext), cipher.update(Buffer.from([2])), cipher.final(), cipher.getAuthTag()]);
 }
 
+let mainThread: Ephemerals | undefined;
+
 /** Encrypts `payload` for a subscription's base64url keys on the calling thread. */
 export function encryptFor(p256dh: string, auth: string, payload: string): Buffer {
-  return encryptAes128gcm(nodeCrypto, Buffer.from(p256dh, 'base64url'), Buffer.from(auth, 'base64url'), Buffer.from(payload));
+  mainThread ??= ephemerals(nodeCrypto);
+  return encryptAes128gcm(nodeCrypto, Buffer.from(p256dh, 'base64url'), Buffer.from(auth, 'base64url'), Buffer.from(payload), mainThread);
 }
 
 const encryptInline = (j: Job) => encryptFor(j.p256dh, j.auth, j.payload);
@@ -67,12 +99,13 @@ const c = require('node:crypto');
 // Transpilers that keep function names (tsx, vitest) wrap arrow functions in __name(...).
 const __name = (f) => f;
 const encrypt = ${encryptAes128gcm.toString()};
+const eph = (${ephemerals.toString()})(c);
 parentPort.on('message', (jobs) => {
   const out = [];
   const transfer = [];
   for (const j of jobs) {
     try {
-      const body = encrypt(c, Buffer.from(j.p256dh, 'base64url'), Buffer.from(j.auth, 'base64url'), Buffer.from(j.payload));
+      const body = encrypt(c, Buffer.from(j.p256dh, 'base64url'), Buffer.from(j.auth, 'base64url'), Buffer.from(j.payload), eph);
       // A copy that owns its memory, so it can be transferred rather than cloned.
       const own = new Uint8Array(body.length);
       own.set(body);
