@@ -61,10 +61,8 @@ export class H2Sessions {
     return new Promise<H2Outcome>((resolve) => {
       let stream: ClientHttp2Stream;
       try {
-        stream = entry.session.request({
-          ':method': 'POST', ':path': `${url.pathname}${url.search}`,
-          ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
-        });
+        // Node lowercases the names itself (HTTP/2 needs them so).
+        stream = entry.session.request({ ':method': 'POST', ':path': `${url.pathname}${url.search}`, ...headers });
       } catch (e) {
         // The session closed between lookup and request (GOAWAY, out of stream ids): next time a new one.
         this.drop(url.origin, entry);
