@@ -135,8 +135,9 @@ interface Pending {
 
 /**
  * A small pool of worker threads encrypting pushes. Jobs asked for in the same turn of the event
- * loop travel in one message per thread (postMessage costs more than one encryption's bookkeeping); results come
- * back as transferred buffers. Threads are unref'd: an idle pool never keeps the process alive.
+ * loop travel together, up to 16 per message (postMessage costs more than one encryption's
+ * bookkeeping); results come back as transferred buffers. Threads are unref'd: an idle pool
+ * never keeps the process alive.
  */
 export class EncryptPool {
   private readonly workers: Slot[] = [];
@@ -204,8 +205,8 @@ export class EncryptPool {
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.queue.push({ id, p256dh, auth, payload });
-      // One message per thread per turn of the event loop: a postMessage (and the thread's
-      // wake-up) costs tens of µs, more than the bookkeeping of many jobs.
+      // A few messages per turn of the event loop: a postMessage (and the thread's wake-up)
+      // costs tens of µs, more than the bookkeeping of many jobs.
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => this.flush());

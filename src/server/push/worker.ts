@@ -5,9 +5,9 @@
  * when the process dies is sent again (at least once — the extension shows a message id once).
  *
  * Throughput (a big group's thousands of rows): rows are claimed in batches and buffered, the
- * encryption runs on worker threads (see aes128gcm.ts), the payload's message and sender
- * nickname are read once per message, and outcomes are stored in batches (one transaction per
- * batch, `settleDeliveries`) rather than a transaction per push.
+ * encryption runs on worker threads (see aes128gcm.ts) for a whole claimed batch at once, the
+ * payload's message and sender nickname are read once per message, and outcomes are stored in
+ * batches (one transaction per batch, `settleDeliveries`) rather than a transaction per push.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { parseWebPushSubscription, type WebPushSubscription } from '../../core/index.ts';
