@@ -7,6 +7,7 @@ import { CurrentChat } from './components/current-chat.tsx';
 import { PausePanel } from './components/pause-panel.tsx';
 import { OfflineCount, StatusSummary } from './components/status-summary.tsx';
 import { QuickUndo, SyncState } from '../ui/sync-state.tsx';
+import type { EarlyStatus } from '../ui/early-status.ts';
 import { useStatus } from '../ui/use-status.ts';
 import { markRendered } from '../ui/rendered-mark.ts';
 import { useEffect } from 'preact/hooks';
@@ -18,11 +19,13 @@ export interface PopupProps {
   pollMs?: number;
   /** Countdown tick (ms); 0 = no ticking. */
   tickMs?: number;
+  /** The first status read, sent by the entry before the app loaded. */
+  early?: EarlyStatus;
 }
 
 /** The popup page. */
-export function PopupApp({ clock = Date.now, pollMs = 3000, tickMs = 1000 }: PopupProps) {
-  const { status, loadError, apply, applyChat } = useStatus(pollMs);
+export function PopupApp({ clock = Date.now, pollMs = 3000, tickMs = 1000, early }: PopupProps) {
+  const { status, loadError, apply, applyChat } = useStatus(pollMs, true, early);
   const now = useNow(clock, tickMs);
   // B5: the status (signed in or out) is on screen; effects run after the browser paints.
   const shown = status !== null;

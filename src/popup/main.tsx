@@ -1,12 +1,10 @@
-/** Popup entry: styles, then the app. */
-import { render } from 'preact';
+/**
+ * Popup entry: the first status read goes out before anything else (B5), and the app's modules
+ * load and run while the background answers; the styles come with the page.
+ */
 import '../ui/base.css';
 import './popup.css';
-import { t, uiLanguage } from '../shared/i18n.ts';
-import { PopupApp } from './app.tsx';
+import { askStatusEarly } from '../ui/early-status.ts';
 
-document.body.dataset.page = 'popup';
-document.title = t('appName');
-document.documentElement.lang = uiLanguage();
-const root = document.getElementById('app');
-if (root) render(<PopupApp />, root);
+const early = askStatusEarly();
+void import('./page.tsx').then(({ showPopup }) => showPopup(early));

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { sendMessage, type ConversationView, type StatusView } from '../shared/protocol.ts';
 import { activeTabUrl } from './browser.ts';
+import type { EarlyStatus } from './early-status.ts';
 import { errorNotice } from './use-action.ts';
 
 /** How soon to re-read while the first settings sync after sign-in runs. */
@@ -20,17 +21,21 @@ export interface StatusState {
   applyChat(next: ConversationView): void;
 }
 
-/** Polls getStatus every `pollMs` (0 = only once); `withTab` sends the active tab's URL. */
-export function useStatus(pollMs: number, withTab = true): StatusState {
-  const [status, setStatus] = useState<StatusView | null>(null);
+/**
+ * Polls getStatus every `pollMs` (0 = only once); `withTab` sends the active tab's URL. `early`
+ * is a first read the page's entry already sent (its answer, if in, is the first render's).
+ */
+export function useStatus(pollMs: number, withTab = true, early?: EarlyStatus): StatusState {
+  const [status, setStatus] = useState<StatusView | null>(() => early?.arrived() ?? null);
   const [loadError, setLoadError] = useState('');
   const tabUrl = useRef<string | undefined>(undefined);
 
   useEffect(() => {
     let alive = true;
-    const load = async (): Promise<void> => {
+    const read = (): Promise<StatusView> => sendMessage('getStatus', tabUrl.current === undefined ? {} : { tabUrl: tabUrl.current });
+    const load = async (ask = read): Promise<void> => {
       try {
-        const next = await sendMessage('getStatus', tabUrl.current === undefined ? {} : { tabUrl: tabUrl.current });
+        const next = await ask();
         if (!alive) return;
         setStatus(next);
         setLoadError('');
@@ -41,8 +46,8 @@ export function useStatus(pollMs: number, withTab = true): StatusState {
     void (async () => {
       // The status paints from the background's cache at once; the tab query runs meanwhile and
       // the current chat follows in a second read (B5: the first paint waited for both in turn).
-      const tab = withTab ? activeTabUrl() : undefined;
-      await load();
+      const tab = !withTab ? undefined : early ? early.tabUrl : activeTabUrl();
+      await load(early ? () => early.reply : read);
       const url = await tab;
       if (url === undefined || !alive) return;
       tabUrl.current = url;
@@ -53,7 +58,7 @@ export function useStatus(pollMs: number, withTab = true): StatusState {
       alive = false;
       if (id !== undefined) clearInterval(id);
     };
-  }, [pollMs, withTab]);
+  }, [pollMs, withTab, early]);
 
   // Right after sign-in the settings are still being read: re-read soon instead of showing
   // empty panels until the next poll.
