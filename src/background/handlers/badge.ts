@@ -11,7 +11,7 @@ import { effectiveQuiet } from '../../shared/quiet-view.ts';
 import { ruleText } from '../../shared/rule-text.ts';
 import { formatClock, formatClockRange, formatMoment } from '../../shared/time-format.ts';
 import type { Ctx } from './context.ts';
-import type { StoredSession } from './deps.ts';
+import type { KvValues, StoredSession } from './deps.ts';
 import { getSession, isExpired } from './session.ts';
 
 export const BADGE_ALARM = 'badge';
@@ -76,21 +76,23 @@ export function computeBadge(input: BadgeInput, now: number): Badge {
 
 /** Reads the state needed for the badge from storage and IndexedDB. */
 export async function badgeInput(ctx: Ctx): Promise<BadgeInput> {
-  const [session, app, syncError, offlineCount, skip] = await Promise.all([
-    getSession(ctx),
-    ctx.db.get('app'),
-    ctx.db.get('syncError'),
-    ctx.db.get('offlineCount'),
-    ctx.db.get('windowSkipUntil'),
-  ]);
+  const [session, kv] = await Promise.all([getSession(ctx), ctx.db.getMany(BADGE_KV)]);
+  return badgeInputOf(session, kv, ctx.browser.timeZone());
+}
+
+/** The stored values the badge depends on (one IndexedDB transaction). */
+export const BADGE_KV = ['app', 'syncError', 'offlineCount', 'windowSkipUntil'] as const;
+
+/** The badge's input from the session and the BADGE_KV values, already read. */
+export function badgeInputOf(session: StoredSession | undefined, kv: { [K in (typeof BADGE_KV)[number]]?: KvValues[K] }, viewZone: string): BadgeInput {
   return {
     session,
-    app: app ?? null,
+    app: kv.app ?? null,
     // In words: the raw "cannot reach http://…: Failed to fetch" is for the options page's details.
-    syncFailing: syncError?.retryable ? t('bgSyncUnreachable') : '',
-    offlineCount: offlineCount ?? 0,
-    viewZone: ctx.browser.timeZone(),
-    windowSkipUntil: skip ?? 0,
+    syncFailing: kv.syncError?.retryable ? t('bgSyncUnreachable') : '',
+    offlineCount: kv.offlineCount ?? 0,
+    viewZone,
+    windowSkipUntil: kv.windowSkipUntil ?? 0,
   };
 }
 

@@ -113,6 +113,8 @@ export interface KvValues {
 /** The extension's IndexedDB, behind the operations the handlers use. */
 export interface Db {
   get<K extends keyof KvValues>(key: K): Promise<KvValues[K] | undefined>;
+  /** Several values in one transaction (the popup's status needs about ten; B5). */
+  getMany<K extends keyof KvValues>(keys: readonly K[]): Promise<{ [P in K]?: KvValues[P] }>;
   set<K extends keyof KvValues>(key: K, value: KvValues[K]): Promise<void>;
   getConversation(ref: ConversationRef): Promise<CachedConversation | undefined>;
   putConversation(c: CachedConversation): Promise<void>;
@@ -166,6 +168,8 @@ export interface SocketLike {
 /** The browser, as far as the handlers use it. */
 export interface BrowserPort {
   storageGet<T>(key: string): Promise<T | undefined>;
+  /** Several storage values in one read; absent keys are missing from the result. */
+  storageGetMany(keys: readonly string[]): Promise<Record<string, unknown>>;
   storageSet(key: string, value: unknown): Promise<void>;
   storageRemove(key: string): Promise<void>;
   /** One named alarm at an instant; null clears it. */

@@ -1,6 +1,7 @@
 /** The chat-page URL patterns (stored; default = the server's demo chat). */
 import { defaultChatPattern, parseChatPatterns } from '../../shared/chat-url.ts';
 import type { Ctx } from './context.ts';
+import type { StoredSession } from './deps.ts';
 import { invalid } from './errors.ts';
 import { getSession } from './session.ts';
 
@@ -13,7 +14,13 @@ export async function chatPatterns(ctx: Ctx): Promise<string[]> {
   const stored = await ctx.browser.storageGet<unknown>(PATTERNS_KEY);
   const parsed = parseChatPatterns(stored);
   if (parsed.ok && parsed.value.length > 0) return parsed.value;
-  const session = await getSession(ctx);
+  return [defaultChatPattern((await getSession(ctx))?.serverUrl ?? DEFAULT_SERVER_URL)];
+}
+
+/** The effective patterns from the stored value and the session, both already read. */
+export function patternsOf(stored: unknown, session: StoredSession | undefined): string[] {
+  const parsed = parseChatPatterns(stored);
+  if (parsed.ok && parsed.value.length > 0) return parsed.value;
   return [defaultChatPattern(session?.serverUrl ?? DEFAULT_SERVER_URL)];
 }
 

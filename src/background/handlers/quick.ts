@@ -47,8 +47,12 @@ export function conversationUndo(conversation: ConversationRef, before: Conversa
 
 /** The last quick action while it can still be undone. */
 export async function quickView(ctx: Ctx): Promise<QuickActionView | null> {
-  const q = await ctx.db.get('lastQuickAction');
-  if (!q || ctx.now() - q.at > UNDO_WINDOW_MS || q.at > ctx.now()) return null;
+  return quickViewOf(await ctx.db.get('lastQuickAction'), ctx.now());
+}
+
+/** The same from the stored action, already read. */
+export function quickViewOf(q: QuickAction | undefined, now: number): QuickActionView | null {
+  if (!q || now - q.at > UNDO_WINDOW_MS || q.at > now) return null;
   return { at: q.at, text: t(q.what, [...q.subs]) };
 }
 

@@ -18,14 +18,24 @@ export const LAST_ACCOUNT_KEY = 'lastAccount';
 
 /** The account the sign-in form starts from, or null. */
 export async function lastAccount(ctx: Ctx): Promise<LastAccount | null> {
-  const a = await ctx.browser.storageGet<Partial<LastAccount>>(LAST_ACCOUNT_KEY);
+  return lastAccountOf(await ctx.browser.storageGet(LAST_ACCOUNT_KEY));
+}
+
+/** The last account from its stored value (null when absent or damaged). */
+export function lastAccountOf(stored: unknown): LastAccount | null {
+  const a = stored as Partial<LastAccount> | undefined;
   if (!a || typeof a.serverUrl !== 'string' || typeof a.appKey !== 'string' || typeof a.username !== 'string') return null;
   return { serverUrl: a.serverUrl, appKey: a.appKey, username: a.username };
 }
 
 /** The stored session, or undefined when signed out. */
 export async function getSession(ctx: Ctx): Promise<StoredSession | undefined> {
-  const s = await ctx.browser.storageGet<StoredSession>(SESSION_KEY);
+  return sessionOf(await ctx.browser.storageGet(SESSION_KEY));
+}
+
+/** The session from its stored value (undefined when absent or damaged). */
+export function sessionOf(stored: unknown): StoredSession | undefined {
+  const s = stored as StoredSession | undefined;
   return s && typeof s.token === 'string' && typeof s.serverUrl === 'string' ? s : undefined;
 }
 

@@ -1,14 +1,14 @@
 /** The StatusView the popup renders, built from the cache only (never waits on the network). */
 import { parseChatUrl } from '../../shared/chat-url.ts';
-import type { ConversationView, PendingChange, PushStatusView, StatusView } from '../../shared/protocol.ts';
+import type { PendingChange, PushStatusView, StatusView } from '../../shared/protocol.ts';
 import { effectiveQuiet } from '../../shared/quiet-view.ts';
-import { badgeInput, computeBadge } from './badge.ts';
+import { BADGE_KV, badgeInputOf, computeBadge } from './badge.ts';
 import type { Ctx } from './context.ts';
 import { conversationView } from './conversations.ts';
-import type { OutboxEntry } from './deps.ts';
-import { chatPatterns } from './patterns.ts';
-import { quickView } from './quick.ts';
-import { lastAccount, sessionView } from './session.ts';
+import type { KvValues, OutboxEntry } from './deps.ts';
+import { PATTERNS_KEY, patternsOf } from './patterns.ts';
+import { quickViewOf } from './quick.ts';
+import { LAST_ACCOUNT_KEY, lastAccountOf, SESSION_KEY, sessionOf, sessionView } from './session.ts';
 
 /** What a queued write changes, as the UI names it. */
 export function pendingChange(e: OutboxEntry): PendingChange {
@@ -22,7 +22,11 @@ export function pendingChange(e: OutboxEntry): PendingChange {
 
 /** Push delivery as the UI shows it. */
 export async function pushStatus(ctx: Ctx): Promise<PushStatusView> {
-  const p = await ctx.db.get('push');
+  return pushView(ctx, await ctx.db.get('push'));
+}
+
+/** The same from the stored push state, already read. */
+function pushView(ctx: Ctx, p: KvValues['push'] | undefined): PushStatusView {
   return {
     channel: p?.channel ?? 'none',
     bound: p?.bound ?? false,
@@ -32,43 +36,43 @@ export async function pushStatus(ctx: Ctx): Promise<PushStatusView> {
   };
 }
 
-/** The chat a tab URL shows, with its cached settings. */
-export async function currentChat(ctx: Ctx, tabUrl: string | undefined): Promise<ConversationView | null> {
-  let url = tabUrl;
-  if (url === undefined) {
-    try {
-      url = await ctx.browser.activeTabUrl();
-    } catch {
-      url = undefined;
-    }
+/** The tab's URL as given, else the active tab's (undefined when unreadable). */
+async function tabUrlOr(ctx: Ctx, tabUrl: string | undefined): Promise<string | undefined> {
+  if (tabUrl !== undefined) return tabUrl;
+  try {
+    return await ctx.browser.activeTabUrl();
+  } catch {
+    return undefined;
   }
-  const conversation = parseChatUrl(url, await chatPatterns(ctx));
-  if (!conversation) return null;
-  return conversationView(ctx, conversation);
 }
 
-/** Everything the popup needs, from storage and IndexedDB. */
+/** Every IndexedDB value the status shows, read in one transaction. */
+const STATUS_KV = [...BADGE_KV, 'language', 'lastSyncedAt', 'nextRetryAt', 'push', 'lastQuickAction'] as const;
+
+/**
+ * Everything the popup needs, from storage and IndexedDB. B5: the popup waits for this, so
+ * it is one IndexedDB transaction, one storage read, the outbox and the tab query side by side
+ * (then the chat's own settings if the tab shows one), not a round trip per value.
+ */
 export async function buildStatus(ctx: Ctx, tabUrl?: string): Promise<StatusView> {
   const now = ctx.now();
-  const input = await badgeInput(ctx);
-  const [language, pending, syncError, lastSyncedAt, push, chat, nextRetryAt, skip, quick, last] = await Promise.all([
-    ctx.db.get('language'),
+  const [kv, stored, pending, url] = await Promise.all([
+    ctx.db.getMany(STATUS_KV),
+    ctx.browser.storageGetMany([SESSION_KEY, LAST_ACCOUNT_KEY, PATTERNS_KEY]),
     ctx.db.outboxAll(),
-    ctx.db.get('syncError'),
-    ctx.db.get('lastSyncedAt'),
-    pushStatus(ctx),
-    currentChat(ctx, tabUrl),
-    ctx.db.get('nextRetryAt'),
-    ctx.db.get('windowSkipUntil'),
-    quickView(ctx),
-    lastAccount(ctx),
+    tabUrlOr(ctx, tabUrl),
   ]);
+  const session = sessionOf(stored[SESSION_KEY]);
+  const input = badgeInputOf(session, kv, ctx.browser.timeZone());
+  const conversation = parseChatUrl(url, patternsOf(stored[PATTERNS_KEY], session));
+  const chat = conversation ? await conversationView(ctx, conversation) : null;
+  const { language, syncError, lastSyncedAt, nextRetryAt, windowSkipUntil: skip } = kv;
   const q = input.app ? effectiveQuiet(input.app, skip ?? 0, now).status : null;
   const problem = !syncError?.message ? '' : syncError.retryable ? 'unreachable' : 'refused';
   const badge = computeBadge(input, now);
   return {
     session: sessionView(input.session, now),
-    lastAccount: last,
+    lastAccount: lastAccountOf(stored[LAST_ACCOUNT_KEY]),
     app: input.app,
     language: language ?? '',
     quiet: q
@@ -81,10 +85,10 @@ export async function buildStatus(ctx: Ctx, tabUrl?: string): Promise<StatusView
     syncError: syncError?.message ?? '',
     syncProblem: problem,
     windowSkipUntil: skip === undefined ? null : skip > now ? skip : 0,
-    quickAction: quick,
+    quickAction: quickViewOf(kv.lastQuickAction, now),
     lastSyncedAt: lastSyncedAt ?? 0,
     offlineCount: input.offlineCount,
-    push,
+    push: pushView(ctx, kv.push),
     timeZone: ctx.browser.timeZone(),
     currentChat: chat,
   };

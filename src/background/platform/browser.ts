@@ -21,6 +21,9 @@ export function createBrowserPort(): BrowserPort {
       const got = await browser.storage.local.get(key);
       return got[key] as T | undefined;
     },
+    async storageGetMany(keys) {
+      return browser.storage.local.get([...keys]);
+    },
     async storageSet(key, value) {
       await browser.storage.local.set({ [key]: value });
     },

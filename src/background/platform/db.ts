@@ -50,6 +50,17 @@ class IdbStore implements Db {
     return repairKv(key, await this.db.get('kv', key));
   }
 
+  async getMany<K extends keyof KvValues>(keys: readonly K[]): Promise<{ [P in K]?: KvValues[P] }> {
+    const tx = this.db.transaction('kv');
+    const raw = await Promise.all(keys.map((key) => tx.store.get(key)));
+    const out: { [P in K]?: KvValues[P] } = {};
+    keys.forEach((key, i) => {
+      const value = repairKv(key, raw[i]);
+      if (value !== undefined) out[key] = value;
+    });
+    return out;
+  }
+
   async delete(key: keyof KvValues): Promise<void> {
     await this.db.delete('kv', key);
   }

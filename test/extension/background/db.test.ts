@@ -32,4 +32,12 @@ describe('extension db', () => {
     expect(await again.get('language')).toBeUndefined();
     again.close();
   });
+
+  it('reads several values in one go, leaving out the missing ones', async () => {
+    const db = await openExtensionDb();
+    await db.set('language', 'fr');
+    await db.set('offlineCount', 4);
+    expect(await db.getMany(['language', 'offlineCount', 'lastSyncedAt'])).toEqual({ language: 'fr', offlineCount: 4 });
+    db.close();
+  });
 });
