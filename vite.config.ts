@@ -35,6 +35,37 @@ function dropScreenshots(): Plugin {
   };
 }
 
+/**
+ * B5: the popup's entry only sends its first status read and then imports the app; without
+ * this the app's chunks would start loading only once the entry ran (Vite preloads a dynamic
+ * import's chunks when the import starts). Each page now names them up front as modulepreload
+ * links, so they load beside the entry.
+ */
+function preloadDynamicImports(): Plugin {
+  return {
+    name: 'preload-dynamic-imports',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle, chunk }) {
+        if (!bundle || !chunk) return undefined;
+        const seen = new Set<string>();
+        const walk = (name: string, out?: string[]): void => {
+          if (seen.has(name)) return;
+          seen.add(name);
+          out?.push(name);
+          const c = bundle[name];
+          if (c?.type === 'chunk') for (const i of c.imports) walk(i, out);
+        };
+        walk(chunk.fileName);
+        const late: string[] = [];
+        for (const d of chunk.dynamicImports) walk(d, late);
+        return late.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const firefox = mode === 'firefox';
   const outDir = firefox ? 'dist-firefox' : 'dist';
@@ -44,11 +75,14 @@ export default defineConfig(({ mode }) => {
       preact(),
       crx({ manifest: firefox ? firefoxManifest(manifest) : (manifest as unknown as ManifestV3Export), browser: firefox ? 'firefox' : 'chrome' }),
       dropScreenshots(),
+      preloadDynamicImports(),
     ],
     build: {
       outDir,
       emptyOutDir: true,
       target: 'es2022',
+      // Every browser this builds for has modulepreload (Chrome 66, Firefox 115): no polyfill chunk.
+      modulePreload: { polyfill: false },
       rolldownOptions: {
         // src/core is pure (lint keeps it so): a core module none of whose exports a page uses is
         // left out of that page's graph, instead of riding along through core/index.ts into the
