@@ -1,6 +1,6 @@
 /**
  * B6 — bundle sizes (gzip -9) of a fresh `vite build` (to a temp folder): the popup's JS (its entry
- * and every chunk it imports), the options page's, the background's, and core + client (the Web
+ * and every chunk it imports, import() included), the options page's, the background's, and core + client (the Web
  * SDK surface, a vite library build, minified), against the reference Web SDK for the same
  * methods: easemob-websdk 4.21.1 miniCore + the silent (push settings) plugin, gzip of the
  * published files. Targets: popup JS ≤ 25 KB gz; core + client ≥ 10× smaller than the reference.
@@ -21,14 +21,18 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const gz = (buf: Buffer | string) => gzipSync(buf, { level: 9 }).length;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-/** An entry file and every chunk it imports statically, transitively (paths relative to the build). */
+/**
+ * An entry file and every chunk it imports, transitively, statically or dynamically (paths
+ * relative to the build): the popup's entry loads its app with import() (B5), and that is JS the
+ * popup runs on every open all the same.
+ */
 function closure(dir: string, entry: string): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
     const code = readFileSync(join(dir, file), 'utf8');
-    for (const m of code.matchAll(/(?:import|from)\s*["']([^"']+\.js)["']/g)) visit(join(dirname(file), m[1]!).replace(/^\/+/, ''));
+    for (const m of code.matchAll(/(?:import|from)\s*["']([^"']+\.js)["']|import\(\s*[`"']([^`"']+\.js)[`"']\s*\)/g)) visit(join(dirname(file), (m[1] ?? m[2])!).replace(/^\/+/, ''));
   };
   visit(entry);
   return [...seen];
