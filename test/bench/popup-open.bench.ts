@@ -25,12 +25,14 @@ export interface Options {
 }
 
 /**
- * Where the time above the floor went, measured with marks in the popup (Nov 2026): its first
- * render waits for the background (tabs.query, then the getStatus round trip: ~15–20 ms with the
- * worker running, ~250 ms or more when it must start), and its script pulls the chunk it shares
- * with the options page and the background (zod, the language list; B6) before anything renders.
+ * Where the time above the floor goes, measured with marks in the popup and timing in the worker
+ * (Dec 2026, issue 12): the popup's entry sends getStatus first and loads the app beside it
+ * (before, the request left from the first render's effect, after all the script had run); the
+ * worker answers from one IndexedDB transaction, one storage read and the tab query (before:
+ * ~20 round trips, ~45 ms while the popup loaded); what is left is the two message hops, the
+ * entry waiting for its two stylesheets, and laying out the whole popup before the mark.
  */
-const WHY = 'the first render waits for one getStatus round trip to the background, which reads its IndexedDB cache (~15\u201320 ms with the worker running, \u2265 250 ms when it must start; the tab query now runs beside it), and for the popup\u2019s 19 KB gz of script to run; next: paint the last status the background stored (e.g. chrome.storage.session) before asking it, at the price of a moment of possibly stale status';
+const WHY = 'the first render waits for one getStatus round trip to the background (sent by the entry before the app loads; the worker reads one IndexedDB transaction, one storage read and the active tab), for the entry\u2019s two stylesheets, and for laying out the whole popup; next: load the panels below the status (pause, push mode, chat, account) after the first paint';
 
 /** Where the test build puts the floor page. */
 export const EMPTY_PAGE = 'test/bench/pages/empty.html';
