@@ -83,10 +83,16 @@ async function pullQuietly(ctx: Ctx): Promise<void> {
 
 /** Starts a background refresh when the cache is stale (never throws). */
 export async function revalidate(ctx: Ctx, force = false): Promise<void> {
-  const session = await getSession(ctx);
-  if (!session || session.expired) return;
-  const last = (await ctx.db.get('lastSyncedAt')) ?? 0;
-  if (!force && ctx.now() - last < FRESH_MS && !ctx.runtime.refreshing) return;
+  try {
+    const session = await getSession(ctx);
+    if (!session || session.expired) return;
+    const last = (await ctx.db.get('lastSyncedAt')) ?? 0;
+    if (!force && ctx.now() - last < FRESH_MS && !ctx.runtime.refreshing) return;
+  } catch {
+    // Callers start it without waiting (`void revalidate`): a failed read (storage closing with
+    // the worker, say) must not become an unhandled rejection. The next read or alarm tries again.
+    return;
+  }
   refresh(ctx).catch(() => undefined);
 }
 

@@ -2,6 +2,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../../../src/background/handlers/api.ts';
+import { revalidate } from '../../../src/background/handlers/settings.ts';
 import type { Ctx } from '../../../src/background/handlers/context.ts';
 import { eventually, makeCtx, otherDevice, type RealServer, type RequestLog, resetBrowser, startServer, stopCtx } from './harness.ts';
 
@@ -26,6 +27,13 @@ beforeEach(async () => {
 afterEach(async () => {
   stopCtx(ctx);
   await srv?.cleanup();
+});
+
+describe('revalidate', () => {
+  it('never rejects, even when its reads fail (callers start it without waiting)', async () => {
+    vi.spyOn(ctx.db, 'get').mockRejectedValueOnce(new Error('the database connection is closing'));
+    await expect(revalidate(ctx, true)).resolves.toBeUndefined();
+  });
 });
 
 describe('getStatus', () => {
