@@ -59,23 +59,14 @@ export class BindingsRepo implements BindingsPort {
   }
   /** Binds (or with an empty token, unbinds) a device to a certificate. */
   put(username: string, deviceId: string, notifier: string, token: string, now: number): void {
-    this.uncached(username, () => {
+    this.cache.dropAround(username, () => {
       if (token === '') this.s.del.run(username, deviceId, notifier);
       else this.s.put.run(username, deviceId, notifier, token, now);
     });
   }
   /** Removes a binding only if it still has this token (a newer one may have replaced it). */
   removeIfToken(username: string, deviceId: string, notifier: string, token: string): boolean {
-    return this.uncached(username, () => this.s.delToken.run(username, deviceId, notifier, token).changes > 0);
-  }
-  /** Runs a write to `username`'s bindings with its cache entry dropped before and after (a rolled-back write only costs a re-read). */
-  private uncached<T>(username: string, write: () => T): T {
-    this.cache.delete(username);
-    try {
-      return write();
-    } finally {
-      this.cache.delete(username);
-    }
+    return this.cache.dropAround(username, () => this.s.delToken.run(username, deviceId, notifier, token).changes > 0);
   }
   /** Drops a user's cached bindings. */
   invalidate(username: string): void {

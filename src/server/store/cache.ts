@@ -43,6 +43,19 @@ export class BoundedCache<K, V> {
     this.old.delete(key);
   }
 
+  /**
+   * Runs a write to the row behind `key` with the entry dropped before and after: a write that
+   * fails or is rolled back then only costs a re-read, and no reader keeps the old value.
+   */
+  dropAround<T>(key: K, write: () => T): T {
+    this.delete(key);
+    try {
+      return write();
+    } finally {
+      this.delete(key);
+    }
+  }
+
   clear(): void {
     this.young.clear();
     this.old.clear();

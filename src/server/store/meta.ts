@@ -29,13 +29,7 @@ export class MetaRepo implements MetaPort {
     return v;
   }
   set(key: string, value: string): void {
-    // Dropped before and after: a failed write then only costs a re-read.
-    this.cache.delete(key);
-    try {
-      this.setStmt.run(key, value);
-    } finally {
-      this.cache.delete(key);
-    }
+    this.cache.dropAround(key, () => this.setStmt.run(key, value));
   }
   /** Returns the stored value, creating it with `make` the first time. */
   getOrCreate(key: string, make: () => string): { value: string; created: boolean } {

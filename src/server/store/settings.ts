@@ -47,7 +47,6 @@ export class SettingsRepo implements SettingsPort {
   constructor(private readonly db: Db, private readonly defaultZone: string) {
     this.s = {
       app: db.prepare('SELECT * FROM app_settings WHERE username = ?'),
-      appRaw: db.prepare('SELECT time_zone FROM app_settings WHERE username = ?'),
       appMany: db.prepare(
         `SELECT json_group_array(json_array(a.username, a.type, a.window_start, a.window_end, a.duration_until, a.time_zone, a.rules))
          FROM json_each(?) j CROSS JOIN app_settings a ON a.username = j.value`,
@@ -87,10 +86,15 @@ export class SettingsRepo implements SettingsPort {
   app(username: string): AppSettings {
     const c = this.appCache.get(username);
     if (c !== undefined) return c ?? defaultAppSettings(this.defaultZone);
-    const row = this.s.app.get(username) as AppRow | undefined;
+    const row = this.row(username);
     const settings = row ? Object.freeze(appFromRow(row, this.defaultZone)) : null;
     if (!this.db.inTransaction) this.appCache.set(username, settings);
     return settings ?? defaultAppSettings(this.defaultZone);
+  }
+
+  /** The stored row, read past the cache. */
+  private row(username: string): AppRow | undefined {
+    return this.s.app.get(username) as AppRow | undefined;
   }
 
   /** App settings of many users (only those with a row: the others get the defaults); cached. */
@@ -118,19 +122,14 @@ export class SettingsRepo implements SettingsPort {
   patchApp(username: string, patch: AppSettingsPatch, now: number): AppSettings {
     // The patch rule lives in core (the extension's outbox applies the same one).
     // Patched from the row itself, never the cache: another handle on the file may have written it.
-    const next = applyAppSettingsPatch(appFromRow(this.s.app.get(username) as AppRow | undefined, this.defaultZone), patch, now);
-    const storedZone = (this.s.appRaw.get(username) as { time_zone: string } | undefined)?.time_zone ?? '';
+    const row = this.row(username);
+    const next = applyAppSettingsPatch(appFromRow(row, this.defaultZone), patch, now);
     // '' stays '' (the server's default zone applies) until a zone is chosen.
-    const zone = patch.timeZone ?? storedZone;
-    // Dropped before and after: a failed or rolled-back write then only costs a re-read.
-    this.appCache.delete(username);
-    try {
-      this.s.putApp.run(username, next.type, next.window?.start ?? null, next.window?.end ?? null, next.durationUntil, zone, rulesToColumn(next));
-    } finally {
-      this.appCache.delete(username);
-    }
+    const zone = patch.timeZone ?? row?.time_zone ?? '';
+    this.appCache.dropAround(username, () =>
+      this.s.putApp.run(username, next.type, next.window?.start ?? null, next.window?.end ?? null, next.durationUntil, zone, rulesToColumn(next)));
     // Read back as stored, without filling the cache: the next reader fills it.
-    return appFromRow(this.s.app.get(username) as AppRow | undefined, this.defaultZone);
+    return appFromRow(this.row(username), this.defaultZone);
   }
 
   conversation(username: string, scope: WireScope, id: string): ConversationSettings {
@@ -176,16 +175,11 @@ export class SettingsRepo implements SettingsPort {
     const cur = this.conversation(username, scope, id);
     const type = patch.type === undefined ? cur.type ?? null : patch.type;
     const until = patch.durationMs !== undefined ? (patch.durationMs === 0 ? 0 : now + patch.durationMs) : cur.durationUntil;
-    // Dropped before and after: a failed or rolled-back write then only costs a re-read.
-    const key = `${scope}\u001f${id}`;
-    this.convCache.delete(key);
     const removed = type === null && until <= now;
-    try {
+    this.convCache.dropAround(`${scope}\u001f${id}`, () => {
       if (removed) this.s.delConv.run(username, scope, id);
       else this.s.putConv.run(username, scope, id, type, until, now);
-    } finally {
-      this.convCache.delete(key);
-    }
+    });
     // What was just written, read the way a stored row is (no second query: nothing else writes
     // between the two statements of this synchronous method).
     return removed ? { durationUntil: 0 } : convFromRow({ username, scope, conv_id: id, type, duration_until: until });
