@@ -9,18 +9,23 @@ export const PATTERNS_KEY = 'chatPatterns';
 /** Before sign-in the default server is the local demo. */
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8080';
 
-/** The effective patterns: the user's, or the default for the configured server. */
+/** The effective patterns: the user's, or the default for the configured server (the session read only then). */
 export async function chatPatterns(ctx: Ctx): Promise<string[]> {
-  const stored = await ctx.browser.storageGet<unknown>(PATTERNS_KEY);
-  const parsed = parseChatPatterns(stored);
-  if (parsed.ok && parsed.value.length > 0) return parsed.value;
-  return [defaultChatPattern((await getSession(ctx))?.serverUrl ?? DEFAULT_SERVER_URL)];
+  return ownPatterns(await ctx.browser.storageGet<unknown>(PATTERNS_KEY)) ?? defaultPatterns(await getSession(ctx));
 }
 
 /** The effective patterns from the stored value and the session, both already read. */
 export function patternsOf(stored: unknown, session: StoredSession | undefined): string[] {
+  return ownPatterns(stored) ?? defaultPatterns(session);
+}
+
+/** The user's stored patterns, when there are valid ones. */
+function ownPatterns(stored: unknown): string[] | undefined {
   const parsed = parseChatPatterns(stored);
-  if (parsed.ok && parsed.value.length > 0) return parsed.value;
+  return parsed.ok && parsed.value.length > 0 ? parsed.value : undefined;
+}
+
+function defaultPatterns(session: StoredSession | undefined): string[] {
   return [defaultChatPattern(session?.serverUrl ?? DEFAULT_SERVER_URL)];
 }
 
