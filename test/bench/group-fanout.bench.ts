@@ -108,10 +108,10 @@ export async function run(opts: { quick?: boolean } = {}): Promise<void> {
     let cold = 0;
     for (let run = 0; run <= RUNS; run++) {
       let t = performance.now();
-      result = await fanOut(ctx, message(ctx, groupId, run), members, loadBatched);
+      result = await fanOut(ctx, message(ctx, groupId, run), members, { load: loadBatched, group: groupId });
       const b = performance.now() - t;
       t = performance.now();
-      queuedBase = (await fanOut(ctx, message(ctx, groupId, 100 + run), members, loadPerMember)).queued;
+      queuedBase = (await fanOut(ctx, message(ctx, groupId, 100 + run), members, { load: loadPerMember, group: groupId })).queued;
       const p = performance.now() - t;
       if (run > 0) { batched.push(b); baseline.push(p); } // run 0 warms caches and statements
       else cold = b;
@@ -137,12 +137,12 @@ export async function run(opts: { quick?: boolean } = {}): Promise<void> {
     // page, each message dirties a page per member: the cost grows with the group's history.
     const earlier = opts.quick ? 5 : HISTORY;
     const t = performance.now();
-    for (let i = 0; i < earlier; i++) await fanOut(ctx, message(ctx, groupId, 1000 + i), members, loadBatched);
+    for (let i = 0; i < earlier; i++) await fanOut(ctx, message(ctx, groupId, 1000 + i), members, { load: loadBatched, group: groupId });
     const fill = performance.now() - t;
     const later: number[] = [];
     for (let run = 0; run < (opts.quick ? 1 : 5); run++) {
       const t0 = performance.now();
-      await fanOut(ctx, message(ctx, groupId, 5000 + run), members, loadBatched);
+      await fanOut(ctx, message(ctx, groupId, 5000 + run), members, { load: loadBatched, group: groupId });
       later.push(performance.now() - t0);
     }
     const mh = median(later);

@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AppSettings, ReasonCode } from '../../src/core/index.ts';
 import type { ImMessage, MessageCommit, NewDelivery, NewTrace, Store } from '../../src/server/store/ports.ts';
 import { openPostgresStore, PG_SCHEMA_VERSION, type PostgresStore } from '../../src/server/store/postgres/index.ts';
-import { openSqliteStore } from '../../src/server/store/sqlite.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/server/store/sqlite.ts';
 import { tempDir } from './helpers.ts';
 import { dropSchema, freshSchema, PG_URL, requirePostgres, truncateSchema } from './pg.ts';
 
@@ -86,6 +86,18 @@ function commit(m: ImMessage, over: Partial<MessageCommit> = {}): MessageCommit 
 }
 
 const held = (u: string, reason: ReasonCode): NewTrace => [u, false, reason, []];
+
+/** Rows in one of the store's tables (what the ports do not show: that acks fold into cursors). */
+async function rowsIn(s: Store, table: string): Promise<number> {
+  if (s.engine === 'sqlite') return (s as SqliteStore).db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    return Number((await c.query(`SELECT COUNT(*) AS n FROM "${(s as PostgresStore).schema}".${table}`)).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
 
 for (const { kind, harness } of engines) {
   const suite = harness ? describe : describe.skip;
@@ -604,6 +616,147 @@ for (const { kind, harness } of engines) {
       });
     });
 
+    describe('group log', () => {
+      /** sam, ann (web, phone) and bob (web) in a group; returns the group id and a sender of group messages. */
+      async function group(s: Store) {
+        for (const u of ['sam', 'ann', 'bob', 'cat']) await s.users.insert(u, 'h', u, T);
+        for (const [u, r] of [['sam', 'sam-web'], ['ann', 'web'], ['ann', 'phone'], ['bob', 'web'], ['cat', 'web']]) await s.bindings.seen(u!, r!, T);
+        const g = (await s.groups.create('group', 'g', 'sam', ['ann', 'bob'], T)).id;
+        let ts = T;
+        const send = async (id: string, from = 'sam', traces: NewTrace[] = []) => {
+          const m = msg(id, from, ++ts, g);
+          await s.commitMessage(commit(m, { group: g, traces }));
+          return m;
+        };
+        return { g, send };
+      }
+      const ids = (ms: ImMessage[]) => ms.map((m) => m.id);
+
+      it('a group message is one row that every member\'s devices read, oldest first with direct messages; not the sender, not members who joined later', async () => {
+        const s = await h.fresh();
+        const { g, send } = await group(s);
+        const g1 = await send('g1');
+        const dm = msg('dm', 'bob', T + 100, 'ann');
+        await s.commitMessage(commit(dm, { inbox: ['ann'] }));
+        await s.groups.addMember(g, 'cat');
+        const g2 = await send('g2', 'ann');
+        expect(await s.messages.backlog('ann', 'web')).toEqual([g1, dm]);
+        expect(await s.messages.backlog('bob', 'web')).toEqual([g1, g2]);
+        expect(await s.messages.backlog('sam', 'sam-web')).toEqual([g2]);
+        expect(await s.messages.backlog('cat', 'web')).toEqual([g2]);
+        expect(await rowsIn(s, 'group_log')).toBe(2);
+        expect(await rowsIn(s, 'inbox')).toBe(1);
+        expect(await rowsIn(s, 'device_inbox')).toBe(2);
+      });
+
+      it('acks are per device: in order they move the cursor; out of order they wait above it and fold when the gap closes', async () => {
+        const s = await h.fresh();
+        const { send } = await group(s);
+        const [g1, g2, g3] = [await send('g1'), await send('g2'), await send('g3')];
+        const mine = await send('mine', 'ann');
+        const g4 = await send('g4');
+        expect(await s.messages.ack('ann', 'web', 'g3')).toBe(true);
+        expect(await s.messages.ack('ann', 'web', 'g4')).toBe(true);
+        expect(await s.messages.backlog('ann', 'web')).toEqual([g1, g2]);
+        expect(await rowsIn(s, 'group_acks')).toBe(2);
+        expect(await s.messages.ack('ann', 'web', 'g1')).toBe(true);
+        expect(await s.messages.backlog('ann', 'web')).toEqual([g2]);
+        // g2 closes the gap: g3, ann's own message and g4 are behind the cursor now, and no ack row is left.
+        expect(await s.messages.ack('ann', 'web', 'g2')).toBe(true);
+        expect(await s.messages.backlog('ann', 'web')).toEqual([]);
+        expect(await rowsIn(s, 'group_acks')).toBe(0);
+        // Acking again, or acking one's own message, changes nothing.
+        expect(await s.messages.ack('ann', 'web', 'g2')).toBe(true);
+        expect(await s.messages.ack('ann', 'web', mine.id)).toBe(true);
+        expect(await rowsIn(s, 'group_acks')).toBe(0);
+        // The other device and the other member are untouched; the next message is read again.
+        expect(ids(await s.messages.backlog('ann', 'phone'))).toEqual(['g1', 'g2', 'g3', 'g4']);
+        expect(ids(await s.messages.backlog('bob', 'web'))).toEqual(['g1', 'g2', 'g3', 'mine', 'g4']);
+        const g5 = await send('g5');
+        expect(await s.messages.backlog('ann', 'web')).toEqual([g5]);
+        expect(g4.id).toBe('g4');
+      });
+
+      it('a new device adopts what no device of the user acknowledged: the furthest cursor and the acks above it', async () => {
+        const s = await h.fresh();
+        const { send } = await group(s);
+        for (const id of ['g1', 'g2', 'g3', 'g4', 'g5']) await send(id);
+        await s.messages.ack('ann', 'web', 'g1');
+        await s.messages.ack('ann', 'web', 'g2');
+        await s.messages.ack('ann', 'phone', 'g4');
+        expect(await s.deviceOnline('ann', 'tab', T + 50)).toBe(true);
+        expect(ids(await s.messages.backlog('ann', 'tab'))).toEqual(['g3', 'g5']);
+        // The adopted state is the device's own from then on.
+        await s.messages.ack('ann', 'tab', 'g3');
+        expect(ids(await s.messages.backlog('ann', 'tab'))).toEqual(['g5']);
+        expect(ids(await s.messages.backlog('ann', 'web'))).toEqual(['g3', 'g4', 'g5']);
+        // A user's first device ever reads the log from the join on.
+        expect(await s.deviceOnline('bob', 'phone', T + 50)).toBe(true);
+        expect(ids(await s.messages.backlog('bob', 'phone'))).toEqual(['g1', 'g2', 'g3', 'g4', 'g5']);
+      });
+
+      it('a forgotten device\'s cursor stays the user\'s: dropDevice and housekeeping keep it for the next new device', async () => {
+        const s = await h.fresh();
+        const { send } = await group(s);
+        for (const id of ['g1', 'g2', 'g3']) await send(id);
+        await s.messages.ack('ann', 'web', 'g1');
+        await s.messages.ack('ann', 'phone', 'g1');
+        await s.messages.ack('ann', 'phone', 'g2');
+        await s.bindings.dropDevice('ann', 'phone');
+        await s.bindings.dropDevice('ann', 'web');
+        expect(await s.deviceOnline('ann', 'tab', T + 50)).toBe(true);
+        expect(ids(await s.messages.backlog('ann', 'tab'))).toEqual(['g3']);
+        // Housekeeping forgets bob's device idle for 31 days, and keeps what it acknowledged.
+        await s.bindings.seen('bob', 'web', T - 31 * DAY);
+        await s.messages.ack('bob', 'web', 'g1');
+        const out = await s.housekeep(T);
+        expect(out).toMatchObject({ devices: 1, group_cursors: 1 });
+        expect(await s.bindings.isKnown('bob', 'web')).toBe(false);
+        expect(await s.deviceOnline('bob', 'phone', T + 50)).toBe(true);
+        expect(ids(await s.messages.backlog('bob', 'phone'))).toEqual(['g2', 'g3']);
+        expect(await s.housekeep(T)).toMatchObject({ group_cursors: 0, group_acks: 0 });
+      });
+
+      it('a member who leaves keeps what the group sent meanwhile, as explicit rows; back in the group, they read only what comes after', async () => {
+        const s = await h.fresh();
+        const { g, send } = await group(s);
+        const g1 = await send('g1', 'sam', [['ann', true, 'PUSH', []], held('bob', 'NO_BINDING')]);
+        const g2 = await send('g2', 'sam', [held('ann', 'DND_APP_WINDOW')]);
+        await send('own', 'ann');
+        await s.messages.ack('ann', 'web', 'g1');
+        await s.messages.ack('ann', 'phone', 'g2');
+        expect(await s.groups.removeMember(g, 'ann')).toBe(true);
+        expect(await s.messages.backlog('ann', 'web')).toEqual([g2]);
+        expect(await s.messages.backlog('ann', 'phone')).toEqual([g1]);
+        // A new device: both were acknowledged by some device.
+        expect(await s.deviceOnline('ann', 'tab', T + 50)).toBe(true);
+        expect(await s.messages.backlog('ann', 'tab')).toEqual([]);
+        expect((await s.trace.last('ann', 10)).map((e) => [e.messageId, e.reason])).toEqual([['g2', 'DND_APP_WINDOW'], ['g1', 'PUSH']]);
+        await send('while-out');
+        await s.groups.addMember(g, 'ann');
+        const g3 = await send('g3');
+        expect(await s.messages.backlog('ann', 'web')).toEqual([g2, g3]);
+        expect(await s.messages.backlog('ann', 'tab')).toEqual([g3]);
+        expect(await s.groups.removeMember(g, 'ann')).toBe(true);
+        expect(await s.groups.removeMember(g, 'ann')).toBe(false);
+        expect(await rowsIn(s, 'group_cursors')).toBe(0);
+      });
+
+      it('explain lists the decisions on a group\'s messages since the member joined, newest first, at most `limit` in all', async () => {
+        const s = await h.fresh();
+        const { g, send } = await group(s);
+        const other = (await s.groups.create('group', 'other', 'sam', ['ann'], T)).id;
+        await send('g1', 'sam', [held('ann', 'NO_BINDING'), held('bob', 'NO_BINDING')]);
+        await s.groups.addMember(g, 'cat');
+        await send('g2', 'sam', [['ann', true, 'PUSH', []], held('cat', 'NO_BINDING')]);
+        await s.commitMessage(commit(msg('o1', 'sam', T + 50, other), { group: other, traces: [held('ann', 'ONLINE')] }));
+        await send('g3', 'ann', [held('ann', 'SENDER')]);
+        expect((await s.trace.last('ann', 10)).map((e) => e.messageId)).toEqual(['g3', 'o1', 'g2', 'g1']);
+        expect((await s.trace.last('ann', 2)).map((e) => e.messageId)).toEqual(['g3', 'o1']);
+        expect((await s.trace.last('cat', 10)).map((e) => e.messageId)).toEqual(['g2']);
+      });
+    });
+
     describe('delivery queue', () => {
       async function queue(s: Store, n: number, now = T) {
         const users = Array.from({ length: n }, (_, i) => `u${String(i).padStart(3, '0')}`);
@@ -873,7 +1026,7 @@ for (const { kind, harness } of engines) {
         }));
         const fresh = msg('fresh', 'sam', T);
         await s.commitMessage(commit(fresh, { inbox: ['ann'], traces: [held('ann', 'ONLINE'), held('sam', 'SENDER')] }));
-        expect(await s.housekeep(T)).toEqual({ tokens: 1, trace: 1, trace_held: 1, stream_pushes: 1, devices: 1, device_inbox: 2, callback_ids: 0 });
+        expect(await s.housekeep(T)).toEqual({ tokens: 1, trace: 1, trace_held: 1, stream_pushes: 1, devices: 1, device_inbox: 2, group_cursors: 0, group_acks: 0, callback_ids: 0 });
         expect(await s.users.tokenOwner('expired')).toBeUndefined();
         expect(await s.users.tokenOwner('valid')).toEqual({ username: null, expires: T + 1000 });
         expect(await s.bindings.isKnown('ann', 'old-dev')).toBe(false);
@@ -881,7 +1034,7 @@ for (const { kind, harness } of engines) {
         expect(await s.messages.backlog('ann', 'new-dev')).toEqual([old, fresh]);
         expect((await s.trace.last('ann', 10)).map((e) => e.messageId)).toEqual(['fresh']);
         expect((await s.trace.last('sam', 10)).map((e) => e.messageId)).toEqual(['fresh']);
-        expect(await s.housekeep(T)).toEqual({ tokens: 0, trace: 0, trace_held: 0, stream_pushes: 0, devices: 0, device_inbox: 0, callback_ids: 0 });
+        expect(await s.housekeep(T)).toEqual({ tokens: 0, trace: 0, trace_held: 0, stream_pushes: 0, devices: 0, device_inbox: 0, group_cursors: 0, group_acks: 0, callback_ids: 0 });
       });
     });
   });

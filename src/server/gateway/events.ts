@@ -55,7 +55,7 @@ export function eventHandler(ctx: Context): JobHandler {
     if (b.eventType !== 'chat_offline') return { outcome: `ignored: ${String(b.eventType).slice(0, 40)}` };
     if (!(await ctx.users.get(b.to))) return { outcome: 'chat_offline: recipient not signed in here' };
     try {
-      const r = await fanOut(ctx, messageOf(b), [b.to], loadAsOffline);
+      const r = await fanOut(ctx, messageOf(b), [b.to], { load: loadAsOffline });
       return { outcome: r.pushes ? 'chat_offline: pushed' : 'chat_offline: held' };
     } catch (e) {
       // Decided already (the node died between its commit and marking the job done).

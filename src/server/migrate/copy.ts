@@ -14,8 +14,8 @@ import { connectFailure, createPool, quoteIdent, redactUrl } from '../store/post
 /** The tables of store/migrations.ts, parents before the rows that point at them. */
 export const TABLES = [
   'meta', 'users', 'offline_counts', 'tokens', 'groups', 'group_members', 'app_settings', 'conv_settings',
-  'bindings', 'devices', 'messages', 'inbox', 'device_inbox', 'trace', 'trace_held', 'deliveries', 'stream_pushes', 'summary_pending',
-  'jobs', 'callback_ids', 'job_outcomes',
+  'bindings', 'devices', 'messages', 'inbox', 'device_inbox', 'group_log', 'group_cursors', 'group_acks', 'trace', 'trace_held',
+  'deliveries', 'stream_pushes', 'summary_pending', 'jobs', 'callback_ids', 'job_outcomes',
 ] as const;
 
 /** Identity columns whose sequence must continue after the copied numbers. */
@@ -88,7 +88,7 @@ async function pgColumns(pool: pg.Pool, schema: string, table: string): Promise<
 /** Copies one table; returns the rows PostgreSQL did not have yet. */
 async function copyTable(db: Database.Database, pool: pg.Pool, schema: string, table: string, batch: number): Promise<number> {
   const source = (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]);
-  if (source.length === 0) return 0; // a table a newer SQLite schema may add (none yet)
+  if (source.length === 0) return 0; // a table an older SQLite schema does not have yet
   const target = await pgColumns(pool, schema, table);
   const lost = source.filter((c) => !target.has(c));
   if (lost.length) throw new MigrateError(`PostgreSQL's ${table} has no column ${lost.join(', ')}: update the server before migrating`);

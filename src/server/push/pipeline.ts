@@ -1,9 +1,10 @@
 /**
  * The push pipeline, in the four steps of the cluster design: for one message and all its
  * recipients, (1) load every recipient's settings, bindings, kicked devices and presence with one
- * batched read per concern, (2) decide with core `decide()` (pure), (3) write the message, inbox,
- * trace, offline counts and deliveries in one transaction, (4) after commit, send live frames
- * and wake the delivery workers. Nothing is sent for a transaction that rolled back.
+ * batched read per concern, (2) decide with core `decide()` (pure), (3) write the message (in its
+ * group's log, or an inbox row per recipient), trace, offline counts and deliveries in one
+ * transaction, (4) after commit, send live frames and wake the delivery workers. Nothing is sent
+ * for a transaction that rolled back.
  */
 import {
   addHeldMessage, type AppSettings, type ConversationSettings, countsForSummary, decide, type DeviceState,
@@ -70,14 +71,20 @@ function withCertificates(byUser: Map<string, readonly BindingRef[]>, certs: Rea
   return byUser;
 }
 
+export interface FanOutOptions {
+  /** How recipients' data is read (the gateway decides as if everyone were offline). */
+  load?: typeof loadBatched;
+  /** The recipients are this group's (or room's) members: the message goes to its log, once. */
+  group?: string;
+}
+
 /**
  * Stores a message for `recipients` and decides and queues its pushes, atomically. Web Push rows
  * are picked up by the delivery workers; stream pushes go out live after commit when the device's
  * stream is open, and wait for its reconnect otherwise.
  */
-export async function fanOut(
-  ctx: Context, message: ImMessage, recipients: readonly string[], load: typeof loadBatched = loadBatched,
-): Promise<FanOutResult> {
+export async function fanOut(ctx: Context, message: ImMessage, recipients: readonly string[], opts: FanOutOptions = {}): Promise<FanOutResult> {
+  const load = opts.load ?? loadBatched;
   const now = ctx.config.now();
   const prepared = prepareMessage(message);
   const [policy, advanced] = await Promise.all([ctx.policy(), ctx.advanced()]);
@@ -124,7 +131,7 @@ export async function fanOut(
   const jobs = ctx.messageJobs?.(message, offline, now) ?? [];
   const commit = await ctx.store.commitMessage({
     message,
-    inbox,
+    ...(opts.group !== undefined ? { inbox: [], group: opts.group } : { inbox }),
     bumpOffline: offline,
     ...(jobs.length ? { jobs } : {}),
     traces,

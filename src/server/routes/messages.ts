@@ -28,10 +28,6 @@ export class MessageIds {
   }
 }
 
-/** Stores a message for its recipients, sends it to their open connections and runs the push pipeline. */
-export async function deliverMessage(ctx: Context, message: ImMessage, recipients: readonly string[]): Promise<void> {
-  await fanOut(ctx, message, recipients);
-}
 
 export function messageRoutes(app: FastifyInstance, ctx: Context): void {
   const ids = new MessageIds(ctx.config.nodeId);
@@ -48,7 +44,7 @@ export function messageRoutes(app: FastifyInstance, ctx: Context): void {
       from = caller.username;
     } else from = body.from ?? 'admin';
     const now = ctx.config.now();
-    const plan: { to: string; conversation: ConversationRef; recipients: string[] }[] = [];
+    const plan: { to: string; conversation: ConversationRef; recipients: string[]; group?: string }[] = [];
     if (target === 'users') {
       const existing = await ctx.users.existing(body.to);
       const missing = body.to.filter((u) => !existing.has(u));
@@ -61,7 +57,7 @@ export function messageRoutes(app: FastifyInstance, ctx: Context): void {
         if (!g || (g.kind === 'room') !== room) throw new ApiError('illegal_argument', `to ${JSON.stringify(id)}: no such ${room ? 'chat room' : 'group'}.`);
         if (caller.kind === 'user' && !(await ctx.groups.isMember(id, from)))
           throw new ApiError('forbidden', `"${from}" is not a member of ${room ? 'chat room' : 'group'} "${id}".`);
-        plan.push({ to: id, conversation: { id, type: room ? 'chatRoom' : 'groupChat' }, recipients: await ctx.groups.members(id) });
+        plan.push({ to: id, conversation: { id, type: room ? 'chatRoom' : 'groupChat' }, recipients: await ctx.groups.members(id), group: id });
       }
     }
     const data: Record<string, string> = {};
@@ -77,7 +73,8 @@ export function messageRoutes(app: FastifyInstance, ctx: Context): void {
         ...(body.translations ? { translations: body.translations } : {}),
         ts: now,
       };
-      await deliverMessage(ctx, message, p.recipients);
+      // Stores it, sends it to open connections and runs the push pipeline.
+      await fanOut(ctx, message, p.recipients, p.group !== undefined ? { group: p.group } : {});
       data[p.to] = message.id;
     }
     return ok(ctx, req, reply, 'post', data);

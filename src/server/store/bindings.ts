@@ -43,9 +43,20 @@ export class BindingsRepo implements BindingsPort {
       devices: db.prepare('SELECT resource, last_seen FROM devices WHERE username = ? ORDER BY last_seen, resource'),
       dropDevice: db.prepare('DELETE FROM devices WHERE username = ? AND resource = ?'),
       dropInbox: db.prepare('DELETE FROM device_inbox WHERE username = ? AND resource = ?'),
+      // What the device acknowledged in its groups stays the user's (resource ''), for the next new device to adopt.
+      keepCursors: db.prepare(
+        `INSERT INTO group_cursors (username, resource, group_id, upto)
+         SELECT username, '', group_id, upto FROM group_cursors WHERE username = ? AND resource = ?
+         ON CONFLICT (username, resource, group_id) DO UPDATE SET upto = MAX(upto, excluded.upto)`,
+      ),
+      dropCursors: db.prepare('DELETE FROM group_cursors WHERE username = ? AND resource = ?'),
+      dropAcks: db.prepare('DELETE FROM group_acks WHERE username = ? AND resource = ?'),
     };
     this.dropTx = db.transaction((username: string, resource: string) => {
       this.s.dropInbox.run(username, resource);
+      this.s.keepCursors.run(username, resource);
+      this.s.dropCursors.run(username, resource);
+      this.s.dropAcks.run(username, resource);
       this.s.dropDevice.run(username, resource);
     });
   }
@@ -53,7 +64,7 @@ export class BindingsRepo implements BindingsPort {
   devices(username: string): { resource: string; last_seen: number }[] {
     return this.s.devices.all(username) as { resource: string; last_seen: number }[];
   }
-  /** Forgets a device and its pending inbox rows. */
+  /** Forgets a device, its pending inbox rows and its group cursors (kept as the user's). */
   dropDevice(username: string, resource: string): void {
     this.dropTx(username, resource);
   }

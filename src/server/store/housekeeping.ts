@@ -1,7 +1,8 @@
 /**
  * Periodic clean-up so the data folder does not grow without bound: expired tokens, old
- * decisions, stream pushes past 24 h, and devices unseen for 30 days (with their pending rows;
- * the demo chat makes a new resource per tab, and each one would otherwise collect every message).
+ * decisions, stream pushes past 24 h, and devices unseen for 30 days (with their pending rows and
+ * group cursors; the demo chat makes a new resource per tab, and each one would otherwise collect
+ * every message).
  */
 import type { Db } from './db.ts';
 import { STREAM_KEEP_MS } from './deliveries.ts';
@@ -29,6 +30,13 @@ export function housekeep(db: Db, now: number): Record<string, number> {
       `DELETE FROM device_inbox WHERE NOT EXISTS
          (SELECT 1 FROM devices d WHERE d.username = device_inbox.username AND d.resource = device_inbox.resource)`,
     );
+    // A forgotten device's group cursors: what it acknowledged stays the user's (resource '').
+    const gone = `resource <> '' AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.username = c.username AND d.resource = c.resource)`;
+    n(`INSERT INTO group_cursors (username, resource, group_id, upto)
+       SELECT username, '', group_id, MAX(upto) FROM group_cursors c WHERE ${gone} GROUP BY username, group_id
+       ON CONFLICT (username, resource, group_id) DO UPDATE SET upto = MAX(upto, excluded.upto)`);
+    out.group_cursors = n(`DELETE FROM group_cursors AS c WHERE ${gone}`);
+    out.group_acks = n(`DELETE FROM group_acks AS c WHERE ${gone}`);
     return out;
   })();
 }

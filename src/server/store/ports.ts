@@ -242,8 +242,9 @@ export interface BindingsPort {
   /** The user's known devices (IM resources), idle longest first (`last_seen` ascending, then resource). */
   devices(username: string): Awaitable<{ resource: string; last_seen: number }[]>;
   /**
-   * Forgets a device (SPEC 7: at most 32 resources per user): its devices row and its pending
-   * device_inbox rows, in one transaction. Its bindings stay (they are bounded on their own).
+   * Forgets a device (SPEC 7: at most 32 resources per user): its devices row, its pending
+   * device_inbox rows and its group cursors (what it acknowledged still counts for the user's
+   * next new device), in one transaction. Its bindings stay (they are bounded on their own).
    */
   dropDevice(username: string, resource: string): Awaitable<void>;
   /** Drops a user's cached bindings (another node changed them). */
@@ -369,8 +370,13 @@ export interface JobsPort {
 /** What the fan-out decided, written in one transaction with the message itself. */
 export interface MessageCommit {
   message: ImMessage;
-  /** Recipients that get an inbox row (everyone but the sender). */
+  /** Recipients that get an inbox row (everyone but the sender; none when the message goes to `group`'s log). */
   inbox: readonly string[];
+  /**
+   * The group (or room) whose members are the recipients: the message is stored once in its log,
+   * which each member's devices read from the member's join on, instead of a row per member.
+   */
+  group?: string;
   /** Users whose offline count goes up by one (no device online). */
   bumpOffline: readonly string[];
   /** Every decision. */
@@ -415,7 +421,7 @@ export interface Store {
   readonly trace: TracePort;
   readonly summaries: SummariesPort;
   readonly jobs: JobsPort;
-  /** Stores a message, its inbox and device rows, offline counts, trace and deliveries atomically. */
+  /** Stores a message, its log or inbox and device rows, offline counts, trace and deliveries atomically. */
   commitMessage(c: MessageCommit): Awaitable<CommitResult>;
   /**
    * Records many delivery outcomes at once (one transaction): a big group's thousands of pushes

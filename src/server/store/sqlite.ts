@@ -50,7 +50,7 @@ export class SqliteStore implements Store {
     this.summaries = new SummariesRepo(db);
     this.jobs = new JobsRepo(db);
     this.commitTx = db.transaction((c: MessageCommit): CommitResult => {
-      const seq = this.messages.insert(c.message, c.inbox);
+      const seq = this.messages.insert(c.message, c.inbox, c.group);
       this.users.bumpOfflineMany(c.bumpOffline);
       this.trace.addMany(seq, c.traces);
       if (c.summaryUsers?.length && c.summarize) this.summaries.putMany(c.summarize(this.summaries.countsMany(c.summaryUsers)));

@@ -16,8 +16,12 @@ export class TraceRepo implements TracePort {
         `INSERT OR REPLACE INTO trace (seq, username, push, reason, devices, via, mention)
          SELECT ?, j.value->>0, 1, j.value->>1, j.value->2, j.value->>3, j.value->>4 FROM json_each(?) j`,
       ),
-      // A user's decisions: messages they received (inbox) or sent, newest first.
+      // A user's decisions: messages they received (inbox, or the log of a group since they
+      // joined it) or sent, newest first. Each group's newest rows are read on their own (one
+      // short index range per group) and passed in as ?3.
       // Names are [a-z0-9_.-], so the quoted name matches exactly inside the JSON array.
+      joined: db.prepare('SELECT group_id, since FROM group_members WHERE username = ?'),
+      logTop: db.prepare('SELECT seq FROM group_log WHERE group_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?').pluck(),
       last: db.prepare(
         `SELECT * FROM (
            SELECT s.seq, COALESCE(t.push, 0) AS push, COALESCE(t.devices, '[]') AS devices, m.json,
@@ -26,6 +30,7 @@ export class TraceRepo implements TracePort {
            FROM (
              SELECT seq FROM (SELECT seq FROM inbox WHERE username = ?1 ORDER BY seq DESC LIMIT ?2)
              UNION SELECT seq FROM (SELECT seq FROM messages WHERE sender = ?1 ORDER BY seq DESC LIMIT ?2)
+             UNION SELECT value FROM json_each(?3)
            ) s LEFT JOIN trace t ON t.seq = s.seq AND t.username = ?1 JOIN messages m ON m.seq = s.seq
          ) WHERE reason IS NOT NULL ORDER BY seq DESC LIMIT ?2`,
       ),
@@ -55,7 +60,11 @@ export class TraceRepo implements TracePort {
   }
   /** The user's last `limit` decisions, newest first. */
   last(username: string, limit: number): TraceEntry[] {
-    const rows = this.s.last.all({ 1: username, 2: limit }) as { push: number; reason: string; devices: string; json: string }[];
+    const logged: number[] = [];
+    for (const g of this.s.joined.all(username) as { group_id: string; since: number }[]) {
+      logged.push(...(this.s.logTop.all(g.group_id, g.since, limit) as number[]));
+    }
+    const rows = this.s.last.all({ 1: username, 2: limit, 3: JSON.stringify(logged) }) as { push: number; reason: string; devices: string; json: string }[];
     return rows.map((r) => traceEntryOf(r.json, r.push === 1, r.reason, r.devices));
   }
 }

@@ -1,7 +1,6 @@
 /** Push bindings (device, certificate, token) and the devices a user has used, on PostgreSQL. No cache (several nodes write). */
 import type pg from 'pg';
 import type { BindingRef, BindingRow, BindingsPort, DeviceRow } from '../ports.ts';
-import { tx } from './pool.ts';
 
 export class PgBindings implements BindingsPort {
   /** The user's known devices, idle longest first (for the per-user bound on resources). */
@@ -13,12 +12,22 @@ export class PgBindings implements BindingsPort {
     return r.rows;
   }
 
-  /** Forgets a device and its pending inbox rows, in one transaction (bindings stay). */
-  dropDevice(username: string, resource: string): Promise<void> {
-    return tx(this.pool, async (c) => {
-      await c.query('DELETE FROM device_inbox WHERE username = $1 AND resource = $2', [username, resource]);
-      await c.query('DELETE FROM devices WHERE username = $1 AND resource = $2', [username, resource]);
-    });
+  /**
+   * Forgets a device, its pending inbox rows and its group cursors, in one statement (bindings
+   * stay). What it acknowledged in its groups stays the user's (resource ''), for the next new device.
+   */
+  async dropDevice(username: string, resource: string): Promise<void> {
+    await this.pool.query(
+      `WITH keep AS (
+         INSERT INTO group_cursors (username, resource, group_id, upto)
+         SELECT username, '', group_id, upto FROM group_cursors WHERE username = $1 AND resource = $2
+         ON CONFLICT (username, resource, group_id) DO UPDATE SET upto = GREATEST(group_cursors.upto, excluded.upto)),
+         cursors AS (DELETE FROM group_cursors WHERE username = $1 AND resource = $2),
+         acks AS (DELETE FROM group_acks WHERE username = $1 AND resource = $2),
+         pending AS (DELETE FROM device_inbox WHERE username = $1 AND resource = $2)
+       DELETE FROM devices WHERE username = $1 AND resource = $2`,
+      [username, resource],
+    );
   }
 
   constructor(private readonly pool: pg.Pool) {}

@@ -33,18 +33,23 @@ function lastPerDevice(rows: readonly NewDelivery[]): NewDelivery[] {
 export function commitMessage(pool: pg.Pool, channel: string, c: MessageCommit): Promise<CommitResult> {
   const { message, now } = c;
   return tx(pool, async (q) => {
-    // 1. The message, its inbox rows, a pending row per known device of each recipient, and the
-    //    offline counts, in one statement (the CTEs touch different tables; counts of a name
-    //    listed twice go up twice, as in SQLite).
+    // 0. A group's messages take their seq and commit one at a time, so its log rows become
+    //    visible in seq order: a device that saw row N has every earlier row of the group, and
+    //    its cursor may move up to the last row it sees (messages.ts `ack`).
+    if (c.group !== undefined) await q.query('SELECT 1 FROM groups WHERE id = $1 FOR UPDATE', [c.group]);
+    // 1. The message, its log row or inbox rows with a pending row per known device of each
+    //    recipient, and the offline counts, in one statement (the CTEs touch different tables;
+    //    counts of a name listed twice go up twice, as in SQLite).
     const first = await q.query<{ seq: number }>(
       `WITH m AS (INSERT INTO messages (id, sender, json, ts) VALUES ($1, $2, $3, $4) RETURNING seq),
+         g AS (INSERT INTO group_log (seq, group_id, sender) SELECT m.seq, $7, $2 FROM m WHERE $7::text IS NOT NULL),
          i AS (INSERT INTO inbox (username, seq) SELECT u, m.seq FROM m, unnest($5::text[]) u ON CONFLICT DO NOTHING),
          d AS (INSERT INTO device_inbox (username, resource, seq) SELECT v.username, v.resource, m.seq FROM m, devices v
                WHERE v.username IN (SELECT unnest($5::text[])) ON CONFLICT DO NOTHING),
          o AS (INSERT INTO offline_counts (username, n) SELECT u, count(*) FROM unnest($6::text[]) u GROUP BY u
                ON CONFLICT (username) DO UPDATE SET n = offline_counts.n + excluded.n)
        SELECT seq FROM m`,
-      [message.id, message.from, JSON.stringify(message), message.ts, c.inbox, c.bumpOffline],
+      [message.id, message.from, JSON.stringify(message), message.ts, c.inbox, c.bumpOffline, c.group ?? null],
     );
     const seq = first.rows[0]!.seq;
 

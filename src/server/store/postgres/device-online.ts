@@ -1,5 +1,6 @@
 /** A device signed in (the store port's `deviceOnline`), as one statement: one round trip, atomic. */
 import type pg from 'pg';
+import { ADOPT_CTES } from './messages.ts';
 
 /**
  * Every part of a data-modifying WITH sees the rows as they were before the statement, so `known`
@@ -7,11 +8,7 @@ import type pg from 'pg';
  */
 export async function deviceOnline(pool: pg.Pool, username: string, resource: string, now: number): Promise<boolean> {
   const r = await pool.query<{ is_new: boolean }>(
-    `WITH known AS (SELECT 1 FROM devices WHERE username = $1 AND resource = $2),
-       adopt AS (
-         INSERT INTO device_inbox (username, resource, seq)
-         SELECT username, $2, seq FROM inbox WHERE username = $1 AND acked = 0 AND NOT EXISTS (SELECT 1 FROM known)
-         ON CONFLICT DO NOTHING),
+    `WITH known AS (SELECT 1 FROM devices WHERE username = $1 AND resource = $2), ${ADOPT_CTES},
        seen AS (
          INSERT INTO devices (username, resource, kicked, last_seen) VALUES ($1, $2, 0, $3)
          ON CONFLICT (username, resource) DO UPDATE SET kicked = 0, last_seen = excluded.last_seen),

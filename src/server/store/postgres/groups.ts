@@ -28,6 +28,7 @@ export class PgGroups implements GroupsPort {
         );
         row = r.rows[0];
       }
+      // A new group has no log yet: its members read it from the start (since 0).
       await c.query(
         'INSERT INTO group_members (group_id, username) SELECT $1, u FROM unnest($2::text[]) u ON CONFLICT DO NOTHING',
         [row.id, [...new Set([owner, ...members])]],
@@ -35,11 +36,42 @@ export class PgGroups implements GroupsPort {
       return row;
     });
   }
+  /** A member reads the group's log from here on (no history from before joining). */
   async addMember(id: string, username: string): Promise<void> {
-    await this.pool.query('INSERT INTO group_members (group_id, username) VALUES ($1, $2) ON CONFLICT DO NOTHING', [id, username]);
+    await this.pool.query(
+      `INSERT INTO group_members (group_id, username, since)
+       SELECT $1, $2, COALESCE(MAX(seq), 0) FROM group_log WHERE group_id = $1 ON CONFLICT DO NOTHING`,
+      [id, username],
+    );
   }
+  /**
+   * One statement. A member who leaves keeps what the group sent while they were in it, as the
+   * explicit rows of any other message (store/groups.ts); their cursors and acks go.
+   */
   async removeMember(id: string, username: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM group_members WHERE group_id = $1 AND username = $2', [id, username])).rowCount ?? 0) > 0;
+    const r = await this.pool.query(
+      `WITH gm AS (SELECT group_id, username, since FROM group_members WHERE group_id = $1 AND username = $2),
+         keep_inbox AS (
+           INSERT INTO inbox (username, seq, acked)
+           SELECT gm.username, l.seq, CASE WHEN l.seq <= COALESCE((SELECT MAX(c.upto) FROM group_cursors c WHERE c.username = $2 AND c.group_id = $1), gm.since)
+               OR EXISTS (SELECT 1 FROM group_acks a WHERE a.username = $2 AND a.group_id = $1 AND a.seq = l.seq) THEN 1 ELSE 0 END
+           FROM gm JOIN group_log l ON l.group_id = gm.group_id AND l.seq > gm.since
+           WHERE l.sender <> $2
+           ON CONFLICT DO NOTHING),
+         keep_pending AS (
+           INSERT INTO device_inbox (username, resource, seq)
+           SELECT d.username, d.resource, l.seq FROM gm JOIN devices d ON d.username = gm.username
+             LEFT JOIN group_cursors c ON c.username = d.username AND c.resource = d.resource AND c.group_id = $1
+             JOIN group_log l ON l.group_id = gm.group_id AND l.seq > COALESCE(c.upto, gm.since)
+           WHERE l.sender <> $2
+             AND NOT EXISTS (SELECT 1 FROM group_acks a WHERE a.username = $2 AND a.resource = d.resource AND a.group_id = $1 AND a.seq = l.seq)
+           ON CONFLICT DO NOTHING),
+         cursors AS (DELETE FROM group_cursors WHERE username = $2 AND group_id = $1),
+         acks AS (DELETE FROM group_acks WHERE username = $2 AND group_id = $1)
+       DELETE FROM group_members WHERE group_id = $1 AND username = $2`,
+      [id, username],
+    );
+    return (r.rowCount ?? 0) > 0;
   }
   async isMember(id: string, username: string): Promise<boolean> {
     return (await this.pool.query('SELECT 1 FROM group_members WHERE group_id = $1 AND username = $2', [id, username])).rowCount === 1;

@@ -25,6 +25,13 @@ export function housekeep(pool: pg.Pool, now: number): Promise<Record<string, nu
       `DELETE FROM device_inbox WHERE NOT EXISTS
          (SELECT 1 FROM devices d WHERE d.username = device_inbox.username AND d.resource = device_inbox.resource)`,
     );
+    // A forgotten device's group cursors: what it acknowledged stays the user's (resource '').
+    const gone = `resource <> '' AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.username = c.username AND d.resource = c.resource)`;
+    await n(`INSERT INTO group_cursors (username, resource, group_id, upto)
+       SELECT username, '', group_id, MAX(upto) FROM group_cursors c WHERE ${gone} GROUP BY username, group_id
+       ON CONFLICT (username, resource, group_id) DO UPDATE SET upto = GREATEST(group_cursors.upto, excluded.upto)`);
+    out.group_cursors = await n(`DELETE FROM group_cursors c WHERE ${gone}`);
+    out.group_acks = await n(`DELETE FROM group_acks c WHERE ${gone}`);
     return out;
   });
 }

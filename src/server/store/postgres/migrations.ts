@@ -130,6 +130,21 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, outcome)
   );
   `,
+  // 5: the group log (as SQLite's migration 5): one row per group message, a cursor per device
+  // and group, out-of-order acks until the cursor passes them, and each member's join point.
+  `
+  CREATE TABLE group_log (seq BIGINT PRIMARY KEY, group_id TEXT COLLATE "C" NOT NULL, sender TEXT COLLATE "C" NOT NULL);
+  CREATE INDEX group_log_group ON group_log(group_id, seq) INCLUDE (sender);
+  ALTER TABLE group_members ADD COLUMN since BIGINT NOT NULL DEFAULT 0;
+  CREATE TABLE group_cursors (
+    username TEXT COLLATE "C" NOT NULL, resource TEXT COLLATE "C" NOT NULL, group_id TEXT COLLATE "C" NOT NULL, upto BIGINT NOT NULL,
+    PRIMARY KEY (username, resource, group_id)
+  );
+  CREATE TABLE group_acks (
+    username TEXT COLLATE "C" NOT NULL, resource TEXT COLLATE "C" NOT NULL, group_id TEXT COLLATE "C" NOT NULL, seq BIGINT NOT NULL,
+    PRIMARY KEY (username, resource, group_id, seq)
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

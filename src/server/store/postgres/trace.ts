@@ -49,7 +49,10 @@ export class PgTrace implements TracePort {
     });
   }
 
-  /** Messages the user received (inbox) or sent, newest first; held reasons found by the name's membership in the held list. */
+  /**
+   * Messages the user received (inbox, or the log of a group since they joined it: the newest rows
+   * of each group) or sent, newest first; held reasons found by the name's membership in the held list.
+   */
   async last(username: string, limit: number): Promise<TraceEntry[]> {
     const r = await this.pool.query<{ push: number; reason: string; devices: string; json: string }>(
       `SELECT * FROM (
@@ -59,6 +62,9 @@ export class PgTrace implements TracePort {
          FROM (
            (SELECT seq FROM inbox WHERE username = $1 ORDER BY seq DESC LIMIT $2)
            UNION (SELECT seq FROM messages WHERE sender = $1 ORDER BY seq DESC LIMIT $2)
+           UNION (SELECT l.seq FROM group_members gm CROSS JOIN LATERAL
+                    (SELECT seq FROM group_log WHERE group_id = gm.group_id AND seq > gm.since ORDER BY seq DESC LIMIT $2) l
+                  WHERE gm.username = $1)
          ) s LEFT JOIN trace t ON t.seq = s.seq AND t.username = $1 JOIN messages m ON m.seq = s.seq
        ) x WHERE reason IS NOT NULL ORDER BY seq DESC LIMIT $2`,
       [username, limit],
