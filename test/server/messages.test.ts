@@ -97,6 +97,42 @@ describe('the IM connection (SPEC 3.7)', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('a group\'s backlog is per device: acks in any order are not sent again; a member who left still gets what came while they were in', async () => {
+    await register(s, 'erin');
+    const erin = await signIn(s, 'erin');
+    const g = await createGroup(s, 'alice', ['erin', 'bob']);
+    const sent: string[] = [];
+    for (const t of ['g1', 'g2', 'g3']) sent.push((await send(s, alice, 'chatgroups', [g], t))[g]!);
+    const idOf = (f: { msg?: unknown }) => (f.msg as { id: string }).id;
+    const backlog = async (c: WsClient, n: number) => {
+      const got: string[] = [];
+      for (let i = 0; i < n; i++) got.push(idOf(await c.next((f) => f.op === 'msg')));
+      return got;
+    };
+    const phone = await connectIm(s, erin, 'phone');
+    expect(await backlog(phone, 3)).toEqual(sent);
+    phone.send({ op: 'ack', id: sent[2] });
+    phone.send({ op: 'ack', id: sent[0] });
+    phone.send({ op: 'ping' });
+    await phone.next((f) => f.op === 'pong');
+    await phone.close();
+    const again = await connectIm(s, erin, 'phone');
+    expect(await backlog(again, 1)).toEqual([sent[1]]);
+    again.send({ op: 'ack', id: sent[1] });
+    const g4 = (await send(s, alice, 'chatgroups', [g], 'g4'))[g]!;
+    expect(idOf(await again.next((f) => f.op === 'msg'))).toBe(g4);
+    await again.close();
+    // Erin leaves with g4 unacknowledged; g5 comes after.
+    expect((await call(s.base, 'DELETE', `/chatgroups/${g}/users/erin`, { token: s.appToken })).status).toBe(200);
+    const g5 = (await send(s, alice, 'chatgroups', [g], 'g5'))[g]!;
+    const last = await connectIm(s, erin, 'phone');
+    last.send({ op: 'ping' });
+    await last.next((f) => f.op === 'pong');
+    expect(last.frames.filter((f) => f.op === 'msg').map(idOf)).toEqual([g4]);
+    expect(g5).toBeTruthy();
+    await last.close();
+  });
+
   it('kicks the older connection on a same-resource login, and on an admin kick', async () => {
     const first = await connectIm(s, bob, 'desk');
     const second = await connectIm(s, bob, 'desk');

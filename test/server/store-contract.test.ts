@@ -755,6 +755,33 @@ for (const { kind, harness } of engines) {
         expect((await s.trace.last('ann', 2)).map((e) => e.messageId)).toEqual(['g3', 'o1']);
         expect((await s.trace.last('cat', 10)).map((e) => e.messageId)).toEqual(['g2']);
       });
+
+      if (kind === 'postgres') {
+        it('a group\'s messages commit one at a time, so its log rows become visible in seq order (a cursor may move to the last row seen)', async () => {
+          const s = (await h.fresh()) as PostgresStore;
+          const { g, send } = await group(s);
+          const other = (await s.groups.create('group', 'other', 'sam', ['ann'], T)).id;
+          const c = new pg.Client({ connectionString: PG_URL });
+          await c.connect();
+          try {
+            // Another transaction holds the group, as a commit in progress does.
+            await c.query('BEGIN');
+            await c.query(`SELECT 1 FROM "${s.schema}".groups WHERE id = $1 FOR UPDATE`, [g]);
+            let done = false;
+            const waiting = send('g1').then(() => { done = true; });
+            // Another group's message is not held up.
+            await s.commitMessage(commit(msg('o1', 'sam', T + 5, other), { group: other }));
+            await new Promise((r) => setTimeout(r, 300));
+            expect(done).toBe(false);
+            await c.query('COMMIT');
+            await waiting;
+            // g1 took its seq after the wait: after o1's.
+            expect(ids(await s.messages.backlog('ann', 'web'))).toEqual(['o1', 'g1']);
+          } finally {
+            await c.end();
+          }
+        });
+      }
     });
 
     describe('delivery queue', () => {
