@@ -652,9 +652,10 @@ for (const { kind, harness } of engines) {
       it('acks are per device: in order they move the cursor; out of order they wait above it and fold when the gap closes', async () => {
         const s = await h.fresh();
         const { send } = await group(s);
-        const [g1, g2, g3] = [await send('g1'), await send('g2'), await send('g3')];
+        const [g1, g2] = [await send('g1'), await send('g2')];
+        await send('g3');
         const mine = await send('mine', 'ann');
-        const g4 = await send('g4');
+        await send('g4');
         expect(await s.messages.ack('ann', 'web', 'g3')).toBe(true);
         expect(await s.messages.ack('ann', 'web', 'g4')).toBe(true);
         expect(await s.messages.backlog('ann', 'web')).toEqual([g1, g2]);
@@ -674,7 +675,6 @@ for (const { kind, harness } of engines) {
         expect(ids(await s.messages.backlog('bob', 'web'))).toEqual(['g1', 'g2', 'g3', 'mine', 'g4']);
         const g5 = await send('g5');
         expect(await s.messages.backlog('ann', 'web')).toEqual([g5]);
-        expect(g4.id).toBe('g4');
       });
 
       it('a new device adopts what no device of the user acknowledged: the furthest cursor and the acks above it', async () => {
