@@ -17,11 +17,12 @@ export function openDb(dataDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // A 10,000-member group touches pages all over the settings and inbox trees: keep them cached.
+  // A 10,000-member group touches pages all over the settings, bindings and offline-count trees:
+  // keep them cached.
   db.pragma('cache_size = -65536');
-  // A big group's message dirties pages all over the inbox trees; checkpointing every 1,000 pages
-  // (the default) copied them back after nearly every such message. With 8,000 (a WAL of up to
-  // ~32 MB) the same pages dirtied by successive messages are copied back once.
+  // A big group's message dirties hundreds of pages (offline counts, trace, queue); checkpointing
+  // every 1,000 pages (the default) copied them back every few such messages. With 8,000 (a WAL
+  // of up to ~32 MB) the same pages dirtied by successive messages are copied back once.
   db.pragma('wal_autocheckpoint = 8000');
   migrate(db);
   return db;
