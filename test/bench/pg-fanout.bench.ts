@@ -1,9 +1,10 @@
 /**
  * One message to a 10,000-member group on PostgreSQL (cluster mode): the batched loads
  * (settings.appMany, conversationMany, bindings.many, kickedMany: one query each, run together)
- * plus commitMessage (message, inbox, device rows, counts, deliveries, stream rows, trace: a
+ * plus commitMessage (message and its group log row, counts, deliveries, stream rows, trace: a
  * handful of statements in one transaction), against a baseline on the same engine that loads
- * with one query per member per concern and writes one statement per row in one transaction.
+ * with one query per member per concern and writes one statement per row in one transaction
+ * (with the inbox and pending rows per member of the design before the group log).
  * The decisions come from core decide() in both. Median of 9 runs each (a first run warms up).
  *
  * Needs PostgreSQL (TEST_POSTGRES_URL, default the local trust server); uses a fresh schema
@@ -141,7 +142,7 @@ async function batchedRun(store: Store, groupId: string, members: string[], n: s
   const { traces, pushed } = decideAll(m, members, data, now);
   const recipients = members.filter((u) => u !== m.from);
   const res = await store.commitMessage({
-    message: m, inbox: recipients, bumpOffline: recipients.filter((u) => !online(u)), traces,
+    message: m, inbox: [], group: groupId, bumpOffline: recipients.filter((u) => !online(u)), traces,
     pushed: pushed.map((p) => p.user), deliveries: (info) => rowsFor(pushed, info), now,
   });
   const t2 = performance.now();

@@ -103,7 +103,7 @@ describe('the IM connection (SPEC 3.7)', () => {
     const g = await createGroup(s, 'alice', ['erin', 'bob']);
     const sent: string[] = [];
     for (const t of ['g1', 'g2', 'g3']) sent.push((await send(s, alice, 'chatgroups', [g], t))[g]!);
-    const idOf = (f: { msg?: unknown }) => (f.msg as { id: string }).id;
+    const idOf = (f: Record<string, unknown>) => (f.msg as { id: string }).id;
     const backlog = async (c: WsClient, n: number) => {
       const got: string[] = [];
       for (let i = 0; i < n; i++) got.push(idOf(await c.next((f) => f.op === 'msg')));
