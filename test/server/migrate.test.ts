@@ -50,6 +50,11 @@ function buildSqlite(dir: string): { messages: number; highWater: number } {
     db.prepare('DELETE FROM messages WHERE seq > 10').run();
     run('INSERT INTO inbox (username, seq, acked) VALUES (?, ?, ?)', range(USERS).map((i) => [`u${i}`, 10, i % 4 ? 0 : 1]));
     run('INSERT INTO device_inbox (username, resource, seq) VALUES (?, ?, ?)', range(USERS).filter((i) => i % 4).map((i) => [`u${i}`, `web-${i}`, 10]));
+    // The room's log: m6 and m7 (seqs 7, 8); u1's device acknowledged up to 7, u3's acked 8 out of order.
+    run('INSERT INTO group_members (group_id, username, since) VALUES (?, ?, ?)', [['100000000000002', 'u1', 0], ['100000000000002', 'u3', 0]]);
+    run('INSERT INTO group_log (seq, group_id, sender) VALUES (?, ?, ?)', [[7, '100000000000002', 'u0'], [8, '100000000000002', 'u0']]);
+    run('INSERT INTO group_cursors (username, resource, group_id, upto) VALUES (?, ?, ?, ?)', [['u1', 'web-1', '100000000000002', 7]]);
+    run('INSERT INTO group_acks (username, resource, group_id, seq) VALUES (?, ?, ?, ?)', [['u3', 'web-3', '100000000000002', 8]]);
     run('INSERT INTO trace (seq, username, push, reason, devices) VALUES (?, ?, 1, ?, ?)',
       range(USERS).filter((i) => i % 2 === 0).map((i) => [10, `u${i}`, 'PUSH', JSON.stringify([{ device_id: `web-${i}`, notifier: 'webpush', result: 'queued' }])]));
     run('INSERT INTO trace_held (seq, reason, users) VALUES (?, ?, ?)', [
@@ -151,11 +156,12 @@ const run = await requirePostgres('migrate test on PostgreSQL');
       expect(await s.users.passwordHash('u3')).toBe('scrypt$16384$s$h3');
       expect(await s.users.tokenOwner('hash1')).toEqual({ username: 'u1', expires: T + 1000 });
       expect(await s.meta.get('vapid')).toBe('{"publicKey":"k"}');
-      expect(await s.groups.members('100000000000002')).toEqual([]);
+      expect(await s.groups.members('100000000000002')).toEqual(['u1', 'u3']);
       expect((await s.groups.members('100000000000001')).length).toBe(USERS);
       expect(await s.bindings.of('u2')).toEqual([{ username: 'u2', device_id: 'web-2', notifier: 'webpush', token: '{"endpoint":"https://push.example/2"}' }]);
       expect(await s.bindings.kickedMany(['u0', 'u50', 'u51'])).toHaveLength(2);
-      expect((await s.messages.backlog('u1', 'web-1')).map((m) => m.id)).toEqual(['m9']);
+      expect((await s.messages.backlog('u1', 'web-1')).map((m) => m.id)).toEqual(['m7', 'm9']);
+      expect((await s.messages.backlog('u3', 'web-3')).map((m) => m.id)).toEqual(['m6', 'm9']);
       expect((await s.trace.last('u1', 5))[0]).toMatchObject({ messageId: 'm9', reason: 'NO_BINDING' });
       expect((await s.trace.last('u2', 5))[0]).toMatchObject({ messageId: 'm9', push: true, devices: [{ device_id: 'web-2', notifier: 'webpush', result: 'queued' }] });
       expect((await s.deliveries.streamPending('u1', 'ext', T + 1)).map((r) => r.message_id)).toEqual(['m10', 'test']);
