@@ -42,7 +42,8 @@ describe('popup states', () => {
     show();
     const title = await screen.findByTestId('status-title');
     expect(title.textContent).toContain('notifications on');
-    expect(screen.getByTestId('account').textContent).toBe('alice @ 127.0.0.1:8080');
+    // The panels below the status follow it a frame later (B5).
+    expect((await screen.findByTestId('account')).textContent).toBe('alice @ 127.0.0.1:8080');
     expect(screen.queryByTestId('countdown')).toBeNull();
     expect((screen.getByLabelText('Every message') as HTMLInputElement).checked).toBe(true);
   });
@@ -76,7 +77,7 @@ describe('popup states', () => {
     expect(screen.getByTestId('countdown').textContent).toBe('2 h left');
     expect(screen.getByText('You paused notifications.')).toBeTruthy();
     reply('resume', () => status());
-    fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Resume' }));
     await waitFor(() => expect(screen.getByTestId('status-title').textContent).toBe('Push notifications on'));
     expect(actions()).toEqual([{ name: 'resume', data: undefined }]);
   });
@@ -92,6 +93,7 @@ describe('popup states', () => {
   it('signed in but no settings cached yet: claims nothing', async () => {
     show(status({ app: null }));
     expect((await screen.findByTestId('status-title')).textContent).toBe('Reading your push settings…');
+    await screen.findByTestId('account');
     expect(screen.getAllByRole('radio').filter((r) => (r as HTMLInputElement).checked)).toEqual([]);
   });
 
