@@ -13,7 +13,7 @@ export class GroupsRepo implements GroupsPort {
     this.s = {
       get: db.prepare('SELECT id, kind, name, owner, created FROM groups WHERE id = ?'),
       insert: db.prepare('INSERT INTO groups (id, kind, name, owner, created) VALUES (?, ?, ?, ?, ?)'),
-      // A member reads the group's log from here on (SPEC 3.7: no history from before joining).
+      // A member reads the group's log from here on (no history from before they joined).
       addMember: db.prepare(
         'INSERT OR IGNORE INTO group_members (group_id, username, since) SELECT ?, ?, COALESCE(MAX(seq), 0) FROM group_log WHERE group_id = ?',
       ),
