@@ -92,6 +92,14 @@ export default function groupFanout(): Promise<void> {
   return run();
 }
 
+/** Bytes each table and index takes in the data file (SQLite's dbstat), after a checkpoint. */
+function tableSizes(ctx: Context): Map<string, number> {
+  const db = (ctx.store as SqliteStore).db;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
+  return new Map(rows.map((r) => [r.name, r.bytes]));
+}
+
 export async function run(opts: { quick?: boolean } = {}): Promise<void> {
   MEMBERS = opts.quick ? 300 : 10_000;
   RUNS = opts.quick ? 1 : 9;
@@ -137,6 +145,7 @@ export async function run(opts: { quick?: boolean } = {}): Promise<void> {
     // dirtied a page per member once their rows filled a page: the cost grew with the history
     // (93 ms fresh, 1,041 ms after 320 messages). The group log writes one row instead.
     const earlier = opts.quick ? 5 : HISTORY;
+    const sizes = tableSizes(ctx);
     const t = performance.now();
     for (let i = 0; i < earlier; i++) await fanOut(ctx, message(ctx, groupId, 1000 + i), members, { load: loadBatched, group: groupId });
     const fill = performance.now() - t;
@@ -146,6 +155,12 @@ export async function run(opts: { quick?: boolean } = {}): Promise<void> {
       await fanOut(ctx, message(ctx, groupId, 5000 + run), members, { load: loadBatched, group: groupId });
       later.push(performance.now() - t0);
     }
+    // What each message adds to the data file, by table (the biggest first).
+    const grown = [...tableSizes(ctx)].map(([name, bytes]) => [name, (bytes - (sizes.get(name) ?? 0)) / (earlier + later.length)] as const)
+      .filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1]);
+    const perMessage = grown.reduce((a, [, b]) => a + b, 0);
+    const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+    console.log(`storage per message: ${kb(perMessage)} (${grown.slice(0, 5).map(([n, b]) => `${n} ${kb(b)}`).join(', ')})`);
     const mh = median(later);
     const total = RUNS * 2 + 2 + earlier;
     console.log(`after ${total} messages to the group (${earlier} more sent in ${(fill / 1000).toFixed(1)} s): median ${mh.toFixed(1)} ms over ${later.length} runs [${later.map((x) => x.toFixed(0)).join(', ')}]`);
@@ -154,8 +169,8 @@ export async function run(opts: { quick?: boolean } = {}): Promise<void> {
       id: 'B2-history', title: `The same, once the group has ${total} earlier messages (SQLite)`,
       figure: mh, unit: 'ms', baseline: mb, baselineLabel: 'the same group with no history, this run', ratio: mb / mh,
       target: '≤ 2× the fresh group (a message should not cost more as the group ages)', met: metH,
-      limits: metH ? `median of ${later.length}` : `what still grows with the history: the trace and Web Push queue trees (thousands of rows per message, never delivered here), and WAL checkpoints of them`,
-      details: { runs: later, earlier: total, fillMs: fill },
+      limits: `${metH ? `median of ${later.length}` : 'what still grows with the history: the trace and Web Push queue trees (thousands of rows per message, never delivered here), and WAL checkpoints of them'}; storage per message ${kb(perMessage)}, mostly ${grown.slice(0, 2).map(([n, b]) => `${n} ${kb(b)}`).join(' and ')} (the queue rows go once delivered, the trace after 30 days)`,
+      details: { runs: later, earlier: total, fillMs: fill, storagePerMessageBytes: Object.fromEntries(grown) },
     }, opts);
     await ctx.store.close();
   } finally {
