@@ -28,7 +28,6 @@ export class MessageIds {
   }
 }
 
-
 export function messageRoutes(app: FastifyInstance, ctx: Context): void {
   const ids = new MessageIds(ctx.config.nodeId);
   app.post<{ Params: { target: string } }>('/messages/:target', async (req, reply) => {
