@@ -60,11 +60,11 @@ export class MessagesRepo implements MessagesPort {
            LEFT JOIN group_cursors c ON c.username = ?1 AND c.resource = ?2 AND c.group_id = l.group_id
          WHERE l.seq = ?3 AND l.sender <> ?1`,
       ),
-      // The device's first two unacknowledged log rows above its cursor.
+      // The device's first unacknowledged log row above ?4.
       unacked: db.prepare(
         `SELECT l.seq FROM group_log l WHERE l.group_id = ?3 AND l.seq > ?4 AND l.sender <> ?1
            AND NOT EXISTS (SELECT 1 FROM group_acks a WHERE a.username = ?1 AND a.resource = ?2 AND a.group_id = ?3 AND a.seq = l.seq)
-         ORDER BY l.seq LIMIT 2`,
+         ORDER BY l.seq LIMIT 1`,
       ).pluck(),
       top: db.prepare('SELECT MAX(seq) FROM group_log WHERE group_id = ?').pluck(),
       setCursor: db.prepare(
@@ -120,13 +120,16 @@ export class MessagesRepo implements MessagesPort {
   /**
    * A logged message above the cursor: when it is the first one not acknowledged, the cursor moves
    * up to just below the next one (or to the group's last message); otherwise it waits as an ack.
+   * Each scan stops at the first row not acknowledged, and the acks it steps over are folded into
+   * the cursor right after: a message that is never acked does not make later acks slower.
    */
   private ackLogged(username: string, resource: string, g: GroupAck, seq: number): void {
-    const [first, next] = this.s.unacked.all({ 1: username, 2: resource, 3: g.group_id, 4: g.cur }) as number[];
-    if (first !== seq) {
+    const after = (from: number) => this.s.unacked.get({ 1: username, 2: resource, 3: g.group_id, 4: from }) as number | undefined;
+    if (after(g.cur) !== seq) {
       this.s.addAck.run(username, resource, g.group_id, seq);
       return;
     }
+    const next = after(seq);
     const upto = next !== undefined ? next - 1 : (this.s.top.get(g.group_id) as number);
     this.s.setCursor.run(username, resource, g.group_id, upto);
     this.s.dropAcks.run(username, resource, g.group_id, upto);

@@ -27,13 +27,16 @@ export const ADOPT_CTES = `
       AND a.seq > COALESCE((SELECT MAX(c.upto) FROM group_cursors c WHERE c.username = $1 AND c.resource <> $2 AND c.group_id = a.group_id), 0)
     ON CONFLICT DO NOTHING)`;
 
+/** A subquery: the device's ($1, $2) first unacknowledged log row of `group` above `from` (SQL expressions). */
+const firstUnacked = (group: string, from: string) => `SELECT l.seq FROM group_log l WHERE l.group_id = ${group} AND l.seq > ${from}
+  AND l.sender <> $1 AND NOT EXISTS (SELECT 1 FROM group_acks a WHERE a.username = $1 AND a.resource = $2 AND a.group_id = ${group} AND a.seq = l.seq)
+  ORDER BY l.seq LIMIT 1`;
+
 interface AckRow {
   seq: number;
   group_id: string | null;
-  /** One of the device's first two unacknowledged log rows above its cursor (a row each). */
-  unacked: number | null;
-  /** The group's last logged seq. */
-  top: number | null;
+  /** The device's first unacknowledged log row above its cursor. */
+  first: number | null;
 }
 
 export class PgMessages implements MessagesPort {
@@ -61,11 +64,13 @@ export class PgMessages implements MessagesPort {
   }
   /**
    * Two statements, each atomic. The first acks the inbox rows and reads, for a logged message
-   * above the device's cursor, the device's first two unacknowledged log rows. The second moves
-   * the cursor when this was the first of them (to just below the next, or to the group's last
-   * row), else keeps the ack for later. Commits make a group's log rows visible in seq order
-   * (commit.ts), so every row up to the last one seen is there; GREATEST keeps a cursor from
-   * going back when two acks of one device race.
+   * above the device's cursor, the device's first unacknowledged log row. When that is this
+   * message, the second moves the cursor to just below the next unacknowledged row (or to the
+   * group's last row) and drops the acks it passed; otherwise it keeps the ack for later. Each
+   * scan stops at the first row not acknowledged, so a message never acked does not make later
+   * acks slower. Commits make a group's log rows visible in seq order (commit.ts), so every row up
+   * to the last one seen is there; GREATEST keeps a cursor from going back when two acks of one
+   * device race.
    */
   async ack(username: string, resource: string, id: string): Promise<boolean> {
     const r = await this.pool.query<AckRow>(
@@ -77,31 +82,29 @@ export class PgMessages implements MessagesPort {
              JOIN group_members gm ON gm.group_id = l.group_id AND gm.username = $1
              LEFT JOIN group_cursors c ON c.username = $1 AND c.resource = $2 AND c.group_id = l.group_id
            WHERE l.sender <> $1 AND l.seq > COALESCE(c.upto, gm.since))
-       SELECT m.seq, g.group_id, u.seq AS unacked, (SELECT MAX(t.seq) FROM group_log t WHERE t.group_id = g.group_id) AS top
-       FROM m LEFT JOIN g ON true LEFT JOIN LATERAL (
-         SELECT l.seq FROM group_log l WHERE l.group_id = g.group_id AND l.seq > g.cur AND l.sender <> $1
-           AND NOT EXISTS (SELECT 1 FROM group_acks a WHERE a.username = $1 AND a.resource = $2 AND a.group_id = g.group_id AND a.seq = l.seq)
-         ORDER BY l.seq LIMIT 2) u ON true
-       ORDER BY u.seq`,
+       SELECT m.seq, g.group_id, (${firstUnacked('g.group_id', 'g.cur')}) AS first
+       FROM m LEFT JOIN g ON true`,
       [username, resource, id],
     );
-    const [first, second] = r.rows;
-    if (!first) return false;
-    if (first.group_id === null) return true;
-    if (first.unacked !== first.seq) {
+    const row = r.rows[0];
+    if (!row) return false;
+    if (row.group_id === null) return true;
+    if (row.first !== row.seq) {
       await this.pool.query(
         'INSERT INTO group_acks (username, resource, group_id, seq) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-        [username, resource, first.group_id, first.seq],
+        [username, resource, row.group_id, row.seq],
       );
       return true;
     }
-    const upto = second?.unacked != null ? second.unacked - 1 : first.top!;
     await this.pool.query(
-      `WITH c AS (
-         INSERT INTO group_cursors (username, resource, group_id, upto) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (username, resource, group_id) DO UPDATE SET upto = GREATEST(group_cursors.upto, excluded.upto))
-       DELETE FROM group_acks WHERE username = $1 AND resource = $2 AND group_id = $3 AND seq <= $4`,
-      [username, resource, first.group_id, upto],
+      `WITH n AS (
+         SELECT COALESCE((${firstUnacked('$3', '$4')}) - 1,
+           (SELECT MAX(t.seq) FROM group_log t WHERE t.group_id = $3)) AS upto),
+         c AS (
+           INSERT INTO group_cursors (username, resource, group_id, upto) SELECT $1, $2, $3, upto FROM n
+           ON CONFLICT (username, resource, group_id) DO UPDATE SET upto = GREATEST(group_cursors.upto, excluded.upto))
+       DELETE FROM group_acks WHERE username = $1 AND resource = $2 AND group_id = $3 AND seq <= (SELECT upto FROM n)`,
+      [username, resource, row.group_id, row.seq],
     );
     return true;
   }
