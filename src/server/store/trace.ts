@@ -16,12 +16,12 @@ export class TraceRepo implements TracePort {
         `INSERT OR REPLACE INTO trace (seq, username, push, reason, devices, via, mention)
          SELECT ?, j.value->>0, 1, j.value->>1, j.value->2, j.value->>3, j.value->>4 FROM json_each(?) j`,
       ),
-      // A user's decisions: messages they received (inbox, or the log of a group since they
-      // joined it) or sent, newest first. Each group's newest rows are read on their own (one
-      // short index range per group) and passed in as ?3.
-      // Names are [a-z0-9_.-], so the quoted name matches exactly inside the JSON array.
+      // The newest log rows of a group the user is in (one short index range per group).
       joined: db.prepare('SELECT group_id, since FROM group_members WHERE username = ?'),
       logTop: db.prepare('SELECT seq FROM group_log WHERE group_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?').pluck(),
+      // A user's decisions: messages they received (inbox, or the log of a group since they
+      // joined it: logTop's rows, passed in as ?3) or sent, newest first.
+      // Names are [a-z0-9_.-], so the quoted name matches exactly inside the JSON array.
       last: db.prepare(
         `SELECT * FROM (
            SELECT s.seq, COALESCE(t.push, 0) AS push, COALESCE(t.devices, '[]') AS devices, m.json,
