@@ -26,7 +26,7 @@ export function table(): string {
   const when = rows.map((r) => r.at).sort().at(-1) ?? 'never';
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const lines = [
-    `Machine: ${m.nproc} × ${m.cpu}, Node ${m.node}, ${m.memGb} GB; last result ${when.slice(0, 16).replace('T', ' ')} UTC. Shared machine: compare the ratio (measured in the same run), not absolute figures.`,
+    `Machine: ${m.nproc} × ${m.cpu}, Node ${m.node}, ${m.memGb} GB${m.jsonRoundTripsPerMs ? ` (one core: ${m.jsonRoundTripsPerMs.toLocaleString('en-US')} JSON round trips of a settings object per ms)` : ''}; last result ${when.slice(0, 16).replace('T', ' ')} UTC. Shared machine: compare the ratio (measured in the same run), not absolute figures.`,
     '',
     '| # | benchmark | figure | baseline (same run) | ratio | target | met | limited by / note |',
     '|---|---|---|---|---|---|---|---|',

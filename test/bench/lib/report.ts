@@ -29,8 +29,28 @@ export interface BenchResult {
   details?: Record<string, unknown>;
 }
 
-export function machine(): { nproc: number; cpu: string; node: string; memGb: number } {
-  return { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, memGb: Math.round(totalmem() / 2 ** 30) };
+let speed: number | undefined;
+
+/**
+ * How fast one core of this machine runs JavaScript now: JSON round trips of a settings-sized
+ * object per millisecond, over 200 ms. Machines of the same name differ (the same code measured
+ * 2× apart on two sessions' "2 × AMD EPYC"), so each result carries this to compare runs by.
+ */
+export function cpuSpeed(): number {
+  if (speed !== undefined) return speed;
+  const obj = { type: 'AT', ignoreInterval: '22:00-07:00', ignoreDuration: 0, timeZone: 'Europe/Paris', rules: [{ days: [1, 2, 3, 4, 5], from: 1320, to: 420 }] };
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 200) {
+    for (let i = 0; i < 100; i++) JSON.parse(JSON.stringify(obj));
+    n += 100;
+  }
+  speed = Math.round(n / (performance.now() - t0));
+  return speed;
+}
+
+export function machine(): { nproc: number; cpu: string; node: string; memGb: number; jsonRoundTripsPerMs: number } {
+  return { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, memGb: Math.round(totalmem() / 2 ** 30), jsonRoundTripsPerMs: cpuSpeed() };
 }
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2));
