@@ -8,14 +8,26 @@ import { closeForAbuse, MAX_UNREAD_BYTES } from '../limits/ws-guard.ts';
 /** Frames held back for a socket that is still being sent its backlog (see `hold`). */
 const held = new WeakMap<WebSocket, unknown[]>();
 
-/** Sends a JSON frame if the socket is open (or queues it while the socket is held); returns whether it was sent. */
-export function sendFrame(socket: WebSocket, frame: unknown): boolean {
+/**
+ * Sends a JSON frame if the socket is open (or queues it while the socket is held); returns whether
+ * it was sent. `text` gives the frame's JSON when the caller sends one frame to many sockets.
+ */
+export function sendFrame(socket: WebSocket, frame: unknown, text?: () => string): boolean {
   if (socket.readyState !== socket.OPEN) return false;
   const queue = held.get(socket);
   if (queue) queue.push(frame);
   else if (unread(socket)) return false;
-  else socket.send(JSON.stringify(frame));
+  else socket.send(text ? text() : JSON.stringify(frame));
   return true;
+}
+
+/**
+ * One frame's JSON, made when first needed and then reused: a message to a big group goes to
+ * every connected member's sockets, and serializing it once per socket cost more than sending.
+ */
+export function frameText(frame: unknown): () => string {
+  let text: string | undefined;
+  return () => (text ??= JSON.stringify(frame));
 }
 
 /**
@@ -132,10 +144,10 @@ export class ConnectionHub {
   }
 
   /** Sends a frame to every connection of a user except `exceptResource`. */
-  broadcast(user: string, frame: unknown, exceptResource?: string): number {
+  broadcast(user: string, frame: unknown, exceptResource?: string, text: () => string = frameText(frame)): number {
     let n = 0;
     for (const [resource, socket] of this.byUser.get(user) ?? []) {
-      if (resource !== exceptResource && sendFrame(socket, frame)) n++;
+      if (resource !== exceptResource && sendFrame(socket, frame, text)) n++;
     }
     return n;
   }
