@@ -200,6 +200,10 @@ describe('payload (SPEC 1.5–1.6, 4)', () => {
     await call(s.base, 'PUT', '/users/fay/notification/language', { token: tokens.fay, body: { translationLanguage: 'FR' } });
     const id = await dm('fay', 'good morning', { translations: [{ language: 'de', text: 'guten Morgen' }, { language: 'fr', text: 'bonjour' }] });
     expect((await pushed(ep, id)).payload).toMatchObject({ body: 'bonjour', language: 'fr' });
+    // A changed language reaches the very next push (the embedded store keeps languages in memory).
+    await call(s.base, 'PUT', '/users/fay/notification/language', { token: tokens.fay, body: { translationLanguage: 'DE' } });
+    const evening = await dm('fay', 'good evening', { translations: [{ language: 'de', text: 'guten Abend' }] });
+    expect((await pushed(ep, evening)).payload).toMatchObject({ body: 'guten Abend', language: 'de' });
     const custom = await dm('fay', 'x', { ext: { em_push_title: 'Custom', em_push_content: 'Hidden text', orderId: 7 } });
     expect((await pushed(ep, custom)).payload).toMatchObject({ title: 'Custom', body: 'Hidden text', e: { orderId: 7 } });
   });

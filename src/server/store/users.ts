@@ -1,13 +1,19 @@
 /** Users and access tokens on SQLite (hashing lives in ../accounts.ts: the store keeps only hashes). */
 import { randomUUID } from 'node:crypto';
+import { BoundedCache } from './cache.ts';
 import { type Db, parseRows } from './db.ts';
 import type { TokenOwner, UserRow, UsersPort } from './ports.ts';
+import { APP_CACHE_USERS } from './settings.ts';
 
 export type { TokenOwner, UserRow };
 
-
 export class UsersRepo implements UsersPort {
   private readonly s;
+  /**
+   * username → push language, for users known to exist. Every pushed member of a big group needs
+   * it; this process is the only writer and `setLanguage` the only change (users are never deleted).
+   */
+  private readonly languages = new BoundedCache<string, string>(APP_CACHE_USERS);
   constructor(db: Db) {
     this.s = {
       get: db.prepare(
@@ -28,9 +34,12 @@ export class UsersRepo implements UsersPort {
         'INSERT INTO offline_counts (username, n) SELECT value, 1 FROM json_each(?) WHERE true ON CONFLICT(username) DO UPDATE SET n = n + 1',
       ),
       // CROSS JOIN keeps json_each outside: SQLite otherwise may pick the other order (seconds, not ms).
-      info: db.prepare(
-        `SELECT json_group_array(json_array(u.username, COALESCE(o.n, 0), u.language))
-         FROM json_each(?) j CROSS JOIN users u ON u.username = j.value LEFT JOIN offline_counts o ON o.username = u.username`,
+      counts: db.prepare(
+        `SELECT json_group_array(json_array(j.value, o.n))
+         FROM json_each(?) j CROSS JOIN offline_counts o ON o.username = j.value`,
+      ).pluck(),
+      languages: db.prepare(
+        'SELECT json_group_array(json_array(u.username, u.language)) FROM json_each(?) j CROSS JOIN users u ON u.username = j.value',
       ).pluck(),
       resetOffline: db.prepare('DELETE FROM offline_counts WHERE username = ?'),
     };
@@ -67,7 +76,7 @@ export class UsersRepo implements UsersPort {
     return (this.s.nick.get(username) as { nickname: string } | undefined)?.nickname || username;
   }
   setLanguage(username: string, language: string): void {
-    this.s.setLang.run(language, username);
+    if (this.s.setLang.run(language, username).changes > 0) this.languages.set(username, language);
   }
   /** Counts one more offline message; returns the new count (the badge). */
   bumpOffline(username: string): number {
@@ -80,10 +89,27 @@ export class UsersRepo implements UsersPort {
   bumpOfflineMany(usernames: readonly string[]): void {
     if (usernames.length) this.s.bumpMany.run(JSON.stringify(usernames));
   }
-  /** Offline counts and languages of many users at once. */
+  /** Offline counts and languages of many users at once (users that do not exist are left out). */
   pushInfo(usernames: readonly string[]): Map<string, { offline: number; language: string }> {
-    // Positional arrays: SQLite builds them faster than objects with repeated keys.
-    const rows = parseRows<[string, number, string]>(this.s.info.get(JSON.stringify(usernames)));
-    return new Map(rows.map(([username, offline, language]) => [username, { offline, language }]));
+    const out = new Map<string, { offline: number; language: string }>();
+    const missing: string[] = [];
+    for (const u of usernames) {
+      const language = this.languages.get(u);
+      if (language === undefined) missing.push(u);
+      else out.set(u, { offline: 0, language });
+    }
+    if (missing.length) {
+      // Positional arrays: SQLite builds them faster than objects with repeated keys.
+      for (const [u, language] of parseRows<[string, string]>(this.s.languages.get(JSON.stringify(missing)))) {
+        this.languages.set(u, language);
+        out.set(u, { offline: 0, language });
+      }
+    }
+    // Only users with a count have a row (most of a big group's pushed members, once offline).
+    for (const [u, n] of parseRows<[string, number]>(this.s.counts.get(JSON.stringify(usernames)))) {
+      const info = out.get(u);
+      if (info) info.offline = n;
+    }
+    return out;
   }
 }
