@@ -128,9 +128,11 @@ export async function run(opts: Options = {}): Promise<void> {
     // A member who never connected: a first device gets every message.
     await app.ctx.store.deviceOnline('member1', 'first-device', Date.now());
     const backlog = (await app.ctx.store.messages.backlog('member1', 'first-device')).length;
+    // Each pushed device's result: its outcome row when it has one, else the one it was stored with.
     const results = db.prepare(
-      `SELECT json_extract(d.value, '$.result') AS r, COUNT(*) AS n FROM trace t, json_each(t.devices) d
-       WHERE t.seq > ? AND json_extract(d.value, '$.notifier') = 'webpush' GROUP BY substr(r, 1, 6)`,
+      `SELECT COALESCE(o.result, d.value ->> 1) AS r, COUNT(*) AS n FROM trace_pushed t, json_each(t.users) u, json_each(u.value) d
+       LEFT JOIN trace_results o ON o.seq = t.seq AND o.username = u.key AND o.device_id = d.value ->> 0 AND o.notifier = 'webpush'
+       WHERE t.seq > ? AND d.value ->> 2 = 'webpush' GROUP BY substr(r, 1, 6)`,
     ).all(firstSeq) as { r: string; n: number }[];
     const tracedSent = results.filter((r) => r.r.startsWith('sent')).reduce((a, r) => a + r.n, 0);
     const notSent = results.filter((r) => !r.r.startsWith('sent'));

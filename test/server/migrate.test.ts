@@ -55,8 +55,10 @@ function buildSqlite(dir: string): { messages: number; highWater: number } {
     run('INSERT INTO group_log (seq, group_id, sender) VALUES (?, ?, ?)', [[7, '100000000000002', 'u0'], [8, '100000000000002', 'u0']]);
     run('INSERT INTO group_cursors (username, resource, group_id, upto) VALUES (?, ?, ?, ?)', [['u1', 'web-1', '100000000000002', 7]]);
     run('INSERT INTO group_acks (username, resource, group_id, seq) VALUES (?, ?, ?, ?)', [['u3', 'web-3', '100000000000002', 8]]);
-    run('INSERT INTO trace (seq, username, push, reason, devices) VALUES (?, ?, 1, ?, ?)',
-      range(USERS).filter((i) => i % 2 === 0).map((i) => [10, `u${i}`, 'PUSH', JSON.stringify([{ device_id: `web-${i}`, notifier: 'webpush', result: 'queued' }])]));
+    // The pushed users (JSONB in SQLite, jsonb in PostgreSQL) and two outcomes recorded since: one of a listed device, one of a device that was not.
+    run("INSERT INTO trace_pushed (seq, reason, via, mention, users) VALUES (?, ?, '', 'AT', jsonb(?))",
+      [[10, 'PUSH', JSON.stringify(Object.fromEntries(range(USERS).filter((i) => i % 2 === 0).map((i) => [`u${i}`, [[`web-${i}`, 'queued', 'webpush']]])))]]);
+    run('INSERT INTO trace_results (seq, username, device_id, notifier, result) VALUES (?, ?, ?, ?, ?)', [[10, 'u2', 'web-2', 'webpush', 'sent (HTTP 201)'], [10, 'u4', 'tab', '', 'sent']]);
     run('INSERT INTO trace_held (seq, reason, users) VALUES (?, ?, ?)', [
       [10, 'SENDER', '["u0"]'],
       [10, 'NO_BINDING', JSON.stringify(range(USERS).filter((i) => i % 2).map((i) => `u${i}`))],
@@ -98,6 +100,15 @@ describe('migrate flags', () => {
 
   it('refuses a folder without a store', async () => {
     await expect(migrateSqliteToPostgres({ dataDir: tempDir(), url: 'postgres://postgres@127.0.0.1:1/test', log: () => {} })).rejects.toThrow(/^there is no embedded store at .*im\.sqlite/);
+  });
+
+  it('refuses a store an older server wrote, saying how to upgrade it', async () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, 'im.sqlite'));
+    migrate(db, 5);
+    db.close();
+    await expect(migrateSqliteToPostgres({ dataDir: dir, url: 'postgres://postgres@127.0.0.1:1/test', log: () => {} }))
+      .rejects.toThrow(/is at schema version 5, this migrator copies version \d+: start the server once on this data folder/);
   });
 
   it('exits 2 with a sentence when PostgreSQL cannot be reached', async () => {
@@ -163,7 +174,14 @@ const run = await requirePostgres('migrate test on PostgreSQL');
       expect((await s.messages.backlog('u1', 'web-1')).map((m) => m.id)).toEqual(['m7', 'm9']);
       expect((await s.messages.backlog('u3', 'web-3')).map((m) => m.id)).toEqual(['m6', 'm9']);
       expect((await s.trace.last('u1', 5))[0]).toMatchObject({ messageId: 'm9', reason: 'NO_BINDING' });
-      expect((await s.trace.last('u2', 5))[0]).toMatchObject({ messageId: 'm9', push: true, devices: [{ device_id: 'web-2', notifier: 'webpush', result: 'queued' }] });
+      expect((await s.trace.last('u2', 5))[0]).toMatchObject({ messageId: 'm9', push: true, reason: 'PUSH', mention: 'AT', devices: [{ device_id: 'web-2', notifier: 'webpush', result: 'sent (HTTP 201)' }] });
+      expect((await s.trace.last('u4', 5))[0]!.devices).toEqual([{ device_id: 'web-4', notifier: 'webpush', result: 'queued' }, { device_id: 'tab', result: 'sent' }]);
+      // Outcomes recorded on PostgreSQL land after the copied ones (the identity moved past them).
+      await s.trace.setResult('u4', 10, 'phone', 'sent');
+      await s.trace.setResult('u4', 10, 'web-4', 'gone (HTTP 410)', 'webpush');
+      expect((await s.trace.last('u4', 5))[0]!.devices).toEqual([
+        { device_id: 'web-4', notifier: 'webpush', result: 'gone (HTTP 410)' }, { device_id: 'tab', result: 'sent' }, { device_id: 'phone', result: 'sent' },
+      ]);
       expect((await s.deliveries.streamPending('u1', 'ext', T + 1)).map((r) => r.message_id)).toEqual(['m10', 'test']);
       expect(await s.deliveries.count()).toBe(USERS / 2);
       const claimed = await s.deliveries.claim('node-a', T + 100, 5, 60_000);

@@ -1047,13 +1047,15 @@ for (const { kind, harness } of engines) {
         await s.bindings.put('ann', 'bound-dev', CERT, 'tok', OLD);
         await s.bindings.seen('ann', 'new-dev', T);
         const old = msg('old', 'sam', OLD);
-        await s.commitMessage(commit(old, {
+        const { seq: oldSeq } = await s.commitMessage(commit(old, {
           inbox: ['ann'], traces: [['ann', true, 'PUSH', []], held('sam', 'SENDER')], pushed: ['ann'],
           deliveries: () => ({ webpush: [], stream: [['ann', 'bound-dev', 0, '']] }),
         }));
+        await s.trace.setResult('ann', oldSeq, 'bound-dev', 'delivered', 'stream');
         const fresh = msg('fresh', 'sam', T);
-        await s.commitMessage(commit(fresh, { inbox: ['ann'], traces: [held('ann', 'ONLINE'), held('sam', 'SENDER')] }));
-        expect(await s.housekeep(T)).toEqual({ tokens: 1, trace: 1, trace_held: 1, stream_pushes: 1, devices: 1, device_inbox: 2, group_cursors: 0, group_acks: 0, callback_ids: 0 });
+        const { seq: freshSeq } = await s.commitMessage(commit(fresh, { inbox: ['ann', 'bob'], traces: [held('ann', 'ONLINE'), held('sam', 'SENDER'), ['bob', true, 'PUSH', []]] }));
+        await s.trace.setResult('bob', freshSeq, 'bob-dev', 'sent', CERT);
+        expect(await s.housekeep(T)).toEqual({ tokens: 1, trace_pushed: 1, trace_held: 1, trace_results: 1, stream_pushes: 1, devices: 1, device_inbox: 2, group_cursors: 0, group_acks: 0, callback_ids: 0 });
         expect(await s.users.tokenOwner('expired')).toBeUndefined();
         expect(await s.users.tokenOwner('valid')).toEqual({ username: null, expires: T + 1000 });
         expect(await s.bindings.isKnown('ann', 'old-dev')).toBe(false);
@@ -1061,7 +1063,9 @@ for (const { kind, harness } of engines) {
         expect(await s.messages.backlog('ann', 'new-dev')).toEqual([old, fresh]);
         expect((await s.trace.last('ann', 10)).map((e) => e.messageId)).toEqual(['fresh']);
         expect((await s.trace.last('sam', 10)).map((e) => e.messageId)).toEqual(['fresh']);
-        expect(await s.housekeep(T)).toEqual({ tokens: 0, trace: 0, trace_held: 0, stream_pushes: 0, devices: 0, device_inbox: 0, group_cursors: 0, group_acks: 0, callback_ids: 0 });
+        expect(await s.trace.last('bob', 10)).toEqual([expect.objectContaining({ messageId: 'fresh', devices: [{ device_id: 'bob-dev', notifier: CERT, result: 'sent' }] })]);
+        for (const t of ['trace_pushed', 'trace_held', 'trace_results']) expect(await rowsIn(s, t), t).toBe(t === 'trace_held' ? 2 : 1);
+        expect(await s.housekeep(T)).toEqual({ tokens: 0, trace_pushed: 0, trace_held: 0, trace_results: 0, stream_pushes: 0, devices: 0, device_inbox: 0, group_cursors: 0, group_acks: 0, callback_ids: 0 });
       });
     });
   });

@@ -8,18 +8,21 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
+import { SCHEMA_VERSION } from '../store/migrations.ts';
 import { migratePg } from '../store/postgres/migrations.ts';
 import { connectFailure, createPool, quoteIdent, redactUrl } from '../store/postgres/pool.ts';
 
 /** The tables of store/migrations.ts, parents before the rows that point at them. */
 export const TABLES = [
   'meta', 'users', 'offline_counts', 'tokens', 'groups', 'group_members', 'app_settings', 'conv_settings',
-  'bindings', 'devices', 'messages', 'inbox', 'device_inbox', 'group_log', 'group_cursors', 'group_acks', 'trace', 'trace_held',
-  'deliveries', 'stream_pushes', 'summary_pending', 'jobs', 'callback_ids', 'job_outcomes',
+  'bindings', 'devices', 'messages', 'inbox', 'device_inbox', 'group_log', 'group_cursors', 'group_acks', 'trace_pushed', 'trace_held',
+  'trace_results', 'deliveries', 'stream_pushes', 'summary_pending', 'jobs', 'callback_ids', 'job_outcomes',
 ] as const;
 
 /** Identity columns whose sequence must continue after the copied numbers. */
-const IDENTITIES: readonly [table: string, column: string][] = [['messages', 'seq'], ['deliveries', 'id'], ['stream_pushes', 'ord'], ['jobs', 'id']];
+const IDENTITIES: readonly [table: string, column: string][] = [
+  ['messages', 'seq'], ['deliveries', 'id'], ['stream_pushes', 'ord'], ['jobs', 'id'], ['trace_results', 'ord'],
+];
 
 export interface MigrateOptions {
   dataDir: string;
@@ -68,6 +71,11 @@ function openSource(dataDir: string): Database.Database {
     db.close();
     throw new MigrateError(`${file} is not an IM Push Companion store (it has no schema version)`);
   }
+  // Read-only, so an older store cannot be upgraded here (its rows may be in a form PostgreSQL no longer has).
+  if (version < SCHEMA_VERSION) {
+    db.close();
+    throw new MigrateError(`${file} is at schema version ${version}, this migrator copies version ${SCHEMA_VERSION}: start the server once on this data folder (it upgrades the store), stop it, then migrate`);
+  }
   const unknown = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[])
     .filter((t) => t !== 'schema_version' && !(TABLES as readonly string[]).includes(t));
   if (unknown.length) {
@@ -93,7 +101,8 @@ async function copyTable(db: Database.Database, pool: pg.Pool, schema: string, t
   const lost = source.filter((c) => !target.has(c));
   if (lost.length) throw new MigrateError(`PostgreSQL's ${table} has no column ${lost.join(', ')}: update the server before migrating`);
   const cols = [...source];
-  const select = cols.map((c) => quoteIdent(c));
+  // JSON travels as text: json() turns SQLite's JSONB blobs (trace_pushed.users) into it.
+  const select = cols.map((c) => (target.get(c) === 'jsonb' ? `json(${quoteIdent(c)})` : quoteIdent(c)));
   // stream_pushes keeps SQLite's insertion order (rowid) as its tie-break.
   if (table === 'stream_pushes' && target.has('ord')) {
     cols.push('ord');

@@ -17,8 +17,9 @@ export function housekeep(db: Db, now: number): Record<string, number> {
     const n = (sql: string, ...args: unknown[]) => db.prepare(sql).run(...args).changes;
     const out: Record<string, number> = {};
     out.tokens = n('DELETE FROM tokens WHERE expires < ?', now);
-    out.trace = n('DELETE FROM trace WHERE seq IN (SELECT seq FROM messages WHERE ts < ?)', now - TRACE_KEEP_MS);
-    out.trace_held = n('DELETE FROM trace_held WHERE seq IN (SELECT seq FROM messages WHERE ts < ?)', now - TRACE_KEEP_MS);
+    for (const table of ['trace_pushed', 'trace_held', 'trace_results']) {
+      out[table] = n(`DELETE FROM ${table} WHERE seq IN (SELECT seq FROM messages WHERE ts < ?)`, now - TRACE_KEEP_MS);
+    }
     out.callback_ids = n('DELETE FROM callback_ids WHERE until <= ?', now);
     out.stream_pushes = n('DELETE FROM stream_pushes WHERE created <= ?', now - STREAM_KEEP_MS);
     out.devices = n(

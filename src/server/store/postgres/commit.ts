@@ -4,11 +4,11 @@
  * statement per member), ending with a NOTIFY that PostgreSQL delivers only if it commits.
  */
 import type pg from 'pg';
-import type { CommitResult, MessageCommit, NewDelivery, SettledDelivery, TraceDevice } from '../ports.ts';
+import type { CommitResult, MessageCommit, NewDelivery, SettledDelivery } from '../ports.ts';
 import { addJobs } from './jobs.ts';
 import { tx } from './pool.ts';
 import { putSummariesOn, summaryCountsOn } from './summaries.ts';
-import { addTraces } from './trace.ts';
+import { addTraces, setResults } from './trace.ts';
 import { pushInfoOn } from './users.ts';
 
 /** Columns of NewDelivery rows as four arrays, for unnest. */
@@ -96,9 +96,8 @@ export function commitMessage(pool: pg.Pool, channel: string, c: MessageCommit):
 }
 
 /**
- * Many delivery outcomes in one transaction of four statements whatever their number: rows done
- * are deleted, retried ones rescheduled, and the trace rows read under a lock, edited here and
- * written back (two nodes settling outcomes of one decision keep both).
+ * Many delivery outcomes in one transaction of three statements whatever their number: rows done
+ * are deleted, retried ones rescheduled, and each outcome upserted as its device's trace result.
  */
 export function settleDeliveries(pool: pg.Pool, rows: readonly SettledDelivery[]): Promise<void> {
   if (rows.length === 0) return Promise.resolve();
@@ -113,29 +112,6 @@ export function settleDeliveries(pool: pg.Pool, rows: readonly SettledDelivery[]
         [retried.map((r) => r.id), retried.map((r) => r.retry!.attempts), retried.map((r) => r.retry!.due)],
       );
     }
-    const keys = new Map<string, { seq: number; username: string }>();
-    for (const r of rows) keys.set(`${r.seq}\u001f${r.username}`, { seq: r.seq, username: r.username });
-    const ks = [...keys.values()];
-    const cur = await q.query<{ seq: number; username: string; devices: string }>(
-      `SELECT t.seq, t.username, t.devices FROM trace t JOIN unnest($1::bigint[], $2::text[]) AS x(seq, u) ON t.seq = x.seq AND t.username = x.u
-       ORDER BY t.seq, t.username FOR UPDATE OF t`,
-      [ks.map((k) => k.seq), ks.map((k) => k.username)],
-    );
-    const devicesOf = new Map(cur.rows.map((t) => [`${t.seq}\u001f${t.username}`, JSON.parse(t.devices) as TraceDevice[]]));
-    for (const r of rows) {
-      const devices = devicesOf.get(`${r.seq}\u001f${r.username}`);
-      if (!devices) continue;
-      const d = devices.find((x) => x.device_id === r.deviceId && x.notifier === r.notifier);
-      if (d) d.result = r.result;
-      else devices.push({ device_id: r.deviceId, notifier: r.notifier, result: r.result });
-    }
-    if (devicesOf.size) {
-      const entries = [...devicesOf.entries()];
-      await q.query(
-        `UPDATE trace t SET devices = x.d FROM unnest($1::bigint[], $2::text[], $3::text[]) AS x(seq, u, d)
-         WHERE t.seq = x.seq AND t.username = x.u`,
-        [entries.map(([k]) => Number(k.split('\u001f')[0])), entries.map(([k]) => k.slice(k.indexOf('\u001f') + 1)), entries.map(([, d]) => JSON.stringify(d))],
-      );
-    }
+    await setResults(q, rows);
   });
 }

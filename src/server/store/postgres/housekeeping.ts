@@ -12,8 +12,9 @@ export function housekeep(pool: pg.Pool, now: number): Promise<Record<string, nu
     const n = async (sql: string, ...args: unknown[]) => (await c.query(sql, args)).rowCount ?? 0;
     const out: Record<string, number> = {};
     out.tokens = await n('DELETE FROM tokens WHERE expires < $1', now);
-    out.trace = await n('DELETE FROM trace WHERE seq IN (SELECT seq FROM messages WHERE ts < $1)', now - TRACE_KEEP_MS);
-    out.trace_held = await n('DELETE FROM trace_held WHERE seq IN (SELECT seq FROM messages WHERE ts < $1)', now - TRACE_KEEP_MS);
+    for (const table of ['trace_pushed', 'trace_held', 'trace_results']) {
+      out[table] = await n(`DELETE FROM ${table} WHERE seq IN (SELECT seq FROM messages WHERE ts < $1)`, now - TRACE_KEEP_MS);
+    }
     out.callback_ids = await n('DELETE FROM callback_ids WHERE until <= $1', now);
     out.stream_pushes = await n('DELETE FROM stream_pushes WHERE created <= $1', now - STREAM_KEEP_MS);
     out.devices = await n(

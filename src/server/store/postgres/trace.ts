@@ -1,74 +1,81 @@
 /** The record of push decisions (SPEC 3.8) on PostgreSQL. */
 import type pg from 'pg';
-import type { NewTrace, TraceDevice, TraceEntry, TracePort } from '../ports.ts';
-import { groupHeld, SEP, traceEntryOf } from '../trace-entry.ts';
-import { type Queryable, tx } from './pool.ts';
+import type { NewTrace, SettledDelivery, TraceEntry, TracePort } from '../ports.ts';
+import { type DecisionRow, decisionRows, traceEntryOf } from '../trace-entry.ts';
+import type { Queryable } from './pool.ts';
+
+/** Columns of decision rows as four arrays, for unnest. */
+const columns = (rows: readonly DecisionRow[]) => [0, 1, 2, 3].map((i) => rows.map((r) => r[i]!));
 
 /**
- * Records every decision about one message: pushed ones one row per user (with its devices),
- * held ones one row per reason holding the JSON array of names (as the SQLite store does).
- * Two statements whatever the group size.
+ * Records every decision about one message: a row per (reason, via, mention), pushed ones mapping
+ * each name to its devices, held ones listing the names (as the SQLite store does). Two
+ * statements whatever the group size; a second write of a row merges (a name's last devices win).
  */
 export async function addTraces(q: Queryable, seq: number, rows: readonly NewTrace[]): Promise<void> {
-  const { pushed: list, held } = groupHeld(rows);
-  // Last decision per user wins (INSERT OR REPLACE in SQLite); one upsert may not touch a row twice.
-  const pushed = new Map(list.map((p) => [p[0], p]));
-  if (pushed.size) {
-    const v = [...pushed.values()];
+  const { pushed, held } = decisionRows(rows);
+  for (const [table, list] of [['trace_pushed', pushed], ['trace_held', held]] as const) {
+    if (!list.length) continue;
+    // jsonb ||: arrays of names append, objects of names merge with the later devices winning.
     await q.query(
-      `INSERT INTO trace (seq, username, push, reason, devices, via, mention)
-       SELECT $1, u, 1, r, d, vi, me FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(u, r, d, vi, me)
-       ON CONFLICT (seq, username) DO UPDATE SET push = 1, reason = excluded.reason, devices = excluded.devices, via = excluded.via, mention = excluded.mention`,
-      [seq, v.map((p) => p[0]), v.map((p) => p[1]), v.map((p) => JSON.stringify(p[2])), v.map((p) => p[3]), v.map((p) => p[4])],
+      `INSERT INTO ${table} (seq, reason, via, mention, users) SELECT $1, r, vi, me, u::jsonb FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(r, vi, me, u)
+       ON CONFLICT (seq, reason, via, mention) DO UPDATE SET users = ${table}.users || excluded.users`,
+      [seq, ...columns(list)],
     );
   }
-  if (held.size) {
-    const keys = [...held.keys()].map((k) => k.split(SEP));
-    await q.query(
-      `INSERT INTO trace_held (seq, reason, via, mention, users) SELECT $1, r, vi, me, u::jsonb FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(r, vi, me, u)
-       ON CONFLICT (seq, reason, via, mention) DO UPDATE SET users = trace_held.users || excluded.users`,
-      [seq, keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2]), [...held.values()].map((u) => JSON.stringify(u))],
-    );
-  }
+}
+
+/**
+ * Outcomes of devices, one upserted row each: a later one for the same device replaces the earlier
+ * (an upsert may not touch a row twice, so the last per device is kept). Rows go in key order, so
+ * two nodes settling overlapping outcomes take their row locks in the same order.
+ */
+export async function setResults(q: Queryable, rows: readonly Pick<SettledDelivery, 'seq' | 'username' | 'deviceId' | 'notifier' | 'result'>[]): Promise<void> {
+  const last = new Map<string, [number, string, string, string, string]>();
+  for (const r of rows) last.set([r.seq, r.username, r.deviceId, r.notifier].join('\u001f'), [r.seq, r.username, r.deviceId, r.notifier, r.result]);
+  const list = [...last].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  if (!list.length) return;
+  await q.query(
+    `INSERT INTO trace_results (seq, username, device_id, notifier, result)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
+     ON CONFLICT (seq, username, device_id, notifier) DO UPDATE SET result = excluded.result`,
+    [0, 1, 2, 3, 4].map((i) => list.map((r) => r[i])),
+  );
 }
 
 export class PgTrace implements TracePort {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Read-modify-write under a row lock: two nodes reporting outcomes of one decision keep both. */
+  /** Sets the outcome for one device of a recorded decision (notifier omitted: whichever has that id). */
   setResult(username: string, seq: number, deviceId: string, result: string, notifier?: string): Promise<void> {
-    return tx(this.pool, async (c) => {
-      const r = await c.query<{ devices: string }>('SELECT devices FROM trace WHERE seq = $1 AND username = $2 FOR UPDATE', [seq, username]);
-      const raw = r.rows[0]?.devices;
-      if (raw === undefined) return;
-      const devices = JSON.parse(raw) as TraceDevice[];
-      const d = devices.find((x) => x.device_id === deviceId && (notifier === undefined || x.notifier === notifier));
-      if (d) d.result = result;
-      else devices.push({ device_id: deviceId, ...(notifier ? { notifier } : {}), result });
-      await c.query('UPDATE trace SET devices = $1 WHERE seq = $2 AND username = $3', [JSON.stringify(devices), seq, username]);
-    });
+    return setResults(this.pool, [{ seq, username, deviceId, notifier: notifier ?? '', result }]);
   }
 
   /**
    * Messages the user received (inbox, or the log of a group since they joined it: the newest rows
-   * of each group) or sent, newest first; held reasons found by the name's membership in the held list.
+   * of each group) or sent, newest first. Pushed: the user's devices from the row that has them
+   * (a key lookup in the jsonb object; max() skips the rows that do not); otherwise held: the name's
+   * membership in the held list.
    */
   async last(username: string, limit: number): Promise<TraceEntry[]> {
-    const r = await this.pool.query<{ push: number; reason: string; devices: string; json: string }>(
-      `SELECT * FROM (
-         SELECT s.seq, COALESCE(t.push, 0) AS push, COALESCE(t.devices, '[]') AS devices, m.json,
-           COALESCE(t.reason || chr(31) || t.via || chr(31) || t.mention,
-             (SELECT h.reason || chr(31) || h.via || chr(31) || h.mention FROM trace_held h WHERE h.seq = s.seq AND h.users ? $1 LIMIT 1)) AS reason
+    const r = await this.pool.query<{ json: string; decision: string; results: string | null }>(
+      `SELECT x.json, x.decision,
+         (SELECT json_agg(json_build_array(r.device_id, r.notifier, r.result) ORDER BY r.ord)::text FROM trace_results r
+          WHERE r.seq = x.seq AND r.username = $1) AS results
+       FROM (
+         SELECT s.seq, m.json, COALESCE(
+             (SELECT max(p.reason || chr(31) || p.via || chr(31) || p.mention || chr(31) || (p.users -> $1::text)::text) FROM trace_pushed p WHERE p.seq = s.seq),
+             (SELECT h.reason || chr(31) || h.via || chr(31) || h.mention FROM trace_held h WHERE h.seq = s.seq AND h.users ? $1 LIMIT 1)) AS decision
          FROM (
            (SELECT seq FROM inbox WHERE username = $1 ORDER BY seq DESC LIMIT $2)
            UNION (SELECT seq FROM messages WHERE sender = $1 ORDER BY seq DESC LIMIT $2)
            UNION (SELECT l.seq FROM group_members gm CROSS JOIN LATERAL
                     (SELECT seq FROM group_log WHERE group_id = gm.group_id AND seq > gm.since ORDER BY seq DESC LIMIT $2) l
                   WHERE gm.username = $1)
-         ) s LEFT JOIN trace t ON t.seq = s.seq AND t.username = $1 JOIN messages m ON m.seq = s.seq
-       ) x WHERE reason IS NOT NULL ORDER BY seq DESC LIMIT $2`,
+         ) s JOIN messages m ON m.seq = s.seq
+       ) x WHERE x.decision IS NOT NULL ORDER BY x.seq DESC LIMIT $2`,
       [username, limit],
     );
-    return r.rows.map((row) => traceEntryOf(row.json, row.push === 1, row.reason, row.devices));
+    return r.rows.map((row) => traceEntryOf(row.json, row.decision, row.results));
   }
 }
