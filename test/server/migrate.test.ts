@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/server/migrate/args.ts';
 import { MigrateError, migrateSqliteToPostgres, TABLES } from '../../src/server/migrate/copy.ts';
 import { migrate } from '../../src/server/store/migrations.ts';
+import type { NewTrace } from '../../src/server/store/ports.ts';
 import { openPostgresStore } from '../../src/server/store/postgres/index.ts';
+import { decisionRows } from '../../src/server/store/trace-entry.ts';
 import { tempDir } from './helpers.ts';
 import { dropSchema, freshSchema, PG_URL, requirePostgres } from './pg.ts';
 
@@ -55,9 +57,10 @@ function buildSqlite(dir: string): { messages: number; highWater: number } {
     run('INSERT INTO group_log (seq, group_id, sender) VALUES (?, ?, ?)', [[7, '100000000000002', 'u0'], [8, '100000000000002', 'u0']]);
     run('INSERT INTO group_cursors (username, resource, group_id, upto) VALUES (?, ?, ?, ?)', [['u1', 'web-1', '100000000000002', 7]]);
     run('INSERT INTO group_acks (username, resource, group_id, seq) VALUES (?, ?, ?, ?)', [['u3', 'web-3', '100000000000002', 8]]);
-    // The pushed users (JSONB in SQLite, jsonb in PostgreSQL) and two outcomes recorded since: one of a listed device, one of a device that was not.
-    run("INSERT INTO trace_pushed (seq, reason, via, mention, users) VALUES (?, ?, '', 'AT', jsonb(?))",
-      [[10, 'PUSH', JSON.stringify(Object.fromEntries(range(USERS).filter((i) => i % 2 === 0).map((i) => [`u${i}`, [[`web-${i}`, 'queued', 'webpush']]])))]]);
+    // The pushed users in rows as the server groups them (JSONB in SQLite, jsonb in PostgreSQL), and
+    // two outcomes recorded since: one of a listed device, one of a device that was not.
+    const pushed = decisionRows(range(USERS).filter((i) => i % 2 === 0).map((i): NewTrace => [`u${i}`, true, 'PUSH', [{ device_id: `web-${i}`, notifier: 'webpush', result: 'queued' }], undefined, 'AT'])).pushed;
+    run('INSERT INTO trace_pushed (seq, lo, hi, reason, via, mention, users) VALUES (?, ?, ?, ?, ?, ?, jsonb(?))', pushed.map((r) => [10, ...r]));
     run('INSERT INTO trace_results (seq, username, device_id, notifier, result) VALUES (?, ?, ?, ?, ?)', [[10, 'u2', 'web-2', 'webpush', 'sent (HTTP 201)'], [10, 'u4', 'tab', '', 'sent']]);
     run('INSERT INTO trace_held (seq, reason, users) VALUES (?, ?, ?)', [
       [10, 'SENDER', '["u0"]'],

@@ -135,28 +135,33 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
   // 6: pushed decisions grouped like held ones. A row per pushed user cost ~3 µs each (~12 ms of a
-  // 10,000-member group's message) and 324 KB of its 703 KB. Now one row per (message, reason,
-  // via, mention) maps each pushed name to its devices ([device_id, result, notifier?]) as JSONB,
-  // and outcomes recorded later are a small row per device: a settled push no longer rewrites its
-  // user's row. ord keeps the order outcomes first arrived (devices not in the list are appended
-  // in it). Existing rows move over with their devices as they were, results included.
+  // 10,000-member group's message) and 324 KB of its 703 KB. Now rows of up to 128 users (per
+  // message, reason, via and mention; trace-entry.ts USERS_PER_ROW) map each name to its devices
+  // ([device_id, result, notifier?]) as JSONB; lo and hi, the row's first and last name, find a
+  // user's row. Outcomes recorded later are a small row per device, so a settled push rewrites no
+  // row of other users; ord keeps the order they first arrived (devices not in the list are
+  // appended in it). Existing rows move over with their devices as they were, results included.
   `
   CREATE TABLE trace_pushed (
-    seq INTEGER NOT NULL, reason TEXT NOT NULL, via TEXT NOT NULL, mention TEXT NOT NULL, users BLOB NOT NULL,
-    PRIMARY KEY (seq, reason, via, mention)
+    seq INTEGER NOT NULL, lo TEXT NOT NULL, hi TEXT NOT NULL, reason TEXT NOT NULL, via TEXT NOT NULL, mention TEXT NOT NULL,
+    users BLOB NOT NULL, PRIMARY KEY (seq, lo)
   );
   CREATE TABLE trace_results (
     ord INTEGER PRIMARY KEY, seq INTEGER NOT NULL, username TEXT NOT NULL, device_id TEXT NOT NULL,
     notifier TEXT NOT NULL, result TEXT NOT NULL
   );
   CREATE UNIQUE INDEX trace_results_key ON trace_results(seq, username, device_id, notifier);
-  INSERT INTO trace_pushed (seq, reason, via, mention, users)
-    SELECT t.seq, t.reason, t.via, t.mention, jsonb_group_object(t.username, (
-      SELECT jsonb_group_array(CASE WHEN d.value ->> 'notifier' IS NULL
-        THEN jsonb_array(d.value ->> 'device_id', d.value ->> 'result')
-        ELSE jsonb_array(d.value ->> 'device_id', d.value ->> 'result', d.value ->> 'notifier') END ORDER BY d.key)
-      FROM json_each(t.devices) d))
-    FROM trace t WHERE t.push = 1 GROUP BY t.seq, t.reason, t.via, t.mention;
+  INSERT INTO trace_pushed (seq, lo, hi, reason, via, mention, users)
+    SELECT seq, min(username), max(username), reason, via, mention, jsonb_group_object(username, devices)
+    FROM (
+      SELECT t.seq, t.username, t.reason, t.via, t.mention,
+        (row_number() OVER (PARTITION BY t.seq, t.reason, t.via, t.mention ORDER BY t.username) - 1) / 128 AS chunk,
+        (SELECT jsonb_group_array(CASE WHEN d.value ->> 'notifier' IS NULL
+           THEN jsonb_array(d.value ->> 'device_id', d.value ->> 'result')
+           ELSE jsonb_array(d.value ->> 'device_id', d.value ->> 'result', d.value ->> 'notifier') END ORDER BY d.key)
+         FROM json_each(t.devices) d) AS devices
+      FROM trace t WHERE t.push = 1
+    ) GROUP BY seq, reason, via, mention, chunk;
   INSERT INTO trace_held (seq, reason, via, mention, users)
     SELECT seq, reason, via, mention, json_group_array(username) FROM trace WHERE push = 0 GROUP BY seq, reason, via, mention;
   DROP TABLE trace;

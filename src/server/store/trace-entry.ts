@@ -1,9 +1,9 @@
 /**
  * A message's decisions as both engines store them, and one user's entry read back as the wire
- * entry of SPEC 3.8. A message is a handful of rows whatever the group size: one per (reason,
- * via, mention), holding the held users' names, or the pushed users with the devices each was
- * pushed to. Outcomes that come later live apart, one small row per device (trace_results), so
- * recording one does not rewrite a row holding thousands of users.
+ * entry of SPEC 3.8. A message is a few rows, not one per user: held users' names one row per
+ * (reason, via, mention); pushed users with the devices each was pushed to, by (reason, via,
+ * mention) too, in rows of up to USERS_PER_ROW names. Outcomes that come later live apart, one
+ * small row per device (trace_results), so recording one rewrites no row of other users.
  */
 import type { Mention, ReasonCode, Via } from '../../core/index.ts';
 import type { ImMessage, NewTrace, TraceDevice, TraceEntry } from './ports.ts';
@@ -17,41 +17,56 @@ export const SEP = '\u001f';
  */
 export type StoredDevice = [string, string, string?];
 
-/** One stored row of a message: [reason, via, mention, users JSON]. */
-export type DecisionRow = [string, string, string, string];
+/**
+ * Pushed users per row at most. A lookup reads the one row whose name range holds the user: a few
+ * KB, where one row of 3,000 users was ~160 KB to decompress (PostgreSQL) or read (SQLite) for
+ * each entry of a user's trace.
+ */
+export const USERS_PER_ROW = 128;
+
+/** A held row: [reason, via, mention, JSON array of names]. */
+export type HeldRow = [string, string, string, string];
+/** A pushed row: [lo, hi, reason, via, mention, JSON object name → devices]; lo and hi are its first and last name in byte order. */
+export type PushedRow = [string, string, string, string, string, string];
 
 /**
- * Groups a message's decisions into rows: held ones list the names (a JSON array), pushed ones map
- * each name to its stored devices (a JSON object). The last pushed decision about a user wins, as
- * one row per user used to be replaced (a name listed twice is decided twice).
+ * Groups a message's decisions into rows: held ones list the names, pushed ones map each name to
+ * its stored devices, up to USERS_PER_ROW names in byte order per row. The last pushed decision
+ * about a user wins, as one row per user used to be replaced (a name listed twice is decided
+ * twice), so each pushed name is in exactly one row and a row's first name is unique per message.
+ * A message's decisions are written once, with the message (its seq is new).
  */
-export function decisionRows(rows: readonly NewTrace[]): { pushed: DecisionRow[]; held: DecisionRow[] } {
+export function decisionRows(rows: readonly NewTrace[]): { pushed: PushedRow[]; held: HeldRow[] } {
   const held = new Map<string, string[]>();
   const pushedBy = new Map<string, [string, TraceDevice[]]>();
   for (const [u, push, reason, devices, via, mention] of rows) {
     const key = `${reason}${SEP}${via ?? ''}${SEP}${mention ?? ''}`;
-    if (push) {
-      pushedBy.delete(u); // so the user lands under the key of their last decision
-      pushedBy.set(u, [key, devices]);
-    } else {
+    if (push) pushedBy.set(u, [key, devices]);
+    else {
       const list = held.get(key);
       if (list) list.push(u);
       else held.set(key, [u]);
     }
   }
-  const pushed = new Map<string, [string, StoredDevice[]][]>();
+  const byKey = new Map<string, [string, StoredDevice[]][]>();
   for (const [u, [key, devices]] of pushedBy) {
     const entry: [string, StoredDevice[]] = [u, devices.map(storedDevice)];
-    const list = pushed.get(key);
+    const list = byKey.get(key);
     if (list) list.push(entry);
-    else pushed.set(key, [entry]);
+    else byKey.set(key, [entry]);
   }
-  const row = (key: string, users: string): DecisionRow => [...(key.split(SEP) as [string, string, string]), users];
-  return {
-    // fromEntries defines own properties, so even a user named __proto__ is a key.
-    pushed: [...pushed].map(([key, users]) => row(key, JSON.stringify(Object.fromEntries(users)))),
-    held: [...held].map(([key, users]) => row(key, JSON.stringify(users))),
-  };
+  const pushed: PushedRow[] = [];
+  for (const [key, users] of byKey) {
+    const [reason, via, mention] = key.split(SEP) as [string, string, string];
+    // Names are ASCII, so JS order is the byte order SQLite (BINARY) and PostgreSQL (COLLATE "C") compare in.
+    users.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (let i = 0; i < users.length; i += USERS_PER_ROW) {
+      const chunk = users.slice(i, i + USERS_PER_ROW);
+      // fromEntries defines own properties, so even a user named __proto__ is a key.
+      pushed.push([chunk[0]![0], chunk.at(-1)![0], reason, via, mention, JSON.stringify(Object.fromEntries(chunk))]);
+    }
+  }
+  return { pushed, held: [...held].map(([key, users]) => [...(key.split(SEP) as [string, string, string]), JSON.stringify(users)]) };
 }
 
 function storedDevice(d: TraceDevice): StoredDevice {

@@ -11,13 +11,9 @@ export class TraceRepo implements TracePort {
     this.s = {
       // Held decisions: one row per (reason, via, mention) holding the JSON array of names.
       insertHeld: db.prepare('INSERT INTO trace_held (seq, reason, via, mention, users) VALUES (?, ?, ?, ?, ?)'),
-      // Pushed decisions: one row per (reason, via, mention) holding name → devices as JSONB, whose
-      // objects a lookup walks by stored sizes instead of parsing the text (~40 µs, not ~500, for
-      // the last of 3,000 names).
-      insertPushed: db.prepare(
-        `INSERT INTO trace_pushed (seq, reason, via, mention, users) VALUES (?, ?, ?, ?, jsonb(?))
-         ON CONFLICT (seq, reason, via, mention) DO UPDATE SET users = jsonb_patch(users, excluded.users)`,
-      ),
+      // Pushed decisions: rows of name → devices as JSONB, which a lookup walks by stored sizes
+      // instead of parsing the text.
+      insertPushed: db.prepare('INSERT INTO trace_pushed (seq, lo, hi, reason, via, mention, users) VALUES (?, ?, ?, ?, ?, ?, jsonb(?))'),
       // A later outcome for the same device replaces the earlier one and keeps its place (ord).
       setResult: db.prepare(
         `INSERT INTO trace_results (seq, username, device_id, notifier, result) VALUES (?, ?, ?, ?, ?)
@@ -28,27 +24,31 @@ export class TraceRepo implements TracePort {
       logTop: db.prepare('SELECT seq FROM group_log WHERE group_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?').pluck(),
       // A user's decisions: messages they received (inbox, or the log of a group since they
       // joined it: logTop's rows, passed in as ?3) or sent, newest first. Pushed: the user's
-      // devices from the row that has them (?4 is the path of their name; max() skips the rows
-      // that do not, and reads each row's JSONB once); otherwise held: names are [a-z0-9_.-], so
-      // the quoted name matches exactly inside the JSON array.
+      // devices from the row whose name range holds them (?4 is the path of their name; max()
+      // skips a row of another (reason, via, mention) whose range holds it too but not the name,
+      // and reads each row's JSONB once); otherwise held: names are [a-z0-9_.-], so
+      // the quoted name matches exactly inside the JSON array. MATERIALIZED: flattened into the
+      // outer query, the decision was worked out twice per message (in WHERE and in the result).
       last: db.prepare(
-        `SELECT x.json, x.decision,
-           (SELECT json_group_array(json_array(r.device_id, r.notifier, r.result) ORDER BY r.ord) FROM trace_results r
-            WHERE r.seq = x.seq AND r.username = ?1) AS results
-         FROM (
+        `WITH x AS MATERIALIZED (
            SELECT s.seq, m.json, COALESCE(
-               (SELECT max(p.reason || char(31) || p.via || char(31) || p.mention || char(31) || (p.users -> ?4)) FROM trace_pushed p WHERE p.seq = s.seq),
+               (SELECT max(p.reason || char(31) || p.via || char(31) || p.mention || char(31) || (p.users -> ?4)) FROM trace_pushed p
+                WHERE p.seq = s.seq AND p.lo <= ?1 AND p.hi >= ?1),
                (SELECT h.reason || char(31) || h.via || char(31) || h.mention FROM trace_held h WHERE h.seq = s.seq AND instr(h.users, '"' || ?1 || '"') > 0)) AS decision
            FROM (
              SELECT seq FROM (SELECT seq FROM inbox WHERE username = ?1 ORDER BY seq DESC LIMIT ?2)
              UNION SELECT seq FROM (SELECT seq FROM messages WHERE sender = ?1 ORDER BY seq DESC LIMIT ?2)
              UNION SELECT value FROM json_each(?3)
            ) s JOIN messages m ON m.seq = s.seq
-         ) x WHERE x.decision IS NOT NULL ORDER BY x.seq DESC LIMIT ?2`,
+         )
+         SELECT x.json, x.decision,
+           (SELECT json_group_array(json_array(r.device_id, r.notifier, r.result) ORDER BY r.ord) FROM trace_results r
+            WHERE r.seq = x.seq AND r.username = ?1) AS results
+         FROM x WHERE x.decision IS NOT NULL ORDER BY x.seq DESC LIMIT ?2`,
       ),
     };
   }
-  /** Records every decision about one message (seq): a row per (pushed or held, reason, via, mention). */
+  /** Records every decision about one message (seq): a few rows per (pushed or held, reason, via, mention). */
   addMany(seq: number, rows: readonly NewTrace[]): void {
     const { pushed, held } = decisionRows(rows);
     for (const r of pushed) this.s.insertPushed.run(seq, ...r);

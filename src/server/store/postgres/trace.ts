@@ -1,26 +1,31 @@
 /** The record of push decisions (SPEC 3.8) on PostgreSQL. */
 import type pg from 'pg';
 import type { NewTrace, SettledDelivery, TraceEntry, TracePort } from '../ports.ts';
-import { type DecisionRow, decisionRows, traceEntryOf } from '../trace-entry.ts';
+import { decisionRows, traceEntryOf } from '../trace-entry.ts';
 import type { Queryable } from './pool.ts';
 
-/** Columns of decision rows as four arrays, for unnest. */
-const columns = (rows: readonly DecisionRow[]) => [0, 1, 2, 3].map((i) => rows.map((r) => r[i]!));
+/** Columns of rows as arrays, for unnest. */
+const columns = (rows: readonly string[][], n: number) => Array.from({ length: n }, (_, i) => rows.map((r) => r[i]!));
 
 /**
- * Records every decision about one message: a row per (reason, via, mention), pushed ones mapping
- * each name to its devices, held ones listing the names (as the SQLite store does). Two
- * statements whatever the group size; a second write of a row merges (a name's last devices win).
+ * Records every decision about one message (as the SQLite store does): pushed ones in rows of
+ * name → devices, held ones a row per (reason, via, mention) listing the names. Two statements
+ * whatever the group size.
  */
 export async function addTraces(q: Queryable, seq: number, rows: readonly NewTrace[]): Promise<void> {
   const { pushed, held } = decisionRows(rows);
-  for (const [table, list] of [['trace_pushed', pushed], ['trace_held', held]] as const) {
-    if (!list.length) continue;
-    // jsonb ||: arrays of names append, objects of names merge with the later devices winning.
+  if (pushed.length) {
     await q.query(
-      `INSERT INTO ${table} (seq, reason, via, mention, users) SELECT $1, r, vi, me, u::jsonb FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(r, vi, me, u)
-       ON CONFLICT (seq, reason, via, mention) DO UPDATE SET users = ${table}.users || excluded.users`,
-      [seq, ...columns(list)],
+      `INSERT INTO trace_pushed (seq, lo, hi, reason, via, mention, users)
+       SELECT $1, lo, hi, r, vi, me, u::jsonb FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(lo, hi, r, vi, me, u)`,
+      [seq, ...columns(pushed, 6)],
+    );
+  }
+  if (held.length) {
+    await q.query(
+      `INSERT INTO trace_held (seq, reason, via, mention, users) SELECT $1, r, vi, me, u::jsonb FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(r, vi, me, u)
+       ON CONFLICT (seq, reason, via, mention) DO UPDATE SET users = trace_held.users || excluded.users`,
+      [seq, ...columns(held, 4)],
     );
   }
 }
@@ -53,18 +58,18 @@ export class PgTrace implements TracePort {
 
   /**
    * Messages the user received (inbox, or the log of a group since they joined it: the newest rows
-   * of each group) or sent, newest first. Pushed: the user's devices from the row that has them
-   * (a key lookup in the jsonb object; max() skips the rows that do not); otherwise held: the name's
-   * membership in the held list.
+   * of each group) or sent, newest first. Pushed: the user's devices from the row whose name range
+   * holds them (a key lookup in its jsonb object; max() skips a row of another reason, via or
+   * mention whose range holds the name but not the user); otherwise held: the name's
+   * membership in the held list. MATERIALIZED: pulled up into the outer query, each decision was
+   * worked out twice (in WHERE and in the result), decompressing the big rows twice.
    */
   async last(username: string, limit: number): Promise<TraceEntry[]> {
     const r = await this.pool.query<{ json: string; decision: string; results: string | null }>(
-      `SELECT x.json, x.decision,
-         (SELECT json_agg(json_build_array(r.device_id, r.notifier, r.result) ORDER BY r.ord)::text FROM trace_results r
-          WHERE r.seq = x.seq AND r.username = $1) AS results
-       FROM (
+      `WITH x AS MATERIALIZED (
          SELECT s.seq, m.json, COALESCE(
-             (SELECT max(p.reason || chr(31) || p.via || chr(31) || p.mention || chr(31) || (p.users -> $1::text)::text) FROM trace_pushed p WHERE p.seq = s.seq),
+             (SELECT max(p.reason || chr(31) || p.via || chr(31) || p.mention || chr(31) || (p.users -> $1::text)::text) FROM trace_pushed p
+              WHERE p.seq = s.seq AND p.lo <= $1 AND p.hi >= $1),
              (SELECT h.reason || chr(31) || h.via || chr(31) || h.mention FROM trace_held h WHERE h.seq = s.seq AND h.users ? $1 LIMIT 1)) AS decision
          FROM (
            (SELECT seq FROM inbox WHERE username = $1 ORDER BY seq DESC LIMIT $2)
@@ -73,7 +78,11 @@ export class PgTrace implements TracePort {
                     (SELECT seq FROM group_log WHERE group_id = gm.group_id AND seq > gm.since ORDER BY seq DESC LIMIT $2) l
                   WHERE gm.username = $1)
          ) s JOIN messages m ON m.seq = s.seq
-       ) x WHERE x.decision IS NOT NULL ORDER BY x.seq DESC LIMIT $2`,
+       )
+       SELECT x.json, x.decision,
+         (SELECT json_agg(json_build_array(r.device_id, r.notifier, r.result) ORDER BY r.ord)::text FROM trace_results r
+          WHERE r.seq = x.seq AND r.username = $1) AS results
+       FROM x WHERE x.decision IS NOT NULL ORDER BY x.seq DESC LIMIT $2`,
       [username, limit],
     );
     return r.rows.map((row) => traceEntryOf(row.json, row.decision, row.results));
