@@ -5,11 +5,16 @@
  * when it is unreachable the PostgreSQL case is skipped with a warning, or fails under CI=true.
  * SQLite gets a fresh data folder per test; its `another()` is a second handle on the same file.
  */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AppSettings, ReasonCode } from '../../src/core/index.ts';
 import type { ImMessage, MessageCommit, NewDelivery, NewTrace, Store } from '../../src/server/store/ports.ts';
+import { migrate } from '../../src/server/store/migrations.ts';
 import { openPostgresStore, PG_SCHEMA_VERSION, type PostgresStore } from '../../src/server/store/postgres/index.ts';
+import { migratePg } from '../../src/server/store/postgres/migrations.ts';
+import { createPool } from '../../src/server/store/postgres/pool.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/server/store/sqlite.ts';
 import { tempDir } from './helpers.ts';
 import { dropSchema, freshSchema, PG_URL, requirePostgres, truncateSchema } from './pg.ts';
@@ -96,6 +101,50 @@ async function rowsIn(s: Store, table: string): Promise<number> {
     return Number((await c.query(`SELECT COUNT(*) AS n FROM "${(s as PostgresStore).schema}".${table}`)).rows[0].n);
   } finally {
     await c.end();
+  }
+}
+
+/** The names of the store's tables that start with `prefix`, sorted. */
+async function tablesLike(s: Store, prefix: string): Promise<string[]> {
+  if (s.engine === 'sqlite') {
+    return (s as SqliteStore).db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ORDER BY name").pluck().all(`${prefix}%`) as string[];
+  }
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    const r = await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE $2 ORDER BY 1', [(s as PostgresStore).schema, `${prefix}%`]);
+    return r.rows.map((x) => x.t);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * Runs `test` on a store whose data a server at schema `version` wrote (`sql`, the same text on
+ * both engines), opened (and so migrated) by this one.
+ */
+async function afterUpgrade(kind: Kind, version: number, sql: string, test: (s: Store) => Promise<void>): Promise<void> {
+  if (kind === 'sqlite') {
+    const dir = tempDir('impc-contract-');
+    const db = new Database(join(dir, 'im.sqlite'));
+    migrate(db, version);
+    db.exec(sql);
+    db.close();
+    return test(track(openSqliteStore(dir, { defaultTimeZone: ZONE, webpushCert: CERT })));
+  }
+  const schema = freshSchema();
+  try {
+    const { pool } = createPool({ url: PG_URL, schema, poolSize: 1 });
+    try {
+      await migratePg(pool, schema, version);
+      await pool.query(sql);
+    } finally {
+      await pool.end();
+    }
+    await test(track(await openPostgresStore({ url: PG_URL, schema, defaultTimeZone: ZONE, webpushCert: CERT, poolSize: 2 })));
+  } finally {
+    for (const s of opened.splice(0)) await s.close();
+    await dropSchema(schema);
   }
 }
 
@@ -964,6 +1013,116 @@ for (const { kind, harness } of engines) {
         expect(await ids('bobby', 3)).toEqual(['m4:KICKED', 'm2:DND_APP_WINDOW']);
         expect(await ids('sam', 10)).toEqual(['m4:SENDER', 'm2:NO_BINDING', 'm1:SENDER']);
         expect(await ids('nobody', 10)).toEqual([]);
+      });
+    });
+
+    describe('trace: pushed decisions and their outcomes', () => {
+      const web = { device_id: 'web', notifier: CERT, result: 'queued' };
+      const ext = { device_id: 'ext', notifier: 'stream', result: 'pending' };
+
+      it('a pushed user\'s devices keep their order whatever order outcomes come in; a later outcome for a device replaces the earlier', async () => {
+        const s = await h.fresh();
+        const { seq } = await s.commitMessage(commit(msg('m1', 'sam', T), { inbox: ['ann', 'bob'], traces: [['ann', true, 'PUSH', [web, ext]], ['bob', true, 'PUSH', [web, ext]]] }));
+        const devices = async (u: string) => (await s.trace.last(u, 1))[0]!.devices;
+        await s.trace.setResult('ann', seq, 'ext', 'delivered', 'stream');
+        await s.trace.setResult('ann', seq, 'web', 'retrying (HTTP 503)', CERT);
+        await s.trace.setResult('ann', seq, 'web', 'sent (HTTP 201)', CERT);
+        await s.trace.setResult('bob', seq, 'web', 'sent (HTTP 201)', CERT);
+        await s.trace.setResult('bob', seq, 'ext', 'delivered', 'stream');
+        const both = [{ ...web, result: 'sent (HTTP 201)' }, { ...ext, result: 'delivered' }];
+        expect(await devices('ann')).toEqual(both);
+        expect(await devices('bob')).toEqual(both);
+        // An outcome names its notifier: the same device id through another certificate is another device.
+        await s.trace.setResult('ann', seq, 'ext', 'gone (HTTP 410)', CERT);
+        expect(await devices('ann')).toEqual([...both, { device_id: 'ext', notifier: CERT, result: 'gone (HTTP 410)' }]);
+        expect(await devices('bob')).toEqual(both);
+      });
+
+      it('outcomes for devices not in the list are appended in the order they first came, and a later one keeps its place', async () => {
+        const s = await h.fresh();
+        const { seq } = await s.commitMessage(commit(msg('m1', 'sam', T), { inbox: ['ann'], traces: [['ann', true, 'PUSH', [web]]] }));
+        await s.trace.setResult('ann', seq, 'tab-2', 'sent', CERT);
+        await s.trace.setResult('ann', seq, 'tab-1', 'delivered', 'stream');
+        await s.trace.setResult('ann', seq, 'tab-2', 'gone (HTTP 410)', CERT);
+        expect((await s.trace.last('ann', 1))[0]!.devices).toEqual([
+          web, { device_id: 'tab-2', notifier: CERT, result: 'gone (HTTP 410)' }, { device_id: 'tab-1', notifier: 'stream', result: 'delivered' },
+        ]);
+      });
+
+      it('a user decided twice in one message: the last pushed decision wins, with its devices, via and mention', async () => {
+        const s = await h.fresh();
+        await s.commitMessage(commit(msg('m1', 'sam', T), {
+          inbox: ['ann', 'bob'],
+          traces: [['ann', true, 'PUSH', [web], 'FORCED', 'AT'], ['bob', true, 'PUSH', [web]], ['ann', true, 'PUSH', [ext], undefined, 'ALL'], ['bob', true, 'PUSH', [ext]]],
+        }));
+        expect(await s.trace.last('ann', 10)).toEqual([expect.objectContaining({ messageId: 'm1', push: true, reason: 'PUSH', mention: 'ALL', devices: [ext] })]);
+        expect((await s.trace.last('ann', 1))[0]!.via).toBeUndefined();
+        expect(await s.trace.last('bob', 10)).toEqual([expect.objectContaining({ messageId: 'm1', push: true, devices: [ext] })]);
+      });
+
+      it('a held and a pushed user of one message each read their own decision, whatever their names', async () => {
+        const s = await h.fresh();
+        // Names that contain each other, a dot (a JSON path separator) and a key JavaScript objects treat specially.
+        const names = ['bo', 'bob', 'bobby', 'a.b', 'a', '__proto__'];
+        await s.commitMessage(commit(msg('m1', 'sam', T), {
+          inbox: names,
+          traces: names.map((u, i): NewTrace => (i % 2 ? [u, true, 'PUSH', [{ ...web, device_id: `${u}-web` }], undefined, 'AT'] : held(u, 'NO_BINDING'))),
+        }));
+        for (const [i, u] of names.entries()) {
+          expect(await s.trace.last(u, 10), u).toEqual([i % 2
+            ? { messageId: 'm1', ts: T, conversation: { id: 'g1', type: 'groupChat' }, from: 'sam', push: true, reason: 'PUSH', mention: 'AT', devices: [{ ...web, device_id: `${u}-web` }] }
+            : { messageId: 'm1', ts: T, conversation: { id: 'g1', type: 'groupChat' }, from: 'sam', push: false, reason: 'NO_BINDING', devices: [] }]);
+        }
+      });
+
+      it('a big group\'s pushed users are a few rows, and each user reads their own devices and mention', async () => {
+        const s = await h.fresh();
+        const members = Array.from({ length: 1000 }, (_, i) => `u${i}`);
+        // Two mentions interleave by name, so their rows' name ranges overlap; every fourth member is held.
+        const traces = members.map((u, i): NewTrace => (i % 4 === 3 ? held(u, 'ONLINE') : [u, true, 'PUSH', [{ ...web, device_id: `${u}-web` }], undefined, i % 2 ? 'ALL' : 'AT']));
+        await s.commitMessage(commit(msg('m1', 'sam', T), { inbox: members, traces }));
+        expect(await rowsIn(s, 'trace_pushed')).toBeLessThan(10);
+        for (const [i, u] of members.entries()) {
+          if (i % 7 && i % 128 > 2 && i % 128 < 125) continue; // a sample, with the names around each row's ends
+          const e = (await s.trace.last(u, 1))[0]!;
+          expect([e.push, e.reason, e.mention, e.devices], u).toEqual(i % 4 === 3 ? [false, 'ONLINE', undefined, []] : [true, 'PUSH', i % 2 ? 'ALL' : 'AT', [{ ...web, device_id: `${u}-web` }]]);
+        }
+      });
+
+      it('migration 6: decisions an older server stored, one row per pushed user, explain the same and take new outcomes', async () => {
+        const json = (id: string, extra: object) => JSON.stringify({ id, from: 'sam', to: 'g1', conversation: { id: 'g1', type: 'groupChat' }, type: 'txt', body: { msg: id }, ts: T, ...extra });
+        const many = Array.from({ length: 130 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+        const dev = (id: string, notifier: string, result: string) => JSON.stringify({ device_id: id, notifier, result });
+        const old = `
+          INSERT INTO messages (seq, id, sender, json, ts) VALUES
+            (1, 'm1', 'sam', '${json('m1', {})}', ${T}),
+            (2, 'sum', 'ann', '${JSON.stringify({ id: 'sum', from: 'ann', to: 'ann', conversation: { id: 'ann', type: 'singleChat' }, type: 'custom', body: { count: 3, mentions: 1, conversations: [{}, {}] }, ts: T + 1, kind: 'summary' })}', ${T + 1});
+          INSERT INTO inbox (username, seq) VALUES ('ann', 1), ('a.b', 1), ('bob', 1), ${many.map((u) => `('${u}', 1)`).join(', ')};
+          INSERT INTO trace (seq, username, push, reason, devices, via, mention) VALUES
+            (1, 'ann', 1, 'PUSH', '[${dev('web', CERT, 'sent (HTTP 201)')},{"device_id":"tab","result":"sent"}]', 'FORCED', 'AT'),
+            (1, 'a.b', 1, 'PUSH', '[${dev('ext', 'stream', 'pending')}]', '', ''),
+            (2, 'ann', 1, 'SUMMARY', '[${dev('web', CERT, 'queued')}]', '', ''),
+            ${many.map((u) => `(1, '${u}', 1, 'PUSH', '[${dev(`${u}-web`, CERT, 'queued')}]', '', '')`).join(', ')};
+          INSERT INTO trace_held (seq, reason, users, via, mention) VALUES (1, 'SENDER', '["sam"]', '', ''), (1, 'NO_BINDING', '["bob"]', '', '');`;
+        await afterUpgrade(kind, 5, old, async (s) => {
+          expect(await tablesLike(s, 'trace')).toEqual(['trace_held', 'trace_pushed', 'trace_results']);
+          const m1 = { messageId: 'm1', ts: T, conversation: { id: 'g1', type: 'groupChat' }, from: 'sam' };
+          const annM1 = { ...m1, push: true, reason: 'PUSH', via: 'FORCED', mention: 'AT', devices: [{ device_id: 'web', notifier: CERT, result: 'sent (HTTP 201)' }, { device_id: 'tab', result: 'sent' }] };
+          expect(await s.trace.last('ann', 10)).toEqual([
+            { messageId: 'sum', ts: T + 1, push: true, reason: 'SUMMARY', summary: { count: 3, mentions: 1, conversations: 2 }, devices: [{ device_id: 'web', notifier: CERT, result: 'queued' }] },
+            annM1,
+          ]);
+          expect(await s.trace.last('a.b', 10)).toEqual([{ ...m1, push: true, reason: 'PUSH', devices: [{ device_id: 'ext', notifier: 'stream', result: 'pending' }] }]);
+          expect(await s.trace.last('bob', 10)).toEqual([{ ...m1, push: false, reason: 'NO_BINDING', devices: [] }]);
+          expect(await s.trace.last('sam', 10)).toEqual([{ ...m1, push: false, reason: 'SENDER', devices: [] }]);
+          for (const u of many) expect((await s.trace.last(u, 1))[0]!.devices, u).toEqual([{ device_id: `${u}-web`, notifier: CERT, result: 'queued' }]);
+          // The converted decision takes outcomes like a new one.
+          await s.trace.setResult('ann', 1, 'web', 'gone (HTTP 410)', CERT);
+          await s.trace.setResult('ann', 1, 'phone', 'delivered', 'stream');
+          expect((await s.trace.last('ann', 10))[1]!.devices).toEqual([
+            { device_id: 'web', notifier: CERT, result: 'gone (HTTP 410)' }, { device_id: 'tab', result: 'sent' }, { device_id: 'phone', notifier: 'stream', result: 'delivered' },
+          ]);
+        });
       });
     });
 
