@@ -31,7 +31,7 @@ interface Load {
  */
 const LIMITS = {
   'B4-get': 'per request: the settings come from memory (the SQLite engine caches them); what is left is the JSON envelope, Fastify\u2019s hooks (CORS, rate limit) and the socket write; the machine\u2019s noise (same-run ceiling varies 2\u00d7)',
-  'B4-put': 'the SQLite write itself: one WAL commit per PUT (~45 \u00b5s in a CPU profile: the row and its conv_settings_conv index entry, two pages), as much as the ceiling\u2019s whole request; plus two reads of the row (the per-user bound\u2019s check, then the patch: the first read after a commit starts a new WAL read, ~20 \u00b5s), the JSON body parse and the schema check of the patch',
+  'B4-put': 'the SQLite write itself: one WAL commit per PUT (~45 \u00b5s on this ext4 disk: four pwrite calls for two pages and six fcntl locks; ~25 \u00b5s on tmpfs), as much as the ceiling\u2019s whole request; plus two reads of the row (the per-user bound\u2019s check, then the patch: the first read after a commit starts a new WAL read, ~20 \u00b5s), the JSON body parse and the schema check of the patch. Group commit does not help at 2 connections: a prototype that committed once per event-loop turn averaged 1.04 writes per commit and was slower',
 } as const;
 
 /** `seconds` of load, or in quick mode (seconds 0) a few hundred requests. */
