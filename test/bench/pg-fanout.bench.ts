@@ -178,7 +178,10 @@ async function perMemberRun(store: Store, c: pg.Client, groupId: string, members
   }
   const held = new Map<string, string[]>();
   for (const [u, push, reason, devices] of traces) {
-    if (push) await c.query("INSERT INTO trace (seq, username, push, reason, devices) VALUES ($1, $2, 1, 'PUSH', $3)", [seq, u, JSON.stringify(devices)]);
+    if (push) {
+      const stored = { [u]: devices.map((d) => (d.notifier === undefined ? [d.device_id, d.result] : [d.device_id, d.result, d.notifier])) };
+      await c.query("INSERT INTO trace_pushed (seq, lo, hi, reason, via, mention, users) VALUES ($1, $2, $2, 'PUSH', '', '', $3::jsonb)", [seq, u, JSON.stringify(stored)]);
+    }
     else (held.get(reason) ?? held.set(reason, []).get(reason)!).push(u);
   }
   for (const [reason, users] of held) await c.query('INSERT INTO trace_held (seq, reason, users) VALUES ($1, $2, $3)', [seq, reason, JSON.stringify(users)]);
