@@ -1,6 +1,6 @@
 /** The embedded router: every socket lives in this process, so presence is the local hubs. */
 import type { WebSocket } from 'ws';
-import { closeWith, ConnectionHub, frameText, sendFrame } from '../presence/hub.ts';
+import { closeWith, ConnectionHub, sendFrame } from '../presence/hub.ts';
 import type { Invalidation, Router, SocketKind } from './router.ts';
 
 export class LocalRouter implements Router {
@@ -34,8 +34,7 @@ export class LocalRouter implements Router {
   }
 
   async toUsers(kind: SocketKind, users: readonly string[], frame: unknown, exceptResource?: string): Promise<void> {
-    const text = frameText(frame);
-    for (const u of users) this.hubs[kind].broadcast(u, frame, exceptResource, text);
+    this.hubs[kind].broadcast(users, frame, exceptResource);
   }
 
   async toDevice(kind: SocketKind, user: string, resource: string, frame: unknown): Promise<boolean> {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { WebSocket } from 'ws';
-import { closeWith, ConnectionHub, frameText, sendFrame } from '../presence/hub.ts';
+import { closeWith, ConnectionHub, sendFrame } from '../presence/hub.ts';
 import { kickLocal } from './local-router.ts';
 import { closeRedis, connectRedis, pingWithin, type RouterLog } from './redis-connect.ts';
 import { NodeHeartbeat } from './redis-heartbeat.ts';
@@ -140,8 +140,7 @@ export class RedisRouter implements Router {
   }
 
   async toUsers(kind: SocketKind, users: readonly string[], frame: unknown, exceptResource?: string): Promise<void> {
-    const text = frameText(frame);
-    for (const u of users) this.hubs[kind].broadcast(u, frame, exceptResource, text);
+    this.hubs[kind].broadcast(users, frame, exceptResource);
     const byNode = new Map<string, string[]>();
     for (const [user, resources] of await this.lookup(kind, users)) {
       const nodes = new Set<string>();
@@ -297,8 +296,7 @@ export class RedisRouter implements Router {
   private handle(msg: NodeMessage): void {
     switch (msg.t) {
       case 'users':
-        const text = frameText(msg.frame);
-        for (const u of msg.users) this.hubs[msg.kind].broadcast(u, msg.frame, msg.except, text);
+        this.hubs[msg.kind].broadcast(msg.users, msg.frame, msg.except);
         return;
       case 'device': {
         const s = this.hubs[msg.kind].get(msg.user, msg.resource);

@@ -25,7 +25,7 @@ export function sendFrame(socket: WebSocket, frame: unknown, text?: () => string
  * One frame's JSON, made when first needed and then reused: a message to a big group goes to
  * every connected member's sockets, and serializing it once per socket cost more than sending.
  */
-export function frameText(frame: unknown): () => string {
+function frameText(frame: unknown): () => string {
   let text: string | undefined;
   return () => (text ??= JSON.stringify(frame));
 }
@@ -143,11 +143,14 @@ export class ConnectionHub {
     return this.byUser.get(user) ?? NO_CONNECTIONS;
   }
 
-  /** Sends a frame to every connection of a user except `exceptResource`. */
-  broadcast(user: string, frame: unknown, exceptResource?: string, text: () => string = frameText(frame)): number {
+  /** Sends a frame to every connection of these users except `exceptResource`, serialized once. */
+  broadcast(users: readonly string[], frame: unknown, exceptResource?: string): number {
+    const text = frameText(frame);
     let n = 0;
-    for (const [resource, socket] of this.byUser.get(user) ?? []) {
-      if (resource !== exceptResource && sendFrame(socket, frame, text)) n++;
+    for (const user of users) {
+      for (const [resource, socket] of this.byUser.get(user) ?? []) {
+        if (resource !== exceptResource && sendFrame(socket, frame, text)) n++;
+      }
     }
     return n;
   }
