@@ -39,8 +39,9 @@ export type PushedRow = [string, string, string, string, string, string];
 export function decisionRows(rows: readonly NewTrace[]): { pushed: PushedRow[]; held: HeldRow[] } {
   const held = new Map<string, string[]>();
   const pushedBy = new Map<string, [string, TraceDevice[]]>();
+  const keyOf = rowKeys();
   for (const [u, push, reason, devices, via, mention] of rows) {
-    const key = `${reason}${SEP}${via ?? ''}${SEP}${mention ?? ''}`;
+    const key = keyOf(reason, via ?? '', mention ?? '');
     if (push) pushedBy.set(u, [key, devices]);
     else {
       const list = held.get(key);
@@ -67,6 +68,24 @@ export function decisionRows(rows: readonly NewTrace[]): { pushed: PushedRow[]; 
     }
   }
   return { pushed, held: [...held].map(([key, users]) => [...(key.split(SEP) as [string, string, string]), JSON.stringify(users)]) };
+}
+
+/**
+ * The row key of (reason, via, mention), one string per distinct triple: they come from small
+ * fixed sets, and building and hashing a new string for each of a big group's 10,000 decisions
+ * cost more than the rest of this function (B2).
+ */
+function rowKeys(): (reason: string, via: string, mention: string) => string {
+  const keys = new Map<string, Map<string, Map<string, string>>>();
+  return (reason, via, mention) => {
+    let byVia = keys.get(reason);
+    if (!byVia) keys.set(reason, (byVia = new Map()));
+    let byMention = byVia.get(via);
+    if (!byMention) byVia.set(via, (byMention = new Map()));
+    let key = byMention.get(mention);
+    if (key === undefined) byMention.set(mention, (key = `${reason}${SEP}${via}${SEP}${mention}`));
+    return key;
+  };
 }
 
 function storedDevice(d: TraceDevice): StoredDevice {
