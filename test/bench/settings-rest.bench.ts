@@ -31,7 +31,7 @@ interface Load {
  */
 const LIMITS = {
   'B4-get': 'per request: the settings come from memory (the SQLite engine caches them); what is left is the JSON envelope, Fastify\u2019s hooks (CORS, rate limit) and the socket write; the machine\u2019s noise (same-run ceiling varies 2\u00d7)',
-  'B4-put': 'the SQLite write itself: one WAL commit per PUT (~45 \u00b5s on this ext4 disk: four pwrite calls for two pages and six fcntl locks; ~25 \u00b5s on tmpfs), as much as the ceiling\u2019s whole request; plus two reads of the row (the per-user bound\u2019s check, then the patch: the first read after a commit starts a new WAL read, ~20 \u00b5s), the JSON body parse and the schema check of the patch. Group commit does not help at 2 connections: a prototype that committed once per event-loop turn averaged 1.04 writes per commit and was slower',
+  'B4-put': 'the durable write (Dec 2026, same-run A/B on this machine): with the settings write replaced by a constant the PUT reaches 0.43\u20130.56\u00d7, so the write alone takes as long as the ceiling\u2019s whole request. It is ~56 \u00b5s: a read of the row for the per-user bound (~19 \u00b5s, the first read after a commit) and an upsert whose WAL commit is four pwrite calls and six fcntl locks. One UPDATE \u2026 RETURNING instead measured ~50 \u00b5s. The rest over a GET is the body\u2019s stream read and parse (~25 \u00b5s). Group commit does not help at 2 connections: a prototype averaged 1.04 writes per commit and was slower',
 } as const;
 
 /** `seconds` of load, or in quick mode (seconds 0) a few hundred requests. */
