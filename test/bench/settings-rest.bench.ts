@@ -30,7 +30,7 @@ interface Load {
  * hooks synchronous, for the line when a target is missed.
  */
 const LIMITS = {
-  'B4-get': 'per request: the settings come from memory (the SQLite engine caches them); what is left is the JSON envelope, Fastify\u2019s hooks (CORS, rate limit) and the socket write; the machine\u2019s noise (same-run ceiling varies 2\u00d7)',
+  'B4-get': 'per request, in main-thread CPU (event-loop use / requests, Dec 2026): the ceiling ~44 \u00b5s; /health through this app\u2019s hooks ~53; a constant from the settings route ~71 (~62 with the rate limit off: the token\u2019s sha256, the bucket, the hook itself); the envelope and its 408-byte body +12, auth from the cache +3, the settings from memory +4 \u2192 ~90 \u00b5s. Each piece timed alone is small; this machine\u2019s phases move the ceiling up to 1.5\u00d7 inside one run',
   'B4-put': 'the durable write (Dec 2026, same-run A/B on this machine): with the settings write replaced by a constant the PUT reaches 0.43\u20130.56\u00d7, so the write alone takes as long as the ceiling\u2019s whole request. It is ~56 \u00b5s: a read of the row for the per-user bound (~19 \u00b5s, the first read after a commit) and an upsert whose WAL commit is four pwrite calls and six fcntl locks. One UPDATE \u2026 RETURNING instead measured ~50 \u00b5s. The rest over a GET is the body\u2019s stream read and parse (~25 \u00b5s). Group commit does not help at 2 connections: a prototype averaged 1.04 writes per commit and was slower',
 } as const;
 
