@@ -1,11 +1,11 @@
 /** The record of push decisions (SPEC 3.8) on PostgreSQL. */
 import type pg from 'pg';
 import type { NewTrace, SettledDelivery, TraceEntry, TracePort } from '../ports.ts';
-import { decisionRows, traceEntryOf } from '../trace-entry.ts';
+import { decisionRows, SEP, traceEntryOf } from '../trace-entry.ts';
 import type { Queryable } from './pool.ts';
 
 /** Columns of rows as arrays, for unnest. */
-const columns = (rows: readonly string[][], n: number) => Array.from({ length: n }, (_, i) => rows.map((r) => r[i]!));
+const columns = (rows: readonly (readonly unknown[])[], n: number) => Array.from({ length: n }, (_, i) => rows.map((r) => r[i]));
 
 /**
  * Records every decision about one message (as the SQLite store does): pushed ones in rows of
@@ -37,14 +37,14 @@ export async function addTraces(q: Queryable, seq: number, rows: readonly NewTra
  */
 export async function setResults(q: Queryable, rows: readonly Pick<SettledDelivery, 'seq' | 'username' | 'deviceId' | 'notifier' | 'result'>[]): Promise<void> {
   const last = new Map<string, [number, string, string, string, string]>();
-  for (const r of rows) last.set([r.seq, r.username, r.deviceId, r.notifier].join('\u001f'), [r.seq, r.username, r.deviceId, r.notifier, r.result]);
+  for (const r of rows) last.set([r.seq, r.username, r.deviceId, r.notifier].join(SEP), [r.seq, r.username, r.deviceId, r.notifier, r.result]);
   const list = [...last].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
   if (!list.length) return;
   await q.query(
     `INSERT INTO trace_results (seq, username, device_id, notifier, result)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
      ON CONFLICT (seq, username, device_id, notifier) DO UPDATE SET result = excluded.result`,
-    [0, 1, 2, 3, 4].map((i) => list.map((r) => r[i])),
+    columns(list, 5),
   );
 }
 
