@@ -255,7 +255,7 @@ export default async function coreDecideBench(): Promise<void> {
   const all = figures.allOffline!;
   const any = figures.anyOffline!;
   const met = previous === undefined || all.decide >= previous * 0.85;
-  const vs = previous === undefined ? 'no earlier run recorded' : `${((all.decide / previous - 1) * 100).toFixed(1)} % against the last recorded ${fmt(previous)}`;
+  const vs = previous === undefined ? 'no earlier run recorded' : `${all.decide >= previous ? '+' : ''}${((all.decide / previous - 1) * 100).toFixed(1)} % against the last recorded ${fmt(previous)}`;
   report({
     id: 'B1', title: `decide() over ${N.toLocaleString('en-US')} recipients with mixed settings (allOffline, per CPU-second)`,
     figure: all.decide, unit: 'decisions/s', baseline: all.naive, baselineLabel: 'a fresh Intl.DateTimeFormat per recipient, same decisions',
