@@ -8,6 +8,7 @@
 import { call } from '../server/helpers.ts';
 import { CREDENTIALS, killAll, type Node, startNode, stopNode } from '../cluster/nodes.ts';
 import { clusterServicesUp, dropIsolation, isolation } from '../support/services.ts';
+import { report } from './lib/report.ts';
 
 const SECONDS = 5;
 const SENDERS = 16;
@@ -51,6 +52,13 @@ export default async function clusterThroughput(): Promise<void> {
     console.log(`one node:  ${one.perSecond.toFixed(0)} messages/s accepted, p99 ${one.p99.toFixed(1)} ms, ${one.errors} errors (${SENDERS} senders, ${SECONDS} s)`);
     console.log(`two nodes: ${two.perSecond.toFixed(0)} messages/s accepted, p99 ${two.p99.toFixed(1)} ms, ${two.errors} errors (same load, alternating nodes)`);
     console.log(`ratio two / one: ${(two.perSecond / one.perSecond).toFixed(2)}x — on 2 cores shared by both nodes, PostgreSQL, Redis and this load generator; a second machine would add its own cores`);
+    report({
+      id: 'cluster', title: `Cluster: direct messages accepted per second by two nodes, ${SENDERS} senders (PostgreSQL + Redis)`,
+      figure: two.perSecond, unit: 'messages/s', baseline: one.perSecond, baselineLabel: 'one node of the same cluster, same load', ratio: two.perSecond / one.perSecond,
+      target: 'reported (no target)', met: one.errors === 0 && two.errors === 0,
+      limits: `p99 ${two.p99.toFixed(0)} ms (one node ${one.p99.toFixed(0)} ms), ${one.errors + two.errors} errors; both nodes, PostgreSQL, Redis and the senders share this machine's 2 cores, so this shows what coordination costs, not what a second machine adds`,
+      details: { seconds: SECONDS, senders: SENDERS, oneNode: one, twoNodes: two },
+    });
   } finally {
     for (const n of nodes) await stopNode(n).catch(() => undefined);
     killAll();

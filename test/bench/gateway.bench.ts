@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { callbackSignature } from '../../src/server/callbacks/body.ts';
 import { startPushService } from '../fakes/push-service.ts';
 import { killAllProcs, procSpec, startProc, stopProc, tempDir } from '../gateway/procs.ts';
+import { report } from './lib/report.ts';
 
 /** One JSON request (test/server/helpers.ts registers vitest hooks, so the bench has its own). */
 async function call<T = Record<string, unknown>>(base: string, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<{ status: number; json: T }> {
@@ -84,6 +85,12 @@ export default async function gatewayBench(): Promise<void> {
     }
     times.sort((x, y) => x - y);
     console.log(`send at A → push accepted (via B): median ${pct(times, 0.5)} ms, p99 ${pct(times, 0.99)} ms, max ${times.at(-1)} ms (${MESSAGES} messages, one at a time)`);
+    report({
+      id: 'gateway', title: `Gateway (SPEC 9): message callbacks accepted per second, ${SENDERS} senders (SQLite)`,
+      figure: lat.length / SECONDS, unit: 'callbacks/s', target: 'reported (no target)', met: errors === 0,
+      limits: `answer median ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms, ${errors} errors; a send at the upstream to its push accepted through the gateway: median ${pct(times, 0.5)} ms, p99 ${pct(times, 0.99)} ms (${MESSAGES} messages, one at a time)`,
+      details: { seconds: SECONDS, senders: SENDERS, answerP50: pct(lat, 0.5), answerP99: pct(lat, 0.99), errors, sendToPushP50: pct(times, 0.5), sendToPushP99: pct(times, 0.99), sendToPushMax: times.at(-1) },
+    });
     await stopProc(b);
     await stopProc(a);
   } finally {

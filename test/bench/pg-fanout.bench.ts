@@ -17,6 +17,7 @@ import {
 import type { BindingRef, DeviceRow, ImMessage, NewDelivery, NewTrace, Store } from '../../src/server/store/ports.ts';
 import { openPostgresStore } from '../../src/server/store/postgres/index.ts';
 import { dropSchema, freshSchema, PG_URL, pgUnavailable } from '../server/pg.ts';
+import { report } from './lib/report.ts';
 
 const MEMBERS = 10_000;
 const RUNS = 9;
@@ -232,6 +233,13 @@ export default async function pgFanout(): Promise<void> {
     console.log(`baseline writes (one statement per row):    ${fmt(p.write)}`);
     console.log(`baseline total:                             ${fmt(p.total)}`);
     console.log(`ratio baseline / batched: loads ${(median(p.load) / median(b.load)).toFixed(1)}x, writes ${(median(p.write) / median(b.write)).toFixed(1)}x, total ${(median(p.total) / median(b.total)).toFixed(1)}x`);
+    report({
+      id: 'B2-pg', title: `Decide + queue one message to a ${MEMBERS.toLocaleString('en-US')}-member group (PostgreSQL, warm)`,
+      figure: median(b.total), unit: 'ms', baseline: median(p.total), baselineLabel: 'one query per member per concern, one statement per row', ratio: median(p.total) / median(b.total),
+      target: 'reported (no target)', met: last.queued === queuedBase,
+      limits: `median of ${RUNS}: the loads ${median(b.load).toFixed(0)} ms (4 queries, concurrent), commitMessage ${median(b.write).toFixed(0)} ms (one transaction); ${last.queued} Web Push rows queued`,
+      details: { runs: b.total, loads: b.load, writes: b.write, baselineRuns: p.total, decisions: last.decisions, pushes: last.pushes, queued: last.queued },
+    });
   } finally {
     await c.end();
     await store.close();

@@ -9,6 +9,7 @@
 import type { WebSocket } from 'ws';
 import { createRedisRouter, type RedisRouter } from '../../src/server/cluster/redis-router.ts';
 import { countRoundTrips, deleteKeys, REDIS_URL, testPrefix } from '../server/redis-helpers.ts';
+import { report } from './lib/report.ts';
 
 const MEMBERS = 10_000;
 const RUNS = 9;
@@ -74,6 +75,13 @@ export default async function presenceBench(): Promise<void> {
     console.log(`baseline (HGETALL each):     median ${mp.toFixed(1)} ms, best ${Math.min(...baseline).toFixed(1)} ms over ${RUNS} runs ${fmt(baseline)}, ${tripsBase} round trips`);
     console.log(`ratio baseline / online(): ${(mp / mb).toFixed(1)}x; round trips ${tripsBase} vs ${trips}`);
     console.log(`toUsers() to all ${MEMBERS} members: ${fan.toFixed(1)} ms, ${fanTrips} round trips, ${publishes} publish(es) (one per other node holding members)`);
+    report({
+      id: 'presence', title: `Cluster presence: who of a ${MEMBERS.toLocaleString('en-US')}-member group is online, from Redis (devices on two nodes)`,
+      figure: mb, unit: 'ms', baseline: mp, baselineLabel: 'one HGETALL per member', ratio: mp / mb,
+      target: 'reported (no target)', met: online === onlineBase,
+      limits: `median of ${RUNS}; ${trips} round trip(s) against ${tripsBase}; ${online} online; one frame to every member: ${fan.toFixed(0)} ms, ${fanTrips} round trips, ${publishes} publish(es)`,
+      details: { runs: batched, baselineRuns: baseline, online, roundTrips: trips, baselineRoundTrips: tripsBase, toUsersMs: fan, toUsersRoundTrips: fanTrips, publishes },
+    });
   } finally {
     const cleaner = a.redis.duplicate();
     await Promise.all([a.close(), b.close()]);
