@@ -17,6 +17,7 @@ import type { LocalRouter } from '../../src/server/cluster/local-router.ts';
 import { fanOut, loadBatched, type RecipientData } from '../../src/server/push/pipeline.ts';
 import type { DeviceRow, ImMessage } from '../../src/server/store/ports.ts';
 import type { SqliteStore } from '../../src/server/store/sqlite.ts';
+import { appMix, windowsAt } from './lib/member-mix.ts';
 import { report } from './lib/report.ts';
 
 let MEMBERS = 10_000;
@@ -42,9 +43,11 @@ async function seed(ctx: Context): Promise<{ groupId: string; members: string[] 
     const conv = db.prepare('INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated) VALUES (?, ?, ?, ?, ?, ?)');
     const bind = db.prepare('INSERT INTO bindings (username, device_id, notifier, token, updated) VALUES (?, ?, ?, ?, ?)');
     const dev = db.prepare('INSERT INTO devices (username, resource, kicked, last_seen) VALUES (?, ?, ?, ?)');
+    const windows = windowsAt(now);
     members.forEach((u, i) => {
       // Mixed settings: remind types, zones, windows, durations, per-conversation overrides.
-      if (i % 3 === 0) app.run(u, ['ALL', 'AT', 'NONE'][i % 9 === 0 ? 1 : i % 2], i % 6 === 0 ? 22 * 60 : null, i % 6 === 0 ? 7 * 60 : null, i % 12 === 0 ? now + 3_600_000 : 0, ['Europe/Paris', 'Asia/Shanghai', 'America/New_York', ''][i % 4]);
+      const a = appMix(i, now, windows);
+      if (a) app.run(u, ...a);
       if (i % 5 === 0) conv.run(u, 'chatgroup', group.id, ['ALL', 'AT', 'NONE', null][i % 4], i % 10 === 0 ? now + 600_000 : 0, now);
       if (i % 2 === 0) bind.run(u, `web-${i}`, 'webpush', sub, now);
       if (i % 7 === 0) bind.run(u, `ext-${i}`, 'stream', 'stream', now);

@@ -16,6 +16,7 @@ import { buildApp, type ServerApp } from '../../src/server/app.ts';
 import { makeConfig, type PushDeliveryConfig } from '../../src/server/config.ts';
 import type { SqliteStore } from '../../src/server/store/sqlite.ts';
 import { PG_URL, pgUnavailable } from '../server/pg.ts';
+import { appMix, windowsAt } from './lib/member-mix.ts';
 import { median, report } from './lib/report.ts';
 import { type PushServiceProcess, startPushServiceProcess, type Subscription } from './lib/push-service-process.ts';
 
@@ -33,15 +34,17 @@ interface Server {
   close(): Promise<void>;
 }
 
-/** The member mix of group-fanout.bench.ts; every even member has a Web Push binding to a real subscription of the service. */
+/** The member mix of group-fanout.bench.ts (lib/member-mix.ts for app settings); every even member has a Web Push binding to a real subscription of the service. */
 function memberRows(members: number, subs: readonly Subscription[], groupId: string, now: number) {
   const apps: unknown[][] = [];
   const convs: unknown[][] = [];
   const binds: unknown[][] = [];
   const devs: unknown[][] = [];
+  const windows = windowsAt(now);
   for (let i = 0; i < members; i++) {
     const u = `member${i}`;
-    if (i % 3 === 0) apps.push([u, ['ALL', 'AT', 'NONE'][i % 9 === 0 ? 1 : i % 2], i % 6 === 0 ? 22 * 60 : null, i % 6 === 0 ? 7 * 60 : null, i % 12 === 0 ? now + 3_600_000 : 0, ['Europe/Paris', 'Asia/Shanghai', 'America/New_York', ''][i % 4]]);
+    const a = appMix(i, now, windows);
+    if (a) apps.push([u, ...a]);
     if (i % 5 === 0) convs.push([u, 'chatgroup', groupId, ['ALL', 'AT', 'NONE', null][i % 4], i % 10 === 0 ? now + 600_000 : 0, now]);
     if (i % 2 === 0) binds.push([u, `web-${i}`, 'webpush', JSON.stringify(subs[(i / 2) % subs.length]), now]);
     if (i % 7 === 0) binds.push([u, `ext-${i}`, 'stream', 'stream', now]);

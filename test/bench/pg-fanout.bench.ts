@@ -17,6 +17,7 @@ import {
 import type { BindingRef, DeviceRow, ImMessage, NewDelivery, NewTrace, Store } from '../../src/server/store/ports.ts';
 import { openPostgresStore } from '../../src/server/store/postgres/index.ts';
 import { dropSchema, freshSchema, PG_URL, pgUnavailable } from '../server/pg.ts';
+import { windowsAt, ZONES } from './lib/member-mix.ts';
 import { report } from './lib/report.ts';
 
 const MEMBERS = 10_000;
@@ -38,13 +39,15 @@ async function seed(c: pg.Client, store: Store, now: number): Promise<{ groupId:
   await c.query(`INSERT INTO users (username, uuid, password_hash, nickname, created) VALUES ('sender', 'sender-uuid', 'x', 'Sender', $1)`, [now]);
   await c.query(`INSERT INTO users (username, uuid, password_hash, nickname, created) SELECT 'member' || i, 'uuid-' || i, 'x', 'Member ' || i, $1 ${series}`, [now]);
   const group = await store.groups.create('group', 'big', 'sender', members, now);
+  // The mix of lib/member-mix.ts (appMix), as one set-based statement.
+  const windows = windowsAt(now);
   await c.query(
     `INSERT INTO app_settings (username, type, window_start, window_end, duration_until, time_zone)
      SELECT 'member' || i, (ARRAY['ALL', 'AT', 'NONE'])[CASE WHEN i % 9 = 0 THEN 2 ELSE i % 2 + 1 END],
-       CASE WHEN i % 6 = 0 THEN 1320 END, CASE WHEN i % 6 = 0 THEN 420 END, CASE WHEN i % 12 = 0 THEN $1::bigint + 3600000 ELSE 0 END,
-       (ARRAY['Europe/Paris', 'Asia/Shanghai', 'America/New_York', ''])[i % 4 + 1]
+       CASE WHEN i % 6 = 0 THEN ($2::int[])[i % 4 + 1] END, CASE WHEN i % 6 = 0 THEN ($3::int[])[i % 4 + 1] END,
+       CASE WHEN i % 12 = 0 THEN $1::bigint + 3600000 ELSE 0 END, ($4::text[])[i % 4 + 1]
      ${series} WHERE i % 3 = 0`,
-    [now],
+    [now, ZONES.map((z) => windows.get(z)!.start), ZONES.map((z) => windows.get(z)!.end), [...ZONES]],
   );
   await c.query(
     `INSERT INTO conv_settings (username, scope, conv_id, type, duration_until, updated)
