@@ -3,7 +3,7 @@
  * once, when the message is stored, and kept as queued: a retry sends the same bytes, callId
  * and signature.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ImMessage } from '../store/ports.ts';
 
 export type CallbackEvent = 'chat' | 'chat_offline';
@@ -26,7 +26,8 @@ export interface CallbackBody {
 
 /** md5(callId + secret + timestamp), lower-case hex, as the reference signs. */
 export function callbackSignature(callId: string, secret: string, timestamp: number): string {
-  return createHash('md5').update(`${callId}${secret}${timestamp}`).digest('hex');
+  // One-shot, as tokenHash: a gateway checks one for every callback it takes.
+  return hash('md5', `${callId}${secret}${timestamp}`, 'hex');
 }
 
 /** Constant-time check of a received signature (any case of hex accepted, any length refused quietly). */
